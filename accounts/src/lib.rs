@@ -1,0 +1,76 @@
+//! Console administrator accounts for Gatehouse: argon2id password hashing, storage of
+//! administrators in PostgreSQL, and the throttled sign-in decision ([`sign_in`]).
+//!
+//! Error messages ([`AccountsError`]) are safe to show to users and never reveal whether a
+//! username exists.
+
+mod error;
+pub mod password;
+mod store;
+mod throttle;
+
+use std::net::IpAddr;
+
+use sqlx::PgPool;
+
+pub use error::AccountsError;
+pub use store::{
+    Admin, InitialAdmin, change_password, count_admins, create_admin, ensure_initial_admin,
+    find_admin, list_admins, set_password,
+};
+pub use throttle::ThrottlePolicy;
+
+/// The whole sign-in decision.
+///
+/// 1. If the account key (the trimmed, lower-cased username, whether or not it exists) or the
+///    client address has reached its limit within the policy window, returns
+///    [`AccountsError::Throttled`] with the seconds until that window ends — even for the right
+///    password.
+/// 2. Looks the administrator up and verifies the password (against a dummy hash when the
+///    username is unknown, so the timing is the same).
+/// 3. On failure records a failure for both the account and the address and returns
+///    [`AccountsError::InvalidCredentials`] (the same for unknown users and wrong passwords).
+/// 4. On success forgets the account's failures and returns the [`Admin`].
+pub async fn sign_in(
+    pool: &PgPool,
+    policy: &ThrottlePolicy,
+    username: &str,
+    password: &str,
+    client: IpAddr,
+) -> Result<Admin, AccountsError> {
+    let account = throttle::account_key(username);
+    let address = throttle::address_key(client);
+
+    if let Err(e) = throttle::check(pool, policy, &account, &address).await {
+        if let AccountsError::Throttled { retry_after_secs } = e {
+            tracing::warn!(%address, retry_after_secs, "console sign-in refused: throttled");
+        }
+        return Err(e);
+    }
+
+    // A username that fails validation cannot exist; skip the lookup but not the hashing work.
+    let found = match store::normalize_username(username) {
+        Ok(name) => store::find_credentials(pool, &name).await?,
+        Err(_) => None,
+    };
+    let admin = match found {
+        Some((admin, hash)) => password::verify(password, &hash).await.then_some(admin),
+        None => {
+            password::verify_dummy(password).await;
+            None
+        }
+    };
+
+    match admin {
+        Some(admin) => {
+            throttle::clear_account(pool, &account).await?;
+            tracing::info!(username = %admin.username, %address, "console sign-in");
+            Ok(admin)
+        }
+        None => {
+            throttle::record_failure(pool, policy, &account, &address).await?;
+            tracing::warn!(%address, "console sign-in failed");
+            Err(AccountsError::InvalidCredentials)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The one error type every server function returns. It crosses the wire as JSON, keeps its
+//! variant, and knows the HTTP status it stands for.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No (valid) console session.
+    #[error("You are not signed in.")]
+    Unauthorized,
+    /// Bad input; `field` names the form field the message belongs to, when there is one.
+    #[error("{message}")]
+    Invalid { field: Option<String>, message: String },
+    /// Too many failed attempts.
+    #[error("{0}")]
+    Throttled(String),
+    /// Something broke on the server; details are in the server log, never in the response.
+    #[error("Something went wrong on the server. Please try again.")]
+    Internal,
+    /// The request never reached the function, or its answer could not be read.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid { field: Some(field.to_string()), message: message.into() }
+    }
+
+    pub fn form(message: impl Into<String>) -> Self {
+        AppError::Invalid { field: None, message: message.into() }
+    }
+
+    /// The message for a given form field, if this error is about that field.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { field: Some(f), message } if f == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Invalid { .. } => 400,
+            AppError::Throttled(_) => 429,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Records the error's status on the response being built (server functions and SSR pages).
+    pub fn with_status(self) -> Self {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(code) = http::StatusCode::from_u16(self.status())
+        {
+            options.set_status(code);
+        }
+        self
+    }
+
+    /// Logs an unexpected failure once, here at the boundary, and hides its details.
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "{context}");
+        AppError::Internal.with_status()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<accounts::AccountsError> for AppError {
+    fn from(err: accounts::AccountsError) -> Self {
+        use accounts::AccountsError as E;
+        let mapped = match &err {
+            E::InvalidCredentials => AppError::form(err.to_string()),
+            E::Throttled { .. } => AppError::Throttled(err.to_string()),
+            E::UsernameTaken | E::InvalidUsername(_) => AppError::invalid("username", err.to_string()),
+            E::WeakPassword(_) => AppError::invalid("new_password", err.to_string()),
+            E::PasswordMismatch => AppError::invalid("confirm_password", err.to_string()),
+            E::CurrentPasswordWrong => AppError::invalid("current_password", err.to_string()),
+            E::AdminNotFound => AppError::form(err.to_string()),
+            E::Database(_) | E::Hashing(_) => return AppError::internal("accounts operation failed", err),
+        };
+        mapped.with_status()
+    }
+}

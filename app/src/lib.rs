@@ -1,0 +1,81 @@
+//! Gatehouse console: the isomorphic Leptos application (pages, components, server functions).
+//! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's wasm.
+
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod ids;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{ParentRoute, Route, Router, Routes},
+};
+
+use crate::components::layout::ConsoleLayout;
+use crate::pages::{
+    dashboard::DashboardPage, login::LoginPage, not_found::NotFound, placeholder::PlaceholderPage,
+    settings::SettingsPage,
+};
+
+/// Applies the saved (or system) theme before first paint, so a dark console never flashes white.
+const THEME_BOOT_SCRIPT: &str = r#"(function(){try{var t=localStorage.getItem('gatehouse-theme');if(t==='dark'||(!t&&window.matchMedia('(prefers-color-scheme: dark)').matches)){document.documentElement.classList.add('dark');}}catch(e){}})();"#;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <script inner_html=THEME_BOOT_SCRIPT></script>
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gatehouse.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Gatehouse".to_string() } else { format!("{page} · Gatehouse") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("login") view=LoginPage />
+                <ParentRoute path=StaticSegment("") view=ConsoleLayout>
+                    <Route path=StaticSegment("") view=DashboardPage />
+                    <Route path=StaticSegment("apis") view=|| view! { <PlaceholderPage section="APIs" /> } />
+                    <Route path=StaticSegment("user-pools") view=|| view! { <PlaceholderPage section="User pools" /> } />
+                    <Route path=StaticSegment("settings") view=SettingsPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sets `data-hydrated` on <body> once the wasm has taken over, so browser tests (and curious
+/// people) can tell a server-rendered page from a live one.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

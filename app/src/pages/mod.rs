@@ -1,0 +1,7 @@
+//! One module per console page (named for its URL segment).
+
+pub mod dashboard;
+pub mod login;
+pub mod not_found;
+pub mod placeholder;
+pub mod settings;

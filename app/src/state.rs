@@ -1,0 +1,18 @@
+//! Server-side state handed to every server function and SSR render through context.
+
+use leptos::prelude::LeptosOptions;
+
+/// Shared by the axum router (as state) and Leptos (as context).
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: sqlx::PgPool,
+    pub throttle: accounts::ThrottlePolicy,
+    /// A one-line, human description of where data lives (shown on the dashboard).
+    pub database_label: String,
+}
+
+/// The administrator a request was authenticated as; put in request extensions by the
+/// server's session guard before any page or server function runs.
+#[derive(Clone, Debug)]
+pub struct SignedInAdmin(pub accounts::Admin);

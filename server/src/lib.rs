@@ -1,0 +1,13 @@
+//! The `gatehouse` server: configuration, database bring-up, and the axum wiring of the
+//! console (Leptos), its session guard, and the plain HTTP routes.
+
+pub mod config;
+pub mod database;
+pub mod guard;
+pub mod routes;
+pub mod session_store;
+pub mod startup;
+pub mod telemetry;
+
+/// The SQL migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");

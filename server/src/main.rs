@@ -1,0 +1,142 @@
+//! `gatehouse`: the console and (later) gateway server, plus its admin commands.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use server::config::Settings;
+use server::database::Database;
+use server::startup::Application;
+
+#[derive(Parser)]
+#[command(name = "gatehouse", version, about = "Self-hosted identity-aware API gateway with a browser console")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the console (GATEHOUSE_LISTEN, default 127.0.0.1:3000).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Administrator account commands.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Reset an administrator's password. Reads the new password from GATEHOUSE_ADMIN_PASSWORD,
+    /// or else from the first line of standard input.
+    SetPassword {
+        #[arg(long, default_value = "admin")]
+        username: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    server::telemetry::init();
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gatehouse: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => migrate(settings).await,
+        Command::Admin { command: AdminCommand::SetPassword { username } } => set_password(settings, &username).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("gatehouse: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let db = Database::open(&settings).await.map_err(|e| e.to_string())?;
+    match accounts::ensure_initial_admin(&db.pool, settings.admin_password.as_deref()).await {
+        Ok(accounts::InitialAdmin::CreatedWithGeneratedPassword(password)) => {
+            // Printed once, to the terminal that started the first run; never stored in clear.
+            tracing::warn!("created administrator 'admin' with generated password: {password}");
+            tracing::warn!("change it under Settings, or reset it with `gatehouse admin set-password`");
+        }
+        Ok(accounts::InitialAdmin::CreatedWithGivenPassword) => {
+            tracing::info!("created administrator 'admin' with the password from GATEHOUSE_ADMIN_PASSWORD");
+        }
+        Ok(accounts::InitialAdmin::AlreadyPresent) => {}
+        Err(e) => {
+            db.close().await;
+            return Err(format!("cannot create the first administrator: {e}"));
+        }
+    }
+    let app = match Application::build(&settings, db.pool.clone(), db.label.clone()).await {
+        Ok(app) => app,
+        Err(e) => {
+            db.close().await;
+            return Err(format!("cannot listen on {}: {e}", settings.listen));
+        }
+    };
+    let addr = app.local_addr();
+    tracing::info!(url = %settings.console_url(addr), "console listening");
+    println!("Gatehouse console: {}", settings.console_url(addr));
+    let served = app.run_until(shutdown_signal()).await;
+    tracing::info!("shutting down");
+    db.close().await;
+    served.map_err(|e| format!("server error: {e}"))
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    let db = Database::open(&settings).await.map_err(|e| e.to_string())?;
+    tracing::info!("migrations applied");
+    db.close().await;
+    Ok(())
+}
+
+async fn set_password(settings: Settings, username: &str) -> Result<(), String> {
+    let password = match settings.admin_password.clone() {
+        Some(p) => p,
+        None => {
+            eprintln!("New password for {username}:");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let db = Database::open(&settings).await.map_err(|e| e.to_string())?;
+    let result = accounts::set_password(&db.pool, username, &password).await;
+    db.close().await;
+    match result {
+        Ok(admin) => {
+            println!("Password for administrator '{}' changed.", admin.username);
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,4 @@
+//! Plain HTTP routes beside the Leptos pages.
+
+pub mod assets;
+pub mod health;
