@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -17,10 +19,11 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("server/ sits in the workspace root")
-        .to_path_buf();
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("server/ sits in the workspace root")
+            .to_path_buf();
     let app_src = root.join("app/src");
     let base_css = root.join("style/base.css");
     println!("cargo:rerun-if-changed={}", app_src.display());
@@ -43,6 +46,7 @@ fn main() {
     let utilities = encre_css::generate(sources.iter().map(String::as_str), &config);
     let base = std::fs::read_to_string(&base_css).unwrap_or_default();
 
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("gatehouse.css");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("gatehouse.css");
     std::fs::write(out, format!("{utilities}\n{base}")).expect("OUT_DIR is writable");
 }

@@ -40,14 +40,20 @@ pub mod ssr {
     /// Only local absolute paths are accepted as a post-sign-in destination (no open redirect).
     pub fn safe_next(next: Option<&str>) -> String {
         match next {
-            Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+            Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => {
+                p.to_string()
+            }
             _ => "/".to_string(),
         }
     }
 }
 
 #[server(endpoint = "login")]
-pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use self::ssr::*;
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
@@ -63,10 +69,14 @@ pub async fn login(username: String, password: String, next: Option<String>) -> 
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password.").with_status());
     }
-    let admin = accounts::sign_in(&state.pool, &state.throttle, &username, &password, client).await?;
+    let admin =
+        accounts::sign_in(&state.pool, &state.throttle, &username, &password, client).await?;
     let session = session().await?;
     // A fresh id on every sign-in defeats session fixation.
-    session.cycle_id().await.map_err(|e| AppError::internal("session cycle failed", e))?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::internal("session cycle failed", e))?;
     session
         .insert(crate::ids::SESSION_ADMIN_KEY, admin.id)
         .await
@@ -80,7 +90,10 @@ pub async fn login(username: String, password: String, next: Option<String>) -> 
 pub async fn logout() -> Result<(), AppError> {
     use self::ssr::*;
     let session = session().await?;
-    session.flush().await.map_err(|e| AppError::internal("session flush failed", e))?;
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::internal("session flush failed", e))?;
     leptos_axum::redirect(crate::ids::LOGIN_PATH);
     Ok(())
 }
@@ -88,5 +101,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "current_admin")]
 pub async fn current_admin() -> Result<AdminView, AppError> {
     let admin = self::ssr::require_admin().await?;
-    Ok(AdminView { username: admin.username })
+    Ok(AdminView {
+        username: admin.username,
+    })
 }

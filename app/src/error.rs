@@ -12,7 +12,10 @@ pub enum AppError {
     Unauthorized,
     /// Bad input; `field` names the form field the message belongs to, when there is one.
     #[error("{message}")]
-    Invalid { field: Option<String>, message: String },
+    Invalid {
+        field: Option<String>,
+        message: String,
+    },
     /// Too many failed attempts.
     #[error("{0}")]
     Throttled(String),
@@ -26,17 +29,26 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid { field: Some(field.to_string()), message: message.into() }
+        AppError::Invalid {
+            field: Some(field.to_string()),
+            message: message.into(),
+        }
     }
 
     pub fn form(message: impl Into<String>) -> Self {
-        AppError::Invalid { field: None, message: message.into() }
+        AppError::Invalid {
+            field: None,
+            message: message.into(),
+        }
     }
 
     /// The message for a given form field, if this error is about that field.
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {
-            AppError::Invalid { field: Some(f), message } if f == name => Some(message.clone()),
+            AppError::Invalid {
+                field: Some(f),
+                message,
+            } if f == name => Some(message.clone()),
             _ => None,
         }
     }
@@ -85,12 +97,16 @@ impl From<accounts::AccountsError> for AppError {
         let mapped = match &err {
             E::InvalidCredentials => AppError::form(err.to_string()),
             E::Throttled { .. } => AppError::Throttled(err.to_string()),
-            E::UsernameTaken | E::InvalidUsername(_) => AppError::invalid("username", err.to_string()),
+            E::UsernameTaken | E::InvalidUsername(_) => {
+                AppError::invalid("username", err.to_string())
+            }
             E::WeakPassword(_) => AppError::invalid("new_password", err.to_string()),
             E::PasswordMismatch => AppError::invalid("confirm_password", err.to_string()),
             E::CurrentPasswordWrong => AppError::invalid("current_password", err.to_string()),
             E::AdminNotFound => AppError::form(err.to_string()),
-            E::Database(_) | E::Hashing(_) => return AppError::internal("accounts operation failed", err),
+            E::Database(_) | E::Hashing(_) => {
+                return AppError::internal("accounts operation failed", err);
+            }
         };
         mapped.with_status()
     }

@@ -664,6 +664,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn start_future_is_send() {
+        // Callers spawn it on multi-threaded runtimes (e.g. from axum servers).
+        fn assert_send<T: Send>(_: &T) {}
+        let future = EmbeddedPg::start(Options::new("/nonexistent"));
+        assert_send(&future);
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<EmbeddedPg>();
+    }
+
+    #[test]
     fn quoting() {
         assert_eq!(quote_ident("gatehouse"), "\"gatehouse\"");
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");

@@ -32,7 +32,10 @@ impl std::fmt::Debug for Settings {
             .field("database_url", &self.database_url.as_ref().map(|_| "<set>"))
             .field("data_dir", &self.data_dir)
             .field("pg_bin", &self.pg_bin)
-            .field("admin_password", &self.admin_password.as_ref().map(|_| "<set>"))
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "<set>"),
+            )
             .field("public_url", &self.public_url)
             .field("session_ttl", &self.session_ttl)
             .field("site_root", &self.site_root)
@@ -51,33 +54,54 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|e| ConfigError { var: name, problem: format!("cannot parse {raw:?}: {e}") }),
+        Some(raw) => raw.trim().parse().map_err(|e| ConfigError {
+            var: name,
+            problem: format!("cannot parse {raw:?}: {e}"),
+        }),
     }
 }
 
 impl Settings {
     pub fn from_env() -> Result<Settings, ConfigError> {
-        let listen: SocketAddr = parse("GATEHOUSE_LISTEN", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
+        let listen: SocketAddr =
+            parse("GATEHOUSE_LISTEN", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
         let ttl_minutes: u64 = parse("GATEHOUSE_SESSION_TTL_MINUTES", 720)?;
         if ttl_minutes == 0 {
-            return Err(ConfigError { var: "GATEHOUSE_SESSION_TTL_MINUTES", problem: "must be at least 1".into() });
+            return Err(ConfigError {
+                var: "GATEHOUSE_SESSION_TTL_MINUTES",
+                problem: "must be at least 1".into(),
+            });
         }
         let defaults = accounts::ThrottlePolicy::default();
         let throttle = accounts::ThrottlePolicy {
-            max_failures_per_account: parse("GATEHOUSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT", defaults.max_failures_per_account)?,
-            max_failures_per_address: parse("GATEHOUSE_SIGNIN_MAX_FAILURES_PER_ADDRESS", defaults.max_failures_per_address)?,
-            window: Duration::from_secs(parse("GATEHOUSE_SIGNIN_WINDOW_SECONDS", defaults.window.as_secs())?),
+            max_failures_per_account: parse(
+                "GATEHOUSE_SIGNIN_MAX_FAILURES_PER_ACCOUNT",
+                defaults.max_failures_per_account,
+            )?,
+            max_failures_per_address: parse(
+                "GATEHOUSE_SIGNIN_MAX_FAILURES_PER_ADDRESS",
+                defaults.max_failures_per_address,
+            )?,
+            window: Duration::from_secs(parse(
+                "GATEHOUSE_SIGNIN_WINDOW_SECONDS",
+                defaults.window.as_secs(),
+            )?),
         };
         let public_url = var("GATEHOUSE_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         if let Some(url) = &public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(ConfigError { var: "GATEHOUSE_PUBLIC_URL", problem: format!("{url:?} must start with http:// or https://") });
+            return Err(ConfigError {
+                var: "GATEHOUSE_PUBLIC_URL",
+                problem: format!("{url:?} must start with http:// or https://"),
+            });
         }
         Ok(Settings {
             listen,
             database_url: var("DATABASE_URL"),
-            data_dir: var("GATEHOUSE_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".gatehouse")),
+            data_dir: var("GATEHOUSE_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(".gatehouse")),
             pg_bin: var("GATEHOUSE_PG_BIN").map(PathBuf::from),
             admin_password: var("GATEHOUSE_ADMIN_PASSWORD"),
             public_url,
@@ -92,11 +116,15 @@ impl Settings {
 
     /// The URL people reach the console at: GATEHOUSE_PUBLIC_URL, or derived from the listener.
     pub fn console_url(&self, bound: SocketAddr) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
     }
 
     /// Session cookies get the Secure flag when the console is served over https.
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }

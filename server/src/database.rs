@@ -29,19 +29,32 @@ pub struct Database {
 impl Database {
     /// Connects (starting the embedded cluster when there is no DATABASE_URL) and migrates.
     pub async fn open(settings: &Settings) -> Result<Database, DatabaseError> {
-        let options = PgPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5));
+        let options = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(5));
         let db = match &settings.database_url {
             Some(url) => {
                 let pool = options.connect(url).await.map_err(DatabaseError::Connect)?;
-                Database { pool, label: "External PostgreSQL (DATABASE_URL)".to_string(), embedded: None }
+                Database {
+                    pool,
+                    label: "External PostgreSQL (DATABASE_URL)".to_string(),
+                    embedded: None,
+                }
             }
             None => {
                 let mut pg_options = embedded_pg::Options::new(settings.data_dir.clone());
                 pg_options.bin_dir = settings.pg_bin.clone();
                 let pg = EmbeddedPg::start(pg_options).await?;
-                let pool = options.connect_with(pg.connect_options()).await.map_err(DatabaseError::Connect)?;
+                let pool = options
+                    .connect_with(pg.connect_options())
+                    .await
+                    .map_err(DatabaseError::Connect)?;
                 let label = format!("Embedded PostgreSQL in {}", settings.data_dir.display());
-                Database { pool, label, embedded: Some(pg) }
+                Database {
+                    pool,
+                    label,
+                    embedded: Some(pg),
+                }
             }
         };
         crate::MIGRATOR.run(&db.pool).await?;

@@ -14,14 +14,18 @@ use uuid::Uuid;
 /// Paths reachable without a session. Everything else is denied by default, so a new page or
 /// server function is protected without anyone remembering to protect it.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/api/login" | "/healthz" | "/favicon.svg" | "/favicon.ico")
-        || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/login" | "/api/login" | "/healthz" | "/favicon.svg" | "/favicon.ico"
+    ) || path.starts_with("/pkg/")
 }
 
 /// Rejects cross-site state-changing requests. SameSite=Lax already keeps the session cookie
 /// off cross-site POSTs; this refuses them outright, whatever the browser does with cookies.
 pub async fn same_origin(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || origin_matches(req.headers()) {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || origin_matches(req.headers())
+    {
         next.run(req).await
     } else {
         tracing::warn!(path = %req.uri().path(), "cross-origin request refused");
@@ -45,7 +49,12 @@ fn origin_matches(headers: &HeaderMap) -> bool {
 
 /// Loads the signed-in administrator into request extensions, or answers for the missing
 /// session: 401 (JSON `AppError`) for server functions, a redirect to sign-in for pages.
-pub async fn require_admin(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+pub async fn require_admin(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_string();
     let admin = match signed_in_admin(&state, &session).await {
         Ok(admin) => admin,
@@ -65,7 +74,11 @@ pub async fn require_admin(State(state): State<AppState>, session: Session, mut 
         }
         None if path.starts_with("/api/") => unauthorized(),
         None => {
-            let target = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             let location = if target == "/" {
                 LOGIN_PATH.to_string()
             } else {
@@ -76,7 +89,10 @@ pub async fn require_admin(State(state): State<AppState>, session: Session, mut 
     }
 }
 
-async fn signed_in_admin(state: &AppState, session: &Session) -> Result<Option<accounts::Admin>, Response> {
+async fn signed_in_admin(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<accounts::Admin>, Response> {
     let id: Option<Uuid> = session.get(SESSION_ADMIN_KEY).await.map_err(|e| {
         tracing::error!(error = %e, "session load failed");
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -91,14 +107,21 @@ async fn signed_in_admin(state: &AppState, session: &Session) -> Result<Option<a
 
 fn unauthorized() -> Response {
     let body = serde_json::to_string(&AppError::Unauthorized).unwrap_or_default();
-    (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 fn encode_query_value(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for b in raw.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -124,9 +147,15 @@ mod tests {
     fn origin_must_match_host() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, "127.0.0.1:3000".parse().expect("header"));
-        h.insert(header::ORIGIN, "http://127.0.0.1:3000".parse().expect("header"));
+        h.insert(
+            header::ORIGIN,
+            "http://127.0.0.1:3000".parse().expect("header"),
+        );
         assert!(origin_matches(&h));
-        h.insert(header::ORIGIN, "http://evil.example".parse().expect("header"));
+        h.insert(
+            header::ORIGIN,
+            "http://evil.example".parse().expect("header"),
+        );
         assert!(!origin_matches(&h));
         h.remove(header::ORIGIN);
         assert!(origin_matches(&h));
@@ -136,6 +165,9 @@ mod tests {
 
     #[test]
     fn next_is_percent_encoded() {
-        assert_eq!(encode_query_value("/settings?a=b&c"), "/settings%3Fa%3Db%26c");
+        assert_eq!(
+            encode_query_value("/settings?a=b&c"),
+            "/settings%3Fa%3Db%26c"
+        );
     }
 }

@@ -9,7 +9,11 @@ use server::database::Database;
 use server::startup::Application;
 
 #[derive(Parser)]
-#[command(name = "gatehouse", version, about = "Self-hosted identity-aware API gateway with a browser console")]
+#[command(
+    name = "gatehouse",
+    version,
+    about = "Self-hosted identity-aware API gateway with a browser console"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,9 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(settings).await,
-        Command::Admin { command: AdminCommand::SetPassword { username } } => set_password(settings, &username).await,
+        Command::Admin {
+            command: AdminCommand::SetPassword { username },
+        } => set_password(settings, &username).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,10 +76,14 @@ async fn serve(settings: Settings) -> Result<(), String> {
         Ok(accounts::InitialAdmin::CreatedWithGeneratedPassword(password)) => {
             // Printed once, to the terminal that started the first run; never stored in clear.
             tracing::warn!("created administrator 'admin' with generated password: {password}");
-            tracing::warn!("change it under Settings, or reset it with `gatehouse admin set-password`");
+            tracing::warn!(
+                "change it under Settings, or reset it with `gatehouse admin set-password`"
+            );
         }
         Ok(accounts::InitialAdmin::CreatedWithGivenPassword) => {
-            tracing::info!("created administrator 'admin' with the password from GATEHOUSE_ADMIN_PASSWORD");
+            tracing::info!(
+                "created administrator 'admin' with the password from GATEHOUSE_ADMIN_PASSWORD"
+            );
         }
         Ok(accounts::InitialAdmin::AlreadyPresent) => {}
         Err(e) => {
@@ -110,7 +120,10 @@ async fn set_password(settings: Settings, username: &str) -> Result<(), String> 
         None => {
             eprintln!("New password for {username}:");
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password: {e}"))?;
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };

@@ -61,15 +61,21 @@ impl SessionStore for PgSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(serde_json::Value, OffsetDateTime)> =
-            sqlx::query_as("SELECT data, expiry_date FROM console_sessions WHERE id = $1 AND expiry_date > now()")
-                .bind(id.to_string())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(backend)?;
+        let row: Option<(serde_json::Value, OffsetDateTime)> = sqlx::query_as(
+            "SELECT data, expiry_date FROM console_sessions WHERE id = $1 AND expiry_date > now()",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
         row.map(|(data, expiry_date)| {
-            let data = serde_json::from_value(data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-            Ok(Record { id: *id, data, expiry_date })
+            let data = serde_json::from_value(data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+            Ok(Record {
+                id: *id,
+                data,
+                expiry_date,
+            })
         })
         .transpose()
     }

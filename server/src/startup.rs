@@ -27,7 +27,11 @@ pub struct Application {
 
 impl Application {
     /// Binds the console listener (port 0 picks a free port, as tests do) and wires the app.
-    pub async fn build(settings: &Settings, pool: sqlx::PgPool, database_label: String) -> std::io::Result<Application> {
+    pub async fn build(
+        settings: &Settings,
+        pool: sqlx::PgPool,
+        database_label: String,
+    ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
         let leptos_options = LeptosOptions::builder()
@@ -36,20 +40,34 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let state = AppState { leptos_options, pool, throttle: settings.throttle, database_label };
+        let state = AppState {
+            leptos_options,
+            pool,
+            throttle: settings.throttle,
+            database_label,
+        };
         let router = router(state, settings);
         Ok(Application { listener, router })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 
@@ -73,9 +91,17 @@ fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/pkg/gatehouse.css", get(assets::stylesheet))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::require_admin))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_admin,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(guard::same_origin))
         .layer(TraceLayer::new_for_http())

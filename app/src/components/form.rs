@@ -47,7 +47,10 @@ pub fn Field(
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let message = move || {
-        error.get().filter(|e| !matches!(e, AppError::Invalid { field: Some(_), .. })).map(|e| e.to_string())
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Invalid { field: Some(_), .. }))
+            .map(|e| e.to_string())
     };
     view! {
         <Show when=move || message().is_some()>

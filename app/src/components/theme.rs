@@ -6,7 +6,10 @@ pub fn ThemeToggle() -> impl IntoView {
     let dark = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             dark.set(root.class_list().contains("dark"));
         }
     });
@@ -16,11 +19,16 @@ pub fn ThemeToggle() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             let window = web_sys::window();
-            if let Some(root) = window.as_ref().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            if let Some(root) = window
+                .as_ref()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
                 let _ = root.class_list().toggle_with_force("dark", now_dark);
             }
             if let Some(storage) = window.and_then(|w| w.local_storage().ok().flatten()) {
-                let _ = storage.set_item("gatehouse-theme", if now_dark { "dark" } else { "light" });
+                let _ =
+                    storage.set_item("gatehouse-theme", if now_dark { "dark" } else { "light" });
             }
         }
     };

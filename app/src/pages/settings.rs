@@ -66,7 +66,8 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
+const CARD: &str =
+    "rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900";
 
 #[component]
 fn ChangePasswordCard() -> impl IntoView {

@@ -5,5 +5,11 @@ use axum::response::IntoResponse;
 pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/gatehouse.css"));
 
 pub async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], STYLESHEET)
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        STYLESHEET,
+    )
 }

@@ -1,0 +1,144 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use server::config::Settings;
+use server::startup::Application;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
+
+pub const ADMIN_PASSWORD: &str = "integration-test-password";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: PgPool,
+    /// A client that keeps cookies and never follows redirects, so tests see what the server said.
+    pub client: reqwest::Client,
+}
+
+pub fn base_url() -> String {
+    std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL must name a PostgreSQL server (scripts/dev test starts one)")
+}
+
+pub fn test_settings() -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: None,
+        data_dir: PathBuf::from("unused"),
+        pg_bin: None,
+        admin_password: None,
+        public_url: None,
+        session_ttl: Duration::from_secs(3600),
+        site_root: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")),
+        throttle: accounts::ThrottlePolicy::default(),
+    }
+}
+
+/// A fresh, migrated database of its own for one test.
+pub async fn fresh_database() -> (PgPool, String) {
+    let base = PgConnectOptions::from_str(&base_url()).expect("DATABASE_URL parses");
+    let name = format!("gatehouse_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = PgConnection::connect_with(&base)
+        .await
+        .expect("connect to the test server");
+    // The name is ours (a UUID), not user input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    conn.close().await.ok();
+    let pool = PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(base.database(&name))
+        .await
+        .expect("connect to the new database");
+    server::MIGRATOR.run(&pool).await.expect("migrations apply");
+    (pool, name)
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_settings()).await
+}
+
+pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    let (pool, _) = fresh_database().await;
+    accounts::ensure_initial_admin(&pool, Some(ADMIN_PASSWORD))
+        .await
+        .expect("first admin");
+    spawn_app_on(settings, pool).await
+}
+
+pub async fn spawn_app_on(settings: Settings, pool: PgPool) -> TestApp {
+    let app = Application::build(&settings, pool.clone(), "test database".into())
+        .await
+        .expect("app builds");
+    let addr = app.local_addr();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        addr,
+        pool,
+        client: client(),
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client builds")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Calls a server function the way the hydrated console does (form-encoded POST).
+    pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.call_with(&self.client, function, form).await
+    }
+
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{function}")))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request completes")
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> reqwest::Response {
+        self.call("login", &[("username", username), ("password", password)])
+            .await
+    }
+
+    pub async fn sign_in_as_admin(&self) {
+        let res = self.sign_in("admin", ADMIN_PASSWORD).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "sign-in failed: {}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+}
+
+/// The value of the session cookie a response sets, if any.
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gatehouse_session="))
+        .map(str::to_string)
+}

@@ -1,0 +1,8 @@
+//! HTTP-level integration tests against the real server on a real PostgreSQL.
+//! One binary for all of them (faster to link); one module per area.
+
+mod auth;
+mod cli;
+mod health;
+mod helpers;
+mod settings;
