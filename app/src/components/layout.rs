@@ -68,13 +68,13 @@ pub fn ConsoleLayout() -> impl IntoView {
                     <span aria-hidden="true" class="inline-block h-6 w-6 rounded bg-indigo-600"></span>
                     "Gatehouse"
                 </a>
-                <div class="ml-auto flex items-center gap-3">
+                <div class="ml-auto flex min-w-0 items-center gap-2 sm:gap-3">
                     <ThemeToggle />
                     <Transition fallback=|| view! { <span class="text-sm text-slate-400">"…"</span> }>
                         {move || Suspend::new(async move {
                             match admin.await {
                                 Ok(a) => view! {
-                                    <span class="text-sm text-slate-600 dark:text-slate-300">
+                                    <span class="hidden text-sm text-slate-600 sm:inline dark:text-slate-300">
                                         "Signed in as "
                                         <strong data-testid="signed-in-admin">{a.username}</strong>
                                     </span>

@@ -40,7 +40,8 @@ pub fn ThemeToggle() -> impl IntoView {
             aria-pressed=move || dark.get().to_string()
             on:click=toggle
         >
-            {move || if dark.get() { "☀ Light theme" } else { "☾ Dark theme" }}
+            <span aria-hidden="true">{move || if dark.get() { "☀" } else { "☾" }}</span>
+            <span class="sr-only sm:not-sr-only sm:ml-1">{move || if dark.get() { "Light theme" } else { "Dark theme" }}</span>
         </button>
     }
 }

@@ -87,7 +87,7 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn StatCard(label: &'static str, value: String) -> impl IntoView {
     view! {
-        <div class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <div class="min-w-0 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
             <dt class="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
             <dd class="mt-1 truncate text-sm font-semibold" title=value.clone()>{value.clone()}</dd>
         </div>
