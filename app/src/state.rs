@@ -8,6 +8,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: sqlx::PgPool,
     pub throttle: accounts::ThrottlePolicy,
+    /// Seals secrets at rest (signing keys, access-key secrets).
+    pub master_key: master_key::MasterKey,
     /// A one-line, human description of where data lives (shown on the dashboard).
     pub database_label: String,
 }

@@ -22,6 +22,8 @@ pub struct Settings {
     pub session_ttl: Duration,
     pub site_root: PathBuf,
     pub throttle: accounts::ThrottlePolicy,
+    /// GATEHOUSE_MASTER_KEY (base64, 32 bytes); None = the key file in the data directory.
+    pub master_key: Option<String>,
 }
 
 // Hand-written so the admin password and database URL never reach a log line.
@@ -40,6 +42,7 @@ impl std::fmt::Debug for Settings {
             .field("session_ttl", &self.session_ttl)
             .field("site_root", &self.site_root)
             .field("throttle", &self.throttle)
+            .field("master_key", &self.master_key.as_ref().map(|_| "<set>"))
             .finish()
     }
 }
@@ -111,6 +114,7 @@ impl Settings {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             throttle,
+            master_key: var("GATEHOUSE_MASTER_KEY"),
         })
     }
 
@@ -119,6 +123,15 @@ impl Settings {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{bound}"))
+    }
+
+    /// The master key: GATEHOUSE_MASTER_KEY, or `master.key` (mode 0600) in the data directory,
+    /// created on first use. Nodes sharing one database must share the key (set the variable).
+    pub fn load_master_key(&self) -> Result<master_key::MasterKey, master_key::MasterKeyError> {
+        match &self.master_key {
+            Some(text) => master_key::MasterKey::from_base64(text),
+            None => master_key::MasterKey::load_or_create(&self.data_dir.join("master.key")),
+        }
     }
 
     /// Session cookies get the Secure flag when the console is served over https.

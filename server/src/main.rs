@@ -91,13 +91,22 @@ async fn serve(settings: Settings) -> Result<(), String> {
             return Err(format!("cannot create the first administrator: {e}"));
         }
     }
-    let app = match Application::build(&settings, db.pool.clone(), db.label.clone()).await {
-        Ok(app) => app,
+    let master_key = match settings.load_master_key() {
+        Ok(key) => key,
         Err(e) => {
             db.close().await;
-            return Err(format!("cannot listen on {}: {e}", settings.listen));
+            return Err(format!("master key: {e}"));
         }
     };
+    tracing::info!(master_key.id = %master_key.key_id(), "master key loaded");
+    let app =
+        match Application::build(&settings, db.pool.clone(), db.label.clone(), master_key).await {
+            Ok(app) => app,
+            Err(e) => {
+                db.close().await;
+                return Err(format!("cannot listen on {}: {e}", settings.listen));
+            }
+        };
     let addr = app.local_addr();
     tracing::info!(url = %settings.console_url(addr), "console listening");
     println!("Gatehouse console: {}", settings.console_url(addr));

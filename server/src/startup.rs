@@ -31,6 +31,7 @@ impl Application {
         settings: &Settings,
         pool: sqlx::PgPool,
         database_label: String,
+        master_key: master_key::MasterKey,
     ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(settings.listen).await?;
         let addr = listener.local_addr()?;
@@ -44,6 +45,7 @@ impl Application {
             leptos_options,
             pool,
             throttle: settings.throttle,
+            master_key,
             database_label,
         };
         let router = router(state, settings);

@@ -34,6 +34,7 @@ pub fn test_settings() -> Settings {
         session_ttl: Duration::from_secs(3600),
         site_root: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")),
         throttle: accounts::ThrottlePolicy::default(),
+        master_key: None,
     }
 }
 
@@ -72,7 +73,8 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
 }
 
 pub async fn spawn_app_on(settings: Settings, pool: PgPool) -> TestApp {
-    let app = Application::build(&settings, pool.clone(), "test database".into())
+    let master_key = master_key::MasterKey::generate();
+    let app = Application::build(&settings, pool.clone(), "test database".into(), master_key)
         .await
         .expect("app builds");
     let addr = app.local_addr();
