@@ -68,9 +68,7 @@ fn alive(pid: i32) -> bool {
     // A zombie counts as gone.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|s| {
-            !s.split_whitespace()
-                .nth(2)
-                .is_some_and(|state| state == "Z")
+            s.split_whitespace().nth(2).is_none_or(|state| state != "Z")
         })
         .unwrap_or(false)
 }
