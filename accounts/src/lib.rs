@@ -4,6 +4,7 @@
 //! Error messages ([`AccountsError`]) are safe to show to users and never reveal whether a
 //! username exists.
 
+pub mod access_keys;
 mod error;
 pub mod password;
 mod store;
@@ -13,6 +14,10 @@ use std::net::IpAddr;
 
 use sqlx::PgPool;
 
+pub use access_keys::{
+    AccessKey, AccessKeyError, EnsuredAccessKey, NewAccessKey, create_access_key,
+    delete_access_key, ensure_access_key, find_access_key, list_access_keys, secret_for,
+};
 pub use error::AccountsError;
 pub use store::{
     Admin, InitialAdmin, change_password, count_admins, create_admin, ensure_initial_admin,

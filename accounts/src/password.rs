@@ -51,7 +51,7 @@ pub async fn verify(password: &str, phc: &str) -> bool {
 
 /// Spends the same effort as [`verify`] against a hash nobody knows the password of; always
 /// "fails". Used when the username is unknown.
-pub(crate) async fn verify_dummy(password: &str) {
+pub async fn verify_dummy(password: &str) {
     let password = password.to_owned();
     let _ = run_limited(move || {
         let phc = DUMMY_HASH.get_or_init(|| {
