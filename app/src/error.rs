@@ -91,6 +91,20 @@ impl AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<accounts::AccessKeyError> for AppError {
+    fn from(err: accounts::AccessKeyError) -> Self {
+        use accounts::AccessKeyError as E;
+        match &err {
+            E::NotFound => AppError::form(err.to_string()).with_status(),
+            E::Invalid(_) => AppError::invalid("description", err.to_string()).with_status(),
+            E::Sealing(_) | E::Database(_) => {
+                AppError::internal("access key operation failed", format!("{err:?}"))
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<accounts::AccountsError> for AppError {
     fn from(err: accounts::AccountsError) -> Self {
         use accounts::AccountsError as E;

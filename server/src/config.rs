@@ -24,6 +24,8 @@ pub struct Settings {
     pub throttle: accounts::ThrottlePolicy,
     /// GATEHOUSE_MASTER_KEY (base64, 32 bytes); None = the key file in the data directory.
     pub master_key: Option<String>,
+    /// GATEHOUSE_ACCESS_KEY_ID + GATEHOUSE_SECRET_ACCESS_KEY: an access key ensured at start.
+    pub bootstrap_access_key: Option<(String, String)>,
 }
 
 // Hand-written so the admin password and database URL never reach a log line.
@@ -43,6 +45,10 @@ impl std::fmt::Debug for Settings {
             .field("site_root", &self.site_root)
             .field("throttle", &self.throttle)
             .field("master_key", &self.master_key.as_ref().map(|_| "<set>"))
+            .field(
+                "bootstrap_access_key",
+                &self.bootstrap_access_key.as_ref().map(|(id, _)| id),
+            )
             .finish()
     }
 }
@@ -115,6 +121,19 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             throttle,
             master_key: var("GATEHOUSE_MASTER_KEY"),
+            bootstrap_access_key: match (
+                var("GATEHOUSE_ACCESS_KEY_ID"),
+                var("GATEHOUSE_SECRET_ACCESS_KEY"),
+            ) {
+                (Some(id), Some(secret)) => Some((id, secret)),
+                (None, None) => None,
+                _ => {
+                    return Err(ConfigError {
+                        var: "GATEHOUSE_ACCESS_KEY_ID",
+                        problem: "set both GATEHOUSE_ACCESS_KEY_ID and GATEHOUSE_SECRET_ACCESS_KEY, or neither".into(),
+                    });
+                }
+            },
         })
     }
 

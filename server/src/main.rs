@@ -99,6 +99,19 @@ async fn serve(settings: Settings) -> Result<(), String> {
         }
     };
     tracing::info!(master_key.id = %master_key.key_id(), "master key loaded");
+    if let Some((id, secret)) = &settings.bootstrap_access_key {
+        match accounts::ensure_access_key(&db.pool, &master_key, id, secret, "environment").await {
+            Ok(outcome) => {
+                tracing::info!(access_key_id = %id, ?outcome, "access key from the environment")
+            }
+            Err(e) => {
+                db.close().await;
+                return Err(format!(
+                    "GATEHOUSE_ACCESS_KEY_ID / GATEHOUSE_SECRET_ACCESS_KEY: {e}"
+                ));
+            }
+        }
+    }
     let app =
         match Application::build(&settings, db.pool.clone(), db.label.clone(), master_key).await {
             Ok(app) => app,

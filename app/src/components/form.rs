@@ -18,7 +18,18 @@ pub fn Field(
     #[prop(optional)] help: Option<&'static str>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    // Two forms on one page may share a field name; the label keeps the id unique.
+    let slug: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let id = format!("field-{name}-{slug}");
     let err_id = format!("{id}-error");
     let message = move || error.get().and_then(|e| e.for_field(name));
     let described = err_id.clone();

@@ -53,6 +53,65 @@ pub async fn change_password(
     Ok(())
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessKeyRow {
+    pub access_key_id: String,
+    pub description: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub last_used: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedAccessKey {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+#[server(endpoint = "list_access_keys")]
+pub async fn list_access_keys() -> Result<Vec<AccessKeyRow>, AppError> {
+    use crate::auth::ssr::{require_admin, state};
+    require_admin().await?;
+    let keys = accounts::list_access_keys(&state().pool).await?;
+    Ok(keys
+        .into_iter()
+        .map(|k| AccessKeyRow {
+            access_key_id: k.access_key_id,
+            description: k.description,
+            created_by: k.created_by,
+            created_at: k.created_at.date().to_string(),
+            last_used: k
+                .last_used_at
+                .map(|t| t.date().to_string())
+                .unwrap_or_else(|| "never".into()),
+        })
+        .collect())
+}
+
+#[server(endpoint = "create_access_key")]
+pub async fn create_access_key(description: String) -> Result<CreatedAccessKey, AppError> {
+    use crate::auth::ssr::{require_admin, state};
+    let me = require_admin().await?;
+    let state = state();
+    let created =
+        accounts::create_access_key(&state.pool, &state.master_key, &description, &me.username)
+            .await?;
+    tracing::info!(access_key_id = %created.key.access_key_id, by = %me.username, "access key created");
+    Ok(CreatedAccessKey {
+        access_key_id: created.key.access_key_id,
+        secret_access_key: created.secret_access_key,
+    })
+}
+
+#[server(endpoint = "delete_access_key")]
+pub async fn delete_access_key(access_key_id: String) -> Result<(), AppError> {
+    use crate::auth::ssr::{require_admin, state};
+    let me = require_admin().await?;
+    accounts::delete_access_key(&state().pool, &access_key_id).await?;
+    tracing::info!(%access_key_id, by = %me.username, "access key deleted");
+    Ok(())
+}
+
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     view! {
@@ -62,6 +121,9 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="mt-6 grid gap-6 lg:grid-cols-2">
             <ChangePasswordCard />
             <AdminsCard />
+        </div>
+        <div class="mt-6">
+            <AccessKeysCard />
         </div>
     }
 }
@@ -141,6 +203,121 @@ fn AdminsCard() -> impl IntoView {
                     {move || if pending.get() { "Adding…" } else { "Add administrator" }}
                 </button>
             </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AccessKeysCard() -> impl IntoView {
+    let create = ServerAction::<CreateAccessKey>::new();
+    let delete = ServerAction::<DeleteAccessKey>::new();
+    let keys = Resource::new(
+        move || (create.version().get(), delete.version().get()),
+        |_| list_access_keys(),
+    );
+    let error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()));
+    let pending = create.pending();
+    // The id of the key awaiting delete confirmation.
+    let confirming = RwSignal::new(None::<String>);
+
+    view! {
+        <section class=CARD aria-labelledby="keys-heading">
+            <h2 id="keys-heading" class="font-semibold">"Access keys"</h2>
+            <p class="mt-1 text-sm text-slate-500 dark:text-slate-400">
+                "For AWS SDKs and the AWS CLI: admin calls to the user pool API are signed (Signature V4) with one of these keys."
+            </p>
+            {move || create.value().get().and_then(|r| r.ok()).map(|k| view! {
+                <div role="status" data-testid="new-access-key" class="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                    <p class="font-medium">"Copy the secret now: it will not be shown again."</p>
+                    <dl class="mt-2 grid gap-1 sm:grid-cols-[max-content_1fr] sm:gap-x-3">
+                        <dt>"Access key ID"</dt>
+                        <dd><code data-testid="new-access-key-id">{k.access_key_id}</code></dd>
+                        <dt>"Secret access key"</dt>
+                        <dd><code class="break-all" data-testid="new-secret-access-key">{k.secret_access_key}</code></dd>
+                    </dl>
+                </div>
+            })}
+            <FormError error=delete_error />
+            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading access keys…"</p> }>
+                {move || Suspend::new(async move {
+                    match keys.await {
+                        Ok(rows) if rows.is_empty() => view! {
+                            <p class="mt-4 text-sm text-slate-500 dark:text-slate-400" data-testid="access-keys-empty">
+                                "No access keys yet. Create one to use the AWS SDKs and CLI."
+                            </p>
+                        }.into_any(),
+                        Ok(rows) => view! {
+                            <div class="mt-3 overflow-x-auto">
+                            <table class="w-full text-left text-sm" data-testid="access-keys-table">
+                                <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                    <tr>
+                                        <th scope="col" class="py-2 pr-3">"Access key ID"</th>
+                                        <th scope="col" class="py-2 pr-3">"Description"</th>
+                                        <th scope="col" class="py-2 pr-3">"Created"</th>
+                                        <th scope="col" class="py-2 pr-3">"Last used"</th>
+                                        <th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                    {rows.into_iter().map(|r| {
+                                        let id = r.access_key_id.clone();
+                                        let id_for_confirm = id.clone();
+                                        let id_for_delete = id.clone();
+                                        let is_confirming = move || confirming.get().as_deref() == Some(id_for_confirm.as_str());
+                                        view! {
+                                            <tr>
+                                                <td class="py-2 pr-3 font-mono">{r.access_key_id.clone()}</td>
+                                                <td class="py-2 pr-3">{r.description}</td>
+                                                <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{format!("{} by {}", r.created_at, r.created_by)}</td>
+                                                <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{r.last_used}</td>
+                                                <td class="py-2 text-right">
+                                                    <Show
+                                                        when=is_confirming.clone()
+                                                        fallback=move || {
+                                                            let id = id.clone();
+                                                            view! {
+                                                                <button type="button" class="text-sm text-red-600 hover:underline dark:text-red-400" on:click=move |_| confirming.set(Some(id.clone()))>
+                                                                    "Delete"
+                                                                </button>
+                                                            }
+                                                        }
+                                                    >
+                                                        {
+                                                            let id = id_for_delete.clone();
+                                                            view! {
+                                                                <span class="inline-flex items-center gap-2">
+                                                                    <span class="text-xs">"Delete this key? Clients using it will stop working."</span>
+                                                                    <button type="button" class="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500"
+                                                                        on:click=move |_| { delete.dispatch(DeleteAccessKey { access_key_id: id.clone() }); confirming.set(None); }>
+                                                                        "Confirm delete"
+                                                                    </button>
+                                                                    <button type="button" class="text-xs hover:underline" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                                                </span>
+                                                            }
+                                                        }
+                                                    </Show>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert" class="mt-3 text-sm text-red-600">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <ActionForm action=create attr:class="mt-4 flex flex-col gap-3 sm:flex-row sm:items-end">
+                <div class="flex-1">
+                    <Field label="Description" name="description" autocomplete="off" help="What will use this key, e.g. \"CI deploy\"." error />
+                </div>
+                <button type="submit" class=BUTTON_CLASS disabled=move || pending.get()>
+                    {move || if pending.get() { "Creating…" } else { "Create access key" }}
+                </button>
+            </ActionForm>
+            <FormError error />
         </section>
     }
 }

@@ -67,9 +67,7 @@ fn postmaster_pid(dir: &Path) -> Option<i32> {
 fn alive(pid: i32) -> bool {
     // A zombie counts as gone.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            s.split_whitespace().nth(2).is_none_or(|state| state != "Z")
-        })
+        .map(|s| s.split_whitespace().nth(2).is_none_or(|state| state != "Z"))
         .unwrap_or(false)
 }
 

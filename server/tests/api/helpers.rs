@@ -35,6 +35,7 @@ pub fn test_settings() -> Settings {
         site_root: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")),
         throttle: accounts::ThrottlePolicy::default(),
         master_key: None,
+        bootstrap_access_key: None,
     }
 }
 
