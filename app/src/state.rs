@@ -10,6 +10,8 @@ pub struct AppState {
     pub throttle: accounts::ThrottlePolicy,
     /// Seals secrets at rest (signing keys, access-key secrets).
     pub master_key: master_key::MasterKey,
+    /// User pools (the embedded Cognito-compatible identity provider).
+    pub identity: identity::Identity,
     /// A one-line, human description of where data lives (shown on the dashboard).
     pub database_label: String,
 }

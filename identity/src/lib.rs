@@ -10,6 +10,18 @@
 //! Storage is PostgreSQL (migration `20261126000002_user_pools.sql`). Passwords are argon2id
 //! (through `accounts::password`); RSA private keys and client secrets are sealed with the
 //! master key; refresh tokens, sessions and codes are stored only as SHA-256 hashes.
+//!
+//! Where Gatehouse knowingly differs from Cognito:
+//! - App clients default to `PreventUserExistenceErrors = ENABLED` (see `clients`).
+//! - Messages are not emailed or texted: they go to a per-pool outbox
+//!   ([`Identity::list_outbox`]) and codes to the log. A sign-up code is generated even when
+//!   the pool has no auto-verified attribute (the outbox entry then has no destination).
+//! - Only `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`/`ADMIN_NO_SRP_AUTH` and refresh
+//!   are implemented (no SRP, custom auth or MFA; `MfaConfiguration` must be `OFF`); only
+//!   `email` can be a username attribute or sign-in alias.
+//! - ID/access token lifetimes may go down to 1 second (AWS: 5 minutes), for testing.
+//! - Signing keys are generated on first use (token issue, JWKS, key listing), not at pool
+//!   creation.
 
 mod attributes;
 mod auth;
@@ -70,8 +82,7 @@ impl IdentityConfig {
                 self.account_id
             ));
         }
-        if !(self.issuer_base.starts_with("http://") || self.issuer_base.starts_with("https://"))
-        {
+        if !(self.issuer_base.starts_with("http://") || self.issuer_base.starts_with("https://")) {
             return Err(format!(
                 "the issuer base must be an http(s) URL, not {:?}",
                 self.issuer_base

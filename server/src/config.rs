@@ -26,6 +26,10 @@ pub struct Settings {
     pub master_key: Option<String>,
     /// GATEHOUSE_ACCESS_KEY_ID + GATEHOUSE_SECRET_ACCESS_KEY: an access key ensured at start.
     pub bootstrap_access_key: Option<(String, String)>,
+    /// GATEHOUSE_ACCOUNT_ID: the 12-digit account id in ARNs.
+    pub account_id: String,
+    /// GATEHOUSE_REGION: the region of user pools created without a signed region.
+    pub region: String,
 }
 
 // Hand-written so the admin password and database URL never reach a log line.
@@ -121,6 +125,30 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             throttle,
             master_key: var("GATEHOUSE_MASTER_KEY"),
+            account_id: {
+                let id = var("GATEHOUSE_ACCOUNT_ID").unwrap_or_else(|| "000000000000".into());
+                if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(ConfigError {
+                        var: "GATEHOUSE_ACCOUNT_ID",
+                        problem: format!("{id:?} is not 12 digits"),
+                    });
+                }
+                id
+            },
+            region: {
+                let region = var("GATEHOUSE_REGION").unwrap_or_else(|| "us-east-1".into());
+                if region.is_empty()
+                    || !region
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                {
+                    return Err(ConfigError {
+                        var: "GATEHOUSE_REGION",
+                        problem: format!("{region:?} is not a region name like us-east-1"),
+                    });
+                }
+                region
+            },
             bootstrap_access_key: match (
                 var("GATEHOUSE_ACCESS_KEY_ID"),
                 var("GATEHOUSE_SECRET_ACCESS_KEY"),

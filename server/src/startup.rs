@@ -5,19 +5,21 @@ use std::net::SocketAddr;
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
+use axum::http::{HeaderName, Method};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
 use crate::guard;
-use crate::routes::{assets, health};
+use crate::routes::{assets, cognito, health};
 use crate::session_store::PgSessionStore;
 
 pub struct Application {
@@ -41,11 +43,21 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let identity = identity::Identity::new(
+            pool.clone(),
+            master_key.clone(),
+            identity::IdentityConfig {
+                issuer_base: settings.console_url(addr),
+                account_id: settings.account_id.clone(),
+            },
+        )
+        .with_region(settings.region.clone());
         let state = AppState {
             leptos_options,
             pool,
             throttle: settings.throttle,
             master_key,
+            identity,
             database_label,
         };
         let router = router(state, settings);
@@ -74,6 +86,40 @@ impl Application {
 }
 
 fn router(state: AppState, settings: &Settings) -> Router {
+    public_api(state.clone()).merge(console(state, settings))
+}
+
+/// The machine-facing APIs: called by SDKs (and browsers on other origins), authenticated by
+/// their own protocol (Cognito tokens, SigV4), so neither the console session nor its
+/// same-origin rule applies.
+fn public_api(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers(Any)
+        .expose_headers([
+            HeaderName::from_static("x-amzn-requestid"),
+            HeaderName::from_static("x-amzn-errortype"),
+            HeaderName::from_static("x-amzn-errormessage"),
+            HeaderName::from_static("date"),
+        ]);
+    Router::new()
+        .route("/cognito-idp", post(cognito::handle))
+        .route("/cognito-idp/", post(cognito::handle))
+        .route(
+            "/cognito-idp/{pool_id}/.well-known/jwks.json",
+            get(cognito::jwks),
+        )
+        .route(
+            "/cognito-idp/{pool_id}/.well-known/openid-configuration",
+            get(cognito::openid_configuration),
+        )
+        .layer(cors)
+        .with_state(state)
+}
+
+/// The browser console: Leptos pages and server functions behind the session guard.
+fn console(state: AppState, settings: &Settings) -> Router {
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
         .with_name("gatehouse_session")

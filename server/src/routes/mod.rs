@@ -1,4 +1,5 @@
 //! Plain HTTP routes beside the Leptos pages.
 
 pub mod assets;
+pub mod cognito;
 pub mod health;

@@ -16,6 +16,8 @@ pub struct TestApp {
     pub pool: PgPool,
     /// A client that keeps cookies and never follows redirects, so tests see what the server said.
     pub client: reqwest::Client,
+    /// The master key the server seals secrets with (tests create access keys with it).
+    pub master_key: master_key::MasterKey,
 }
 
 pub fn base_url() -> String {
@@ -36,6 +38,8 @@ pub fn test_settings() -> Settings {
         throttle: accounts::ThrottlePolicy::default(),
         master_key: None,
         bootstrap_access_key: None,
+        account_id: "000000000000".into(),
+        region: "us-east-1".into(),
     }
 }
 
@@ -75,15 +79,21 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
 
 pub async fn spawn_app_on(settings: Settings, pool: PgPool) -> TestApp {
     let master_key = master_key::MasterKey::generate();
-    let app = Application::build(&settings, pool.clone(), "test database".into(), master_key)
-        .await
-        .expect("app builds");
+    let app = Application::build(
+        &settings,
+        pool.clone(),
+        "test database".into(),
+        master_key.clone(),
+    )
+    .await
+    .expect("app builds");
     let addr = app.local_addr();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         addr,
         pool,
         client: client(),
+        master_key,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod cognito;
 mod health;
 mod helpers;
 mod settings;

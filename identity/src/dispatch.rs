@@ -1,0 +1,229 @@
+//! Dispatch of wire actions (`X-Amz-Target: AWSCognitoIdentityProviderService.<Action>`) to
+//! the typed methods.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Identity;
+use crate::error::{CognitoError, ErrorKind};
+
+/// Every supported action and whether it must be SigV4-signed. The unsigned ones are those
+/// AWS marks `noAuth` (identified by ClientId or an access token).
+const ACTIONS: &[(&str, bool)] = &[
+    // Public.
+    ("SignUp", false),
+    ("ConfirmSignUp", false),
+    ("ResendConfirmationCode", false),
+    ("InitiateAuth", false),
+    ("RespondToAuthChallenge", false),
+    ("GetUser", false),
+    ("UpdateUserAttributes", false),
+    ("ChangePassword", false),
+    ("GlobalSignOut", false),
+    ("RevokeToken", false),
+    ("ForgotPassword", false),
+    ("ConfirmForgotPassword", false),
+    // Administrative (SigV4).
+    ("CreateUserPool", true),
+    ("DescribeUserPool", true),
+    ("ListUserPools", true),
+    ("UpdateUserPool", true),
+    ("DeleteUserPool", true),
+    ("CreateUserPoolClient", true),
+    ("DescribeUserPoolClient", true),
+    ("ListUserPoolClients", true),
+    ("DeleteUserPoolClient", true),
+    ("AdminCreateUser", true),
+    ("AdminGetUser", true),
+    ("AdminConfirmSignUp", true),
+    ("AdminSetUserPassword", true),
+    ("AdminDisableUser", true),
+    ("AdminEnableUser", true),
+    ("AdminDeleteUser", true),
+    ("AdminInitiateAuth", true),
+    ("AdminAddUserToGroup", true),
+    ("AdminRemoveUserFromGroup", true),
+    ("AdminListGroupsForUser", true),
+    ("CreateGroup", true),
+    ("ListGroups", true),
+    ("ListUsers", true),
+];
+
+/// Parses the body: empty means `{}`; anything but a JSON object is a SerializationException.
+/// Top-level `null` members are dropped (treated as absent).
+fn parse_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, CognitoError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(mut map)) => {
+            map.retain(|_, v| !v.is_null());
+            Ok(map)
+        }
+        Ok(_) => Err(CognitoError::new(
+            ErrorKind::Serialization,
+            "Start of structure or map found where not expected.",
+        )),
+        Err(e) => Err(CognitoError::new(
+            ErrorKind::Serialization,
+            format!("Could not parse the request body as JSON: {e}"),
+        )),
+    }
+}
+
+/// Deserialises a request; a missing required member is an InvalidParameterException, a
+/// member of the wrong type a SerializationException.
+fn request<T: DeserializeOwned>(body: serde_json::Map<String, Value>) -> Result<T, CognitoError> {
+    serde_json::from_value(Value::Object(body)).map_err(|e| {
+        let text = e.to_string();
+        match text
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            Some(member) => CognitoError::missing_member(member),
+            None => CognitoError::new(ErrorKind::Serialization, text),
+        }
+    })
+}
+
+fn response<T: Serialize>(value: T) -> Result<Value, CognitoError> {
+    serde_json::to_value(value)
+        .map_err(|e| CognitoError::internal(format_args!("serialising a response: {e}")))
+}
+
+fn empty(_: ()) -> Result<Value, CognitoError> {
+    Ok(Value::Object(serde_json::Map::new()))
+}
+
+impl Identity {
+    /// Whether `action` needs a SigV4-signed request; `None` for an unknown action.
+    pub fn requires_signature(action: &str) -> Option<bool> {
+        ACTIONS
+            .iter()
+            .find(|(name, _)| *name == action)
+            .map(|(_, signed)| *signed)
+    }
+
+    /// The names of all supported actions.
+    pub fn actions() -> impl Iterator<Item = &'static str> {
+        ACTIONS.iter().map(|(name, _)| *name)
+    }
+
+    /// Runs one action: `body` is the raw JSON request, the result the JSON response body
+    /// (`{}` for actions without output). `signed` says whether the HTTP layer verified a
+    /// SigV4 signature; administrative actions refuse unsigned calls with
+    /// `MissingAuthenticationTokenException`.
+    pub async fn dispatch(
+        &self,
+        action: &str,
+        body: &[u8],
+        signed: bool,
+    ) -> Result<Value, CognitoError> {
+        let needs_signature = Identity::requires_signature(action).ok_or_else(|| {
+            CognitoError::new(
+                ErrorKind::UnknownOperation,
+                format!("Unknown operation {action}"),
+            )
+        })?;
+        if needs_signature && !signed {
+            return Err(CognitoError::new(
+                ErrorKind::MissingAuthenticationToken,
+                "Missing Authentication Token",
+            ));
+        }
+        let b = parse_body(body)?;
+        match action {
+            "SignUp" => response(self.sign_up(request(b)?).await?),
+            "ConfirmSignUp" => empty(self.confirm_sign_up(request(b)?).await?),
+            "ResendConfirmationCode" => response(self.resend_confirmation_code(request(b)?).await?),
+            "InitiateAuth" => response(self.initiate_auth(request(b)?).await?),
+            "RespondToAuthChallenge" => {
+                response(self.respond_to_auth_challenge(request(b)?).await?)
+            }
+            "GetUser" => response(self.get_user(request(b)?).await?),
+            "UpdateUserAttributes" => response(self.update_user_attributes(request(b)?).await?),
+            "ChangePassword" => empty(self.change_password(request(b)?).await?),
+            "GlobalSignOut" => empty(self.global_sign_out(request(b)?).await?),
+            "RevokeToken" => empty(self.revoke_token(request(b)?).await?),
+            "ForgotPassword" => response(self.forgot_password(request(b)?).await?),
+            "ConfirmForgotPassword" => empty(self.confirm_forgot_password(request(b)?).await?),
+            "CreateUserPool" => response(self.create_user_pool(request(b)?).await?),
+            "DescribeUserPool" => response(self.describe_user_pool(request(b)?).await?),
+            "ListUserPools" => response(self.list_user_pools(request(b)?).await?),
+            "UpdateUserPool" => empty(self.update_user_pool(request(b)?).await?),
+            "DeleteUserPool" => empty(self.delete_user_pool(request(b)?).await?),
+            "CreateUserPoolClient" => response(self.create_user_pool_client(request(b)?).await?),
+            "DescribeUserPoolClient" => {
+                response(self.describe_user_pool_client(request(b)?).await?)
+            }
+            "ListUserPoolClients" => response(self.list_user_pool_clients(request(b)?).await?),
+            "DeleteUserPoolClient" => empty(self.delete_user_pool_client(request(b)?).await?),
+            "AdminCreateUser" => response(self.admin_create_user(request(b)?).await?),
+            "AdminGetUser" => response(self.admin_get_user(request(b)?).await?),
+            "AdminConfirmSignUp" => empty(self.admin_confirm_sign_up(request(b)?).await?),
+            "AdminSetUserPassword" => empty(self.admin_set_user_password(request(b)?).await?),
+            "AdminDisableUser" => empty(self.admin_disable_user(request(b)?).await?),
+            "AdminEnableUser" => empty(self.admin_enable_user(request(b)?).await?),
+            "AdminDeleteUser" => empty(self.admin_delete_user(request(b)?).await?),
+            "AdminInitiateAuth" => response(self.admin_initiate_auth(request(b)?).await?),
+            "AdminAddUserToGroup" => empty(self.admin_add_user_to_group(request(b)?).await?),
+            "AdminRemoveUserFromGroup" => {
+                empty(self.admin_remove_user_from_group(request(b)?).await?)
+            }
+            "AdminListGroupsForUser" => {
+                response(self.admin_list_groups_for_user(request(b)?).await?)
+            }
+            "CreateGroup" => response(self.create_group(request(b)?).await?),
+            "ListGroups" => response(self.list_groups(request(b)?).await?),
+            "ListUsers" => response(self.list_users(request(b)?).await?),
+            other => Err(CognitoError::internal(format_args!(
+                "action {other} is listed but not dispatched"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::DescribeUserPoolRequest;
+
+    #[test]
+    fn signature_table() {
+        assert_eq!(Identity::requires_signature("SignUp"), Some(false));
+        assert_eq!(Identity::requires_signature("GetUser"), Some(false));
+        assert_eq!(
+            Identity::requires_signature("AdminInitiateAuth"),
+            Some(true)
+        );
+        assert_eq!(Identity::requires_signature("CreateUserPool"), Some(true));
+        assert_eq!(Identity::requires_signature("Nope"), None);
+        assert_eq!(Identity::actions().count(), ACTIONS.len());
+    }
+
+    #[test]
+    fn body_errors() {
+        assert!(parse_body(b"").expect("empty ok").is_empty());
+        assert_eq!(
+            parse_body(b"[1]").expect_err("array").kind,
+            ErrorKind::Serialization
+        );
+        assert_eq!(
+            parse_body(b"{bad").expect_err("bad json").kind,
+            ErrorKind::Serialization
+        );
+        let missing =
+            request::<DescribeUserPoolRequest>(parse_body(b"{\"UserPoolId\": null}").expect("ok"))
+                .expect_err("missing");
+        assert_eq!(missing.kind, ErrorKind::InvalidParameter);
+        assert_eq!(
+            missing.message,
+            "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null"
+        );
+        let wrong =
+            request::<DescribeUserPoolRequest>(parse_body(b"{\"UserPoolId\": 5}").expect("ok"))
+                .expect_err("wrong type");
+        assert_eq!(wrong.kind, ErrorKind::Serialization);
+    }
+}

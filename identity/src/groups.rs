@@ -1,0 +1,163 @@
+//! Groups: their members appear in `cognito:groups` (ID and access tokens), ordered by
+//! precedence (lowest first, unset last), then name.
+
+use crate::error::{CognitoError, ErrorKind};
+use crate::store::groups::{GROUP_KEY, GroupRow};
+use crate::wire::{
+    AdminGroupMembershipRequest, AdminListGroupsForUserRequest, CreateGroupRequest,
+    CreateGroupResponse, GroupType, ListGroupsRequest, ListGroupsResponse,
+};
+use crate::{Identity, store, util};
+
+fn group_type(g: GroupRow) -> GroupType {
+    GroupType {
+        group_name: g.name,
+        user_pool_id: g.pool_id,
+        description: g.description,
+        role_arn: g.role_arn,
+        precedence: g.precedence,
+        last_modified_date: g.updated_at,
+        creation_date: g.created_at,
+    }
+}
+
+fn page(mut rows: Vec<GroupRow>, limit: i64) -> ListGroupsResponse {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(60));
+    let next_token = if more {
+        rows.last().map(|g| util::encode_page_token(&g.name))
+    } else {
+        None
+    };
+    ListGroupsResponse {
+        groups: rows.into_iter().map(group_type).collect(),
+        next_token,
+    }
+}
+
+impl Identity {
+    /// CreateGroup.
+    pub async fn create_group(
+        &self,
+        req: CreateGroupRequest,
+    ) -> Result<CreateGroupResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        util::validate_name("GroupName", &req.group_name)?;
+        if req
+            .description
+            .as_deref()
+            .is_some_and(|d| d.chars().count() > 2048)
+        {
+            return Err(CognitoError::invalid_parameter(
+                "1 validation error detected: Value at 'description' failed to satisfy \
+                 constraint: Member must have length less than or equal to 2048",
+            ));
+        }
+        if req.precedence.is_some_and(|p| p < 0) {
+            return Err(CognitoError::invalid_parameter(
+                "1 validation error detected: Value at 'precedence' failed to satisfy \
+                 constraint: Member must have value greater than or equal to 0",
+            ));
+        }
+        let now = util::now();
+        let row = GroupRow {
+            pool_id: pool.id.clone(),
+            name: req.group_name.clone(),
+            description: req.description,
+            role_arn: req.role_arn,
+            precedence: req.precedence,
+            created_at: now,
+            updated_at: now,
+        };
+        store::groups::insert_group(self.db(), &row)
+            .await
+            .map_err(|e| {
+                if store::is_unique_violation(&e, GROUP_KEY) {
+                    CognitoError::new(
+                        ErrorKind::GroupExists,
+                        format!("A group with the name {} already exists.", req.group_name),
+                    )
+                } else {
+                    e.into()
+                }
+            })?;
+        tracing::info!(pool.id = %pool.id, group = %row.name, "group created");
+        Ok(CreateGroupResponse {
+            group: group_type(row),
+        })
+    }
+
+    /// ListGroups (ordered by name).
+    pub async fn list_groups(
+        &self,
+        req: ListGroupsRequest,
+    ) -> Result<ListGroupsResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let limit = util::page_limit(req.limit, "Limit")?;
+        let after = req
+            .next_token
+            .as_deref()
+            .map(|t| util::decode_page_token(t, "NextToken"))
+            .transpose()?;
+        let rows =
+            store::groups::list_groups(self.db(), &pool.id, after.as_deref(), limit + 1).await?;
+        Ok(page(rows, limit))
+    }
+
+    async fn membership(
+        &self,
+        req: &AdminGroupMembershipRequest,
+    ) -> Result<(String, uuid::Uuid), CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        util::validate_name("GroupName", &req.group_name)?;
+        let user = self.require_user(&pool, &req.username).await?;
+        if !store::groups::group_exists(self.db(), &pool.id, &req.group_name).await? {
+            return Err(CognitoError::new(
+                ErrorKind::ResourceNotFound,
+                "Group not found.",
+            ));
+        }
+        Ok((pool.id, user.sub))
+    }
+
+    /// AdminAddUserToGroup (idempotent).
+    pub async fn admin_add_user_to_group(
+        &self,
+        req: AdminGroupMembershipRequest,
+    ) -> Result<(), CognitoError> {
+        let (pool_id, sub) = self.membership(&req).await?;
+        store::groups::add_member(self.db(), &pool_id, &req.group_name, sub).await?;
+        tracing::info!(pool.id = %pool_id, user.sub = %sub, group = %req.group_name, "user added to group");
+        Ok(())
+    }
+
+    /// AdminRemoveUserFromGroup (idempotent).
+    pub async fn admin_remove_user_from_group(
+        &self,
+        req: AdminGroupMembershipRequest,
+    ) -> Result<(), CognitoError> {
+        let (pool_id, sub) = self.membership(&req).await?;
+        store::groups::remove_member(self.db(), &pool_id, &req.group_name, sub).await?;
+        tracing::info!(pool.id = %pool_id, user.sub = %sub, group = %req.group_name, "user removed from group");
+        Ok(())
+    }
+
+    /// AdminListGroupsForUser (ordered by name).
+    pub async fn admin_list_groups_for_user(
+        &self,
+        req: AdminListGroupsForUserRequest,
+    ) -> Result<ListGroupsResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let user = self.require_user(&pool, &req.username).await?;
+        let limit = util::page_limit(req.limit, "Limit")?;
+        let after = req
+            .next_token
+            .as_deref()
+            .map(|t| util::decode_page_token(t, "NextToken"))
+            .transpose()?;
+        let rows =
+            store::groups::list_user_groups(self.db(), user.sub, after.as_deref(), limit + 1)
+                .await?;
+        Ok(page(rows, limit))
+    }
+}

@@ -1,0 +1,206 @@
+//! The outbox: Gatehouse has no mail or SMS gateway, so every message Cognito would send
+//! (confirmation codes, reset codes, invitations with a temporary password) is written to a
+//! per-pool table that the console shows. Codes are also logged at info level (they are the
+//! delivery mechanism); temporary passwords are never logged.
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+use crate::error::CognitoError;
+use crate::wire::CodeDeliveryDetailsType;
+use crate::{Identity, store, util};
+
+/// Why a message was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OutboxPurpose {
+    /// Sign-up confirmation code.
+    SignUp,
+    /// Confirmation code sent again (ResendConfirmationCode).
+    Resend,
+    /// Password-reset code.
+    ForgotPassword,
+    /// Invitation of an AdminCreateUser user; `code` is the temporary password.
+    AdminCreateUser,
+}
+
+impl OutboxPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxPurpose::SignUp => "SIGN_UP",
+            OutboxPurpose::Resend => "RESEND",
+            OutboxPurpose::ForgotPassword => "FORGOT_PASSWORD",
+            OutboxPurpose::AdminCreateUser => "ADMIN_CREATE_USER",
+        }
+    }
+
+    fn parse(s: &str) -> Option<OutboxPurpose> {
+        [
+            OutboxPurpose::SignUp,
+            OutboxPurpose::Resend,
+            OutboxPurpose::ForgotPassword,
+            OutboxPurpose::AdminCreateUser,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
+}
+
+/// One message in a pool's outbox.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub pool_id: String,
+    /// The user's Username (the sub in email-as-username pools).
+    pub username: String,
+    /// Email address or phone number (unmasked); `None` when the pool has no auto-verified
+    /// attribute the user has.
+    pub destination: Option<String>,
+    /// `EMAIL` or `SMS`.
+    pub delivery_medium: Option<String>,
+    pub purpose: OutboxPurpose,
+    /// The code, or the temporary password for [`OutboxPurpose::AdminCreateUser`].
+    pub code: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for OutboxMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxMessage")
+            .field("id", &self.id)
+            .field("pool_id", &self.pool_id)
+            .field("username", &self.username)
+            .field("destination", &self.destination)
+            .field("delivery_medium", &self.delivery_medium)
+            .field("purpose", &self.purpose)
+            .field("code", &"<redacted>")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+/// Where a message goes: the attribute, the medium and the (unmasked) address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Delivery {
+    pub attribute: String,
+    pub medium: &'static str,
+    pub destination: String,
+}
+
+impl Delivery {
+    pub(crate) fn email(address: &str) -> Delivery {
+        Delivery {
+            attribute: "email".to_owned(),
+            medium: "EMAIL",
+            destination: address.to_owned(),
+        }
+    }
+
+    pub(crate) fn phone(number: &str) -> Delivery {
+        Delivery {
+            attribute: "phone_number".to_owned(),
+            medium: "SMS",
+            destination: number.to_owned(),
+        }
+    }
+
+    /// `CodeDeliveryDetails` with the destination masked.
+    pub(crate) fn details(&self) -> CodeDeliveryDetailsType {
+        CodeDeliveryDetailsType {
+            destination: Some(mask(&self.destination)),
+            delivery_medium: Some(self.medium.to_owned()),
+            attribute_name: Some(self.attribute.clone()),
+        }
+    }
+}
+
+/// Masks an address like Cognito: `alice@example.com` → `a***@e***`,
+/// `+15551234567` → `+*******4567`.
+pub(crate) fn mask(destination: &str) -> String {
+    if let Some((local, domain)) = destination.split_once('@') {
+        let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+        format!("{}***@{}***", first(local), first(domain))
+    } else {
+        let chars: Vec<char> = destination.chars().collect();
+        let keep = chars.len().min(4);
+        let hidden = chars.len().saturating_sub(keep + 1);
+        let mut out = String::new();
+        if let Some(first) = chars.first() {
+            out.push(*first);
+        }
+        out.extend(std::iter::repeat_n('*', hidden));
+        out.extend(&chars[chars.len() - keep..]);
+        out
+    }
+}
+
+/// Writes a message to the outbox and logs it (codes only; never temporary passwords).
+pub(crate) async fn send(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+    username: &str,
+    delivery: Option<&Delivery>,
+    purpose: OutboxPurpose,
+    code: &str,
+) -> Result<(), CognitoError> {
+    store::outbox::insert(
+        db,
+        pool_id,
+        username,
+        delivery.map(|d| d.destination.as_str()),
+        delivery.map(|d| d.medium),
+        purpose.as_str(),
+        code,
+        util::now(),
+    )
+    .await?;
+    let destination = delivery.map(|d| mask(&d.destination)).unwrap_or_default();
+    if purpose == OutboxPurpose::AdminCreateUser {
+        tracing::info!(pool.id = %pool_id, user.username = %username, %destination, purpose = purpose.as_str(), "invitation with a temporary password queued in the outbox");
+    } else {
+        tracing::info!(pool.id = %pool_id, user.username = %username, %destination, purpose = purpose.as_str(), code = %code, "verification code queued in the outbox");
+    }
+    Ok(())
+}
+
+impl Identity {
+    /// The newest `limit` (1-1000) messages of the pool's outbox, newest first.
+    pub async fn list_outbox(
+        &self,
+        pool_id: &str,
+        limit: i64,
+    ) -> Result<Vec<OutboxMessage>, CognitoError> {
+        let pool = self.load_pool(pool_id).await?;
+        let limit = limit.clamp(1, 1000);
+        Ok(store::outbox::list(self.db(), &pool.id, limit)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                Some(OutboxMessage {
+                    id: r.id,
+                    pool_id: r.pool_id,
+                    username: r.username,
+                    destination: r.destination,
+                    delivery_medium: r.delivery_medium,
+                    purpose: OutboxPurpose::parse(&r.purpose)?,
+                    code: r.code,
+                    created_at: r.created_at,
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask("alice@example.com"), "a***@e***");
+        assert_eq!(mask("+15551234567"), "+*******4567");
+        assert_eq!(mask(""), "");
+    }
+}

@@ -1,0 +1,124 @@
+//! Table `user_pool_clients`.
+
+use sqlx::{PgExecutor, PgPool};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct ClientRow {
+    pub id: String,
+    pub pool_id: String,
+    pub name: String,
+    pub secret_sealed: Option<Vec<u8>>,
+    pub explicit_auth_flows: Vec<String>,
+    pub read_attributes: Option<Vec<String>>,
+    pub write_attributes: Option<Vec<String>>,
+    pub access_token_validity: i32,
+    pub access_token_unit: String,
+    pub id_token_validity: i32,
+    pub id_token_unit: String,
+    pub refresh_token_validity: i32,
+    pub refresh_token_unit: String,
+    pub access_token_validity_secs: i32,
+    pub id_token_validity_secs: i32,
+    pub refresh_token_validity_secs: i32,
+    pub prevent_user_existence_errors: String,
+    pub enable_token_revocation: bool,
+    pub auth_session_validity_minutes: i32,
+    pub settings: serde_json::Value,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &ClientRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_pool_clients (id, pool_id, name, secret_sealed, explicit_auth_flows, \
+            read_attributes, write_attributes, access_token_validity, access_token_unit, \
+            id_token_validity, id_token_unit, refresh_token_validity, refresh_token_unit, \
+            access_token_validity_secs, id_token_validity_secs, refresh_token_validity_secs, \
+            prevent_user_existence_errors, enable_token_revocation, \
+            auth_session_validity_minutes, settings, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+            $18, $19, $20, $21, $22)",
+    )
+    .bind(&c.id)
+    .bind(&c.pool_id)
+    .bind(&c.name)
+    .bind(&c.secret_sealed)
+    .bind(&c.explicit_auth_flows)
+    .bind(&c.read_attributes)
+    .bind(&c.write_attributes)
+    .bind(c.access_token_validity)
+    .bind(&c.access_token_unit)
+    .bind(c.id_token_validity)
+    .bind(&c.id_token_unit)
+    .bind(c.refresh_token_validity)
+    .bind(&c.refresh_token_unit)
+    .bind(c.access_token_validity_secs)
+    .bind(c.id_token_validity_secs)
+    .bind(c.refresh_token_validity_secs)
+    .bind(&c.prevent_user_existence_errors)
+    .bind(c.enable_token_revocation)
+    .bind(c.auth_session_validity_minutes)
+    .bind(&c.settings)
+    .bind(c.created_at)
+    .bind(c.updated_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn find_client(db: &PgPool, id: &str) -> sqlx::Result<Option<ClientRow>> {
+    sqlx::query_as(
+        "SELECT id, pool_id, name, secret_sealed, explicit_auth_flows, read_attributes, \
+            write_attributes, access_token_validity, access_token_unit, id_token_validity, \
+            id_token_unit, refresh_token_validity, refresh_token_unit, \
+            access_token_validity_secs, id_token_validity_secs, refresh_token_validity_secs, \
+            prevent_user_existence_errors, enable_token_revocation, \
+            auth_session_validity_minutes, settings, created_at, updated_at \
+         FROM user_pool_clients WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// `(client_id, name)` of a pool's clients ordered by id, after `after` (exclusive).
+pub(crate) async fn list_clients(
+    db: &PgPool,
+    pool_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT id, name FROM user_pool_clients \
+         WHERE pool_id = $1 AND ($2::text IS NULL OR id > $2) ORDER BY id LIMIT $3",
+    )
+    .bind(pool_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+pub(crate) async fn delete_client(db: &PgPool, pool_id: &str, id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM user_pool_clients WHERE pool_id = $1 AND id = $2")
+        .bind(pool_id)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The longest ID or access token lifetime of any client of the pool (seconds), if any.
+pub(crate) async fn max_token_validity_secs(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar(
+        "SELECT max(GREATEST(id_token_validity_secs, access_token_validity_secs)) \
+         FROM user_pool_clients WHERE pool_id = $1",
+    )
+    .bind(pool_id)
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,307 @@
+//! Tables `user_pool_users` and `user_pool_signin_failures`.
+
+use std::collections::BTreeMap;
+
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// Unique constraint on `(pool_id, username_key)`.
+pub(crate) const USERNAME_CONSTRAINT: &str = "user_pool_users_username";
+/// Unique index on `(pool_id, email_key)`.
+pub(crate) const EMAIL_CONSTRAINT: &str = "user_pool_users_email";
+
+#[derive(Clone, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    pub sub: Uuid,
+    pub pool_id: String,
+    pub username: String,
+    pub username_key: String,
+    pub email_key: Option<String>,
+    pub status: String,
+    pub enabled: bool,
+    pub attributes: Json<BTreeMap<String, String>>,
+    pub password_hash: Option<String>,
+    pub password_expires_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("sub", &self.sub)
+            .field("pool_id", &self.pool_id)
+            .field("username", &self.username)
+            .field("status", &self.status)
+            .field("enabled", &self.enabled)
+            .field("attributes", &self.attributes.0)
+            .field("password_hash", &"<redacted>")
+            .field("password_expires_at", &self.password_expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `SELECT <all user columns> FROM user_pool_users`, for `concat!` (static SQL).
+macro_rules! select_user {
+    () => {
+        "SELECT sub, pool_id, username, username_key, email_key, status, enabled, attributes, \
+         password_hash, password_expires_at, created_at, updated_at FROM user_pool_users"
+    };
+}
+
+pub(crate) async fn insert_user(db: impl PgExecutor<'_>, u: &UserRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_pool_users (sub, pool_id, username, username_key, email_key, status, \
+            enabled, attributes, password_hash, password_expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(u.sub)
+    .bind(&u.pool_id)
+    .bind(&u.username)
+    .bind(&u.username_key)
+    .bind(&u.email_key)
+    .bind(&u.status)
+    .bind(u.enabled)
+    .bind(&u.attributes)
+    .bind(&u.password_hash)
+    .bind(u.password_expires_at)
+    .bind(u.created_at)
+    .bind(u.updated_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn find_by_username_key(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+    key: &str,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(concat!(
+        select_user!(),
+        " WHERE pool_id = $1 AND username_key = $2"
+    ))
+    .bind(pool_id)
+    .bind(key)
+    .fetch_optional(db)
+    .await
+}
+
+pub(crate) async fn find_by_email_key(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+    key: &str,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(concat!(
+        select_user!(),
+        " WHERE pool_id = $1 AND email_key = $2"
+    ))
+    .bind(pool_id)
+    .bind(key)
+    .fetch_optional(db)
+    .await
+}
+
+pub(crate) async fn find_by_sub(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+    sub: Uuid,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(concat!(select_user!(), " WHERE pool_id = $1 AND sub = $2"))
+        .bind(pool_id)
+        .bind(sub)
+        .fetch_optional(db)
+        .await
+}
+
+/// Locks the user's row for the rest of the transaction and returns it.
+pub(crate) async fn lock_user(conn: &mut PgConnection, sub: Uuid) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(concat!(select_user!(), " WHERE sub = $1 FOR UPDATE"))
+        .bind(sub)
+        .fetch_optional(conn)
+        .await
+}
+
+pub(crate) async fn set_status(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    status: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE user_pool_users SET status = $2, updated_at = $3 WHERE sub = $1")
+        .bind(sub)
+        .bind(status)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_password(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    hash: &str,
+    status: &str,
+    expires_at: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pool_users SET password_hash = $2, status = $3, password_expires_at = $4, \
+            updated_at = $5 WHERE sub = $1",
+    )
+    .bind(sub)
+    .bind(hash)
+    .bind(status)
+    .bind(expires_at)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_enabled(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    enabled: bool,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE user_pool_users SET enabled = $2, updated_at = $3 WHERE sub = $1")
+        .bind(sub)
+        .bind(enabled)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn set_attributes(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    attributes: &BTreeMap<String, String>,
+    email_key: Option<&str>,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pool_users SET attributes = $2, email_key = $3, updated_at = $4 \
+         WHERE sub = $1",
+    )
+    .bind(sub)
+    .bind(Json(attributes))
+    .bind(email_key)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn delete_user(db: impl PgExecutor<'_>, sub: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM user_pool_users WHERE sub = $1")
+        .bind(sub)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A ListUsers filter in SQL terms: the attribute (`username`, `sub`, `cognito:user_status`,
+/// `status` or a user attribute name), the value, and whether it is a prefix match.
+pub(crate) struct SqlFilter<'a> {
+    pub attribute: &'a str,
+    pub value: &'a str,
+    pub prefix: bool,
+}
+
+/// Users of a pool ordered by `username_key`, after `after` (exclusive), optionally filtered.
+/// Comparisons are case-insensitive.
+pub(crate) async fn list_users(
+    db: &PgPool,
+    pool_id: &str,
+    filter: Option<&SqlFilter<'_>>,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<UserRow>> {
+    sqlx::query_as(concat!(
+        select_user!(),
+        " u WHERE u.pool_id = $1 AND ($2::text IS NULL OR u.username_key > $2) \
+         AND ($3::text IS NULL OR ( \
+            WITH v(val) AS (SELECT lower(CASE $3 \
+                WHEN 'username' THEN u.username \
+                WHEN 'sub' THEN u.sub::text \
+                WHEN 'cognito:user_status' THEN u.status \
+                WHEN 'status' THEN CASE WHEN u.enabled THEN 'Enabled' ELSE 'Disabled' END \
+                ELSE u.attributes ->> $3 END)) \
+            SELECT CASE WHEN $5 THEN starts_with(v.val, lower($4)) ELSE v.val = lower($4) END \
+            FROM v)) \
+         ORDER BY u.username_key LIMIT $6"
+    ))
+    .bind(pool_id)
+    .bind(after)
+    .bind(filter.map(|f| f.attribute))
+    .bind(filter.map(|f| f.value))
+    .bind(filter.is_some_and(|f| f.prefix))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// `(failures, window_start)` of a sign-in failure counter.
+pub(crate) async fn failures(
+    db: &PgPool,
+    pool_id: &str,
+    key: &str,
+) -> sqlx::Result<Option<(i32, OffsetDateTime)>> {
+    sqlx::query_as(
+        "SELECT failures, window_start FROM user_pool_signin_failures \
+         WHERE pool_id = $1 AND key = $2",
+    )
+    .bind(pool_id)
+    .bind(key)
+    .fetch_optional(db)
+    .await
+}
+
+/// Counts one failure; a window older than `window_start_min` starts over at 1.
+pub(crate) async fn record_failure(
+    db: &PgPool,
+    pool_id: &str,
+    key: &str,
+    now: OffsetDateTime,
+    window_start_min: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_pool_signin_failures (pool_id, key, failures, window_start) \
+         VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (pool_id, key) DO UPDATE SET \
+            failures = CASE WHEN user_pool_signin_failures.window_start < $4 THEN 1 \
+                            ELSE user_pool_signin_failures.failures + 1 END, \
+            window_start = CASE WHEN user_pool_signin_failures.window_start < $4 THEN $3 \
+                            ELSE user_pool_signin_failures.window_start END",
+    )
+    .bind(pool_id)
+    .bind(key)
+    .bind(now)
+    .bind(window_start_min)
+    .execute(db)
+    .await?;
+    // Forget counters whose window is over (failures for made-up names would pile up).
+    sqlx::query("DELETE FROM user_pool_signin_failures WHERE pool_id = $1 AND window_start < $2")
+        .bind(pool_id)
+        .bind(window_start_min)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn clear_failures(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+    key: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM user_pool_signin_failures WHERE pool_id = $1 AND key = $2")
+        .bind(pool_id)
+        .bind(key)
+        .execute(db)
+        .await?;
+    Ok(())
+}
