@@ -125,3 +125,27 @@ impl From<accounts::AccountsError> for AppError {
         mapped.with_status()
     }
 }
+
+/// A Cognito error from the user-pool service. Client faults become a message above the form
+/// (status 400) or, for the few kinds that always concern one input, next to that field;
+/// internal faults are logged and hidden. Server functions that know better which field a
+/// message belongs to re-target it (see `pages::user_pools::ssr::on_field`).
+#[cfg(feature = "ssr")]
+impl From<identity::CognitoError> for AppError {
+    fn from(err: identity::CognitoError) -> Self {
+        use identity::ErrorKind as K;
+        let mapped = match err.kind {
+            K::InternalError => {
+                return AppError::internal("user pool operation failed", err);
+            }
+            K::TooManyFailedAttempts | K::LimitExceeded => AppError::Throttled(err.message),
+            K::UsernameExists | K::AliasExists | K::UserNotFound => {
+                AppError::invalid("username", err.message)
+            }
+            K::InvalidPassword => AppError::invalid("password", err.message),
+            K::GroupExists => AppError::invalid("group_name", err.message),
+            _ => AppError::form(err.message),
+        };
+        mapped.with_status()
+    }
+}

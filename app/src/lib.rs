@@ -12,14 +12,18 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
 
 use crate::components::layout::ConsoleLayout;
 use crate::pages::{
-    dashboard::DashboardPage, login::LoginPage, not_found::NotFound, placeholder::PlaceholderPage,
+    dashboard::DashboardPage,
+    login::LoginPage,
+    not_found::NotFound,
+    placeholder::PlaceholderPage,
     settings::SettingsPage,
+    user_pools::{CreateUserPoolPage, UserPoolPage, UserPoolsPage},
 };
 
 /// Applies the saved (or system) theme before first paint, so a dark console never flashes white.
@@ -61,7 +65,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=StaticSegment("") view=ConsoleLayout>
                     <Route path=StaticSegment("") view=DashboardPage />
                     <Route path=StaticSegment("apis") view=|| view! { <PlaceholderPage section="APIs" /> } />
-                    <Route path=StaticSegment("user-pools") view=|| view! { <PlaceholderPage section="User pools" /> } />
+                    <Route path=StaticSegment("user-pools") view=UserPoolsPage />
+                    // "new" before the pool-id route: routes match in order and `:pool_id` would take "new".
+                    <Route path=(StaticSegment("user-pools"), StaticSegment("new")) view=CreateUserPoolPage />
+                    <Route path=(StaticSegment("user-pools"), ParamSegment("pool_id")) view=UserPoolPage />
                     <Route path=StaticSegment("settings") view=SettingsPage />
                 </ParentRoute>
             </Routes>

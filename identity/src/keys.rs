@@ -297,7 +297,10 @@ impl Identity {
             .await?
             .map(i64::from)
             .unwrap_or(0);
-        let keep_secs = pool.max_token_validity_secs().max(clients_max);
+        // Other nodes may keep signing with the old key until their signer cache expires, so
+        // its public half stays published for that long beyond the longest token lifetime too.
+        let keep_secs =
+            pool.max_token_validity_secs().max(clients_max) + SIGNER_CACHE_TTL.as_secs() as i64;
         let now = util::now();
         let retire_after = now + time::Duration::seconds(keep_secs);
         let retired = store::keys::retire_active(&mut tx, &pool.id, now, retire_after).await?;

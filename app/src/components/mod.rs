@@ -1,6 +1,8 @@
 //! Building blocks shared by console pages.
 
 pub mod breadcrumbs;
+pub mod copy_button;
 pub mod form;
 pub mod layout;
+pub mod tabs;
 pub mod theme;

@@ -5,3 +5,4 @@ pub mod login;
 pub mod not_found;
 pub mod placeholder;
 pub mod settings;
+pub mod user_pools;

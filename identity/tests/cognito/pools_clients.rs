@@ -1,15 +1,13 @@
 //! Pools and app clients through `dispatch`, plus protocol-level errors.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use identity::Identity;
 use serde_json::json;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn create_describe_list_update_delete_pool(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let created = ok(
         &id,
         "CreateUserPool",
@@ -183,7 +181,7 @@ async fn create_describe_list_update_delete_pool(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn pool_validation(db: PgPool) {
-    let id = identity(db);
+    let id = api(db).await;
     assert_eq!(
         fail(&id, "DescribeUserPool", json!({"UserPoolId": "not a pool"})).await,
         err(
@@ -244,7 +242,7 @@ async fn pool_validation(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn protocol_errors(db: PgPool) {
-    let id = identity(db);
+    let id = api(db).await;
     // Unknown action.
     let e = id
         .dispatch("FlyToTheMoon", b"{}", true)
@@ -335,7 +333,7 @@ async fn protocol_errors(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn app_clients(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(
         &id,
         json!({"Schema": [{"Name": "role", "AttributeDataType": "String"}]}),

@@ -1,8 +1,6 @@
 //! Administrative user operations, groups and ListUsers.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -16,7 +14,7 @@ fn attr(user: &Value, key: &str, name: &str) -> Option<String> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn admin_user_management(db: PgPool) {
-    let id = identity(db);
+    let id = api(db).await;
     let pool_id = create_pool(
         &id,
         json!({"Schema": [{"Name": "role", "AttributeDataType": "String"}]}),
@@ -262,7 +260,7 @@ async fn admin_user_management(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn groups(db: PgPool) {
-    let id = identity(db);
+    let id = api(db).await;
     let pool_id = create_pool(&id, json!({})).await;
     let client = password_client(&id, &pool_id).await;
     confirmed_user(&id, &pool_id, "rosa", json!([])).await;
@@ -390,7 +388,7 @@ async fn groups(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn list_users_filters_and_pages(db: PgPool) {
-    let id = identity(db);
+    let id = api(db).await;
     let pool_id = create_pool(&id, json!({})).await;
     let client = password_client(&id, &pool_id).await;
     for (name, email, given) in [

@@ -1,53 +1,74 @@
-//! Helpers shared by the integration tests: every call goes through `Identity::dispatch` with
-//! the JSON an SDK would send.
-#![allow(dead_code)]
+//! Transport-neutral helpers, shared by the in-process suite (`identity/tests/cognito`) and the
+//! HTTP one (`server/tests/cognito_http.rs`, which includes this file by path). They reach the
+//! service only through `super::Api`, which each transport defines with the same methods.
 
-use identity::{CognitoError, Identity, IdentityConfig, compute_secret_hash};
+use identity::{CognitoError, compute_secret_hash};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use master_key::MasterKey;
 use serde_json::{Value, json};
-use sqlx::PgPool;
 
-pub const ISSUER_BASE: &str = "http://127.0.0.1:3999";
+use super::Api;
+
 pub const PASSWORD: &str = "Correct-Horse-9";
+/// The account in pool ARNs, in both transports.
+pub const ACCOUNT_ID: &str = "123456789012";
 
-pub fn identity(db: PgPool) -> Identity {
-    Identity::new(
-        db,
-        MasterKey::from_bytes([7; 32]),
-        IdentityConfig {
-            issuer_base: format!("{ISSUER_BASE}/"),
-            account_id: "123456789012".to_owned(),
-        },
-    )
+/// A Cognito error as a client sees it: the HTTP status and the `{"__type", "message"}` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    /// `__type`, e.g. `NotAuthorizedException`.
+    pub kind: String,
+    pub message: String,
 }
 
-/// A signed (admin) or unsigned call; the raw result.
-pub async fn call(id: &Identity, action: &str, body: Value) -> Result<Value, CognitoError> {
-    let signed = Identity::requires_signature(action).unwrap_or(false);
+impl ApiError {
+    pub fn type_name(&self) -> &str {
+        &self.kind
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.kind, self.status, self.message)
+    }
+}
+
+impl From<CognitoError> for ApiError {
+    fn from(e: CognitoError) -> ApiError {
+        ApiError {
+            status: e.status(),
+            kind: e.type_name().to_owned(),
+            message: e.message,
+        }
+    }
+}
+
+/// A call as an SDK makes it (admin actions signed, public ones not); the raw result.
+pub async fn call(id: &Api, action: &str, body: Value) -> Result<Value, ApiError> {
+    let signed = identity::Identity::requires_signature(action).unwrap_or(false);
     id.dispatch(action, body.to_string().as_bytes(), signed)
         .await
 }
 
 /// A call that must succeed.
-pub async fn ok(id: &Identity, action: &str, body: Value) -> Value {
+pub async fn ok(id: &Api, action: &str, body: Value) -> Value {
     match call(id, action, body).await {
         Ok(v) => v,
         Err(e) => panic!("{action} failed: {e}"),
     }
 }
 
-/// A call that must fail; returns (`__type`, message).
-pub async fn fail(id: &Identity, action: &str, body: Value) -> (String, String) {
+/// A call that must fail with a 400; returns (`__type`, message).
+pub async fn fail(id: &Api, action: &str, body: Value) -> (String, String) {
     match call(id, action, body).await {
         Ok(v) => panic!("{action} unexpectedly succeeded: {v}"),
         Err(e) => {
-            assert_eq!(e.status(), 400, "{e}");
-            let j = e.to_json();
-            (
-                j["__type"].as_str().unwrap_or_default().to_owned(),
-                j["message"].as_str().unwrap_or_default().to_owned(),
-            )
+            assert_eq!(e.status, 400, "{e}");
+            (e.kind, e.message)
         }
     }
 }
@@ -57,7 +78,7 @@ pub fn err(kind: &str, message: &str) -> (String, String) {
 }
 
 /// Creates a pool; returns its id.
-pub async fn create_pool(id: &Identity, extra: Value) -> String {
+pub async fn create_pool(id: &Api, extra: Value) -> String {
     let mut body = json!({"PoolName": "test-pool"});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
@@ -67,7 +88,7 @@ pub async fn create_pool(id: &Identity, extra: Value) -> String {
 }
 
 /// Creates an app client; returns (client id, secret if generated).
-pub async fn create_client(id: &Identity, pool_id: &str, extra: Value) -> (String, Option<String>) {
+pub async fn create_client(id: &Api, pool_id: &str, extra: Value) -> (String, Option<String>) {
     let mut body = json!({"UserPoolId": pool_id, "ClientName": "app"});
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
@@ -81,7 +102,7 @@ pub async fn create_client(id: &Identity, pool_id: &str, extra: Value) -> (Strin
 }
 
 /// A client allowing password and refresh sign-in, without a secret.
-pub async fn password_client(id: &Identity, pool_id: &str) -> String {
+pub async fn password_client(id: &Api, pool_id: &str) -> String {
     create_client(
         id,
         pool_id,
@@ -96,7 +117,7 @@ pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
 }
 
 /// Creates a CONFIRMED user with `PASSWORD` via AdminCreateUser + AdminSetUserPassword.
-pub async fn confirmed_user(id: &Identity, pool_id: &str, username: &str, attrs: Value) -> Value {
+pub async fn confirmed_user(id: &Api, pool_id: &str, username: &str, attrs: Value) -> Value {
     let created = ok(
         id,
         "AdminCreateUser",
@@ -113,7 +134,7 @@ pub async fn confirmed_user(id: &Identity, pool_id: &str, username: &str, attrs:
 }
 
 /// USER_PASSWORD_AUTH sign-in; returns `AuthenticationResult`.
-pub async fn sign_in(id: &Identity, client_id: &str, username: &str, password: &str) -> Value {
+pub async fn sign_in(id: &Api, client_id: &str, username: &str, password: &str) -> Value {
     let out = ok(
         id,
         "InitiateAuth",
@@ -125,7 +146,7 @@ pub async fn sign_in(id: &Identity, client_id: &str, username: &str, password: &
 }
 
 /// The newest outbox code for `username` (Username as stored).
-pub async fn latest_code(id: &Identity, pool_id: &str, username: &str) -> String {
+pub async fn latest_code(id: &Api, pool_id: &str, username: &str) -> String {
     id.list_outbox(pool_id, 100)
         .await
         .expect("outbox")
@@ -149,10 +170,11 @@ pub fn header(token: &str) -> jsonwebtoken::Header {
     jsonwebtoken::decode_header(token).expect("header")
 }
 
-/// Verifies a token as an API would: kid looked up in the JWKS, RS256 only, issuer, and
-/// `aud` (ID token) or `client_id` (access token), `token_use`. Returns the claims.
+/// Verifies a token as an API would: kid looked up in the pool's JWKS (`Api::jwks`: over HTTP,
+/// fetched from `{issuer}/.well-known/jwks.json`), RS256 only, issuer, and `aud` (ID token) or
+/// `client_id` (access token), `token_use`. Returns the claims.
 pub async fn verify(
-    id: &Identity,
+    id: &Api,
     pool_id: &str,
     token: &str,
     client_id: &str,

@@ -1,11 +1,9 @@
 //! Sign-in flows, throttling, refresh, revocation, token-authorized calls, the
 //! NEW_PASSWORD_REQUIRED challenge and password recovery.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -21,7 +19,7 @@ fn refresh_auth(client: &str, token: &Value) -> Value {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn password_sign_in_errors_and_throttling(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(&id, json!({})).await;
     let client = password_client(&id, &pool_id).await;
     let (default_client, _) = create_client(&id, &pool_id, json!({})).await;
@@ -238,7 +236,7 @@ async fn password_sign_in_errors_and_throttling(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn refresh_and_revocation(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(&id, json!({})).await;
     let client = password_client(&id, &pool_id).await;
     let other_client = password_client(&id, &pool_id).await;
@@ -462,7 +460,7 @@ async fn refresh_and_revocation(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn token_authorized_calls(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(
         &id,
         json!({"Schema": [{"Name": "role", "AttributeDataType": "String", "Mutable": true},
@@ -669,7 +667,7 @@ async fn token_authorized_calls(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn new_password_required_challenge(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(&id, json!({})).await;
     let client = password_client(&id, &pool_id).await;
     let created = ok(&id, "AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "hank",
@@ -840,7 +838,7 @@ async fn new_password_required_challenge(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn forgot_password(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(&id, json!({})).await;
     let client = password_client(&id, &pool_id).await;
     let (legacy, _) = create_client(

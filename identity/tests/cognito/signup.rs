@@ -1,9 +1,7 @@
 //! SignUp, ConfirmSignUp, ResendConfirmationCode, SecretHash enforcement and
 //! email-as-username pools.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -16,7 +14,7 @@ async fn count_users(db: &PgPool) -> i64 {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sign_up_and_confirm(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(
         &id,
         json!({"AutoVerifiedAttributes": ["email"],
@@ -244,7 +242,7 @@ async fn sign_up_and_confirm(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn codes_expire_and_have_limited_attempts(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(&id, json!({"AutoVerifiedAttributes": ["email"]})).await;
     let client = password_client(&id, &pool_id).await;
     for name in ["exp", "att"] {
@@ -369,7 +367,7 @@ async fn codes_expire_and_have_limited_attempts(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn secret_hash_is_enforced(db: PgPool) {
-    let id = identity(db.clone());
+    let id = api(db.clone()).await;
     let pool_id = create_pool(&id, json!({"AutoVerifiedAttributes": ["email"]})).await;
     let (client, secret) = create_client(
         &id,
@@ -489,7 +487,7 @@ async fn secret_hash_is_enforced(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn email_as_username_pool(db: PgPool) {
-    let id = identity(db);
+    let id = api(db).await;
     let pool_id = create_pool(
         &id,
         json!({"UsernameAttributes": ["email"], "AutoVerifiedAttributes": ["email"]}),
