@@ -12,7 +12,11 @@ pub struct AppState {
     pub master_key: master_key::MasterKey,
     /// User pools (the embedded Cognito-compatible identity provider).
     pub identity: identity::Identity,
+    /// Where deployed stages are served: `{gateway_base_url}/{restApiId}/{stage}/…`.
+    #[from_ref(skip)]
+    pub gateway_base_url: String,
     /// A one-line, human description of where data lives (shown on the dashboard).
+    #[from_ref(skip)]
     pub database_label: String,
 }
 

@@ -26,6 +26,10 @@ pub struct Settings {
     pub master_key: Option<String>,
     /// GATEHOUSE_ACCESS_KEY_ID + GATEHOUSE_SECRET_ACCESS_KEY: an access key ensured at start.
     pub bootstrap_access_key: Option<(String, String)>,
+    /// GATEHOUSE_GATEWAY_LISTEN: where deployed stages are served (the gateway runtime).
+    pub gateway_listen: SocketAddr,
+    /// GATEHOUSE_GATEWAY_PUBLIC_URL: the gateway's public URL, for invoke URLs.
+    pub gateway_public_url: Option<String>,
     /// GATEHOUSE_ACCOUNT_ID: the 12-digit account id in ARNs.
     pub account_id: String,
     /// GATEHOUSE_REGION: the region of user pools created without a signed region.
@@ -125,6 +129,12 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             throttle,
             master_key: var("GATEHOUSE_MASTER_KEY"),
+            gateway_listen: parse(
+                "GATEHOUSE_GATEWAY_LISTEN",
+                SocketAddr::from(([127, 0, 0, 1], 4000)),
+            )?,
+            gateway_public_url: var("GATEHOUSE_GATEWAY_PUBLIC_URL")
+                .map(|u| u.trim_end_matches('/').to_string()),
             account_id: {
                 let id = var("GATEHOUSE_ACCOUNT_ID").unwrap_or_else(|| "000000000000".into());
                 if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -179,6 +189,13 @@ impl Settings {
             Some(text) => master_key::MasterKey::from_base64(text),
             None => master_key::MasterKey::load_or_create(&self.data_dir.join("master.key")),
         }
+    }
+
+    /// The base of invoke URLs: GATEHOUSE_GATEWAY_PUBLIC_URL, or derived from the gateway listener.
+    pub fn gateway_url(&self) -> String {
+        self.gateway_public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.gateway_listen))
     }
 
     /// Session cookies get the Secure flag when the console is served over https.

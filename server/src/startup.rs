@@ -58,6 +58,7 @@ impl Application {
             throttle: settings.throttle,
             master_key,
             identity,
+            gateway_base_url: settings.gateway_url(),
             database_label,
         };
         let router = router(state, settings);

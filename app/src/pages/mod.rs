@@ -1,5 +1,6 @@
 //! One module per console page (named for its URL segment).
 
+pub mod apis;
 pub mod dashboard;
 pub mod login;
 pub mod not_found;

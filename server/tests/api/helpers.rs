@@ -38,6 +38,8 @@ pub fn test_settings() -> Settings {
         throttle: accounts::ThrottlePolicy::default(),
         master_key: None,
         bootstrap_access_key: None,
+        gateway_listen: "127.0.0.1:4000".parse().expect("address"),
+        gateway_public_url: None,
         account_id: "000000000000".into(),
         region: "us-east-1".into(),
     }
