@@ -1,0 +1,379 @@
+//! What the caller provides to a render (`$input`, `$context`, `$stageVariables`) and the
+//! overrides it reads back.
+
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use crate::json;
+use crate::value::{MapRef, Value, display, parse_json_number};
+
+/// Everything a template can see. Build it with `Context::default()` and fill in what the request
+/// has; missing values are null to the template (and render empty).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// `$input`: body and request parameters.
+    pub input: Input,
+    /// `$context`.
+    pub request: RequestContext,
+    /// `$stageVariables`, in order.
+    pub stage_variables: Vec<(String, String)>,
+    /// The initial `$context.requestOverride` / `$context.responseOverride`. A response template
+    /// sees what the request template assigned (API Gateway carries them over).
+    pub overrides: Overrides,
+}
+
+/// `$input`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Input {
+    /// The raw payload. `$input.body` renders it unchanged; an empty body reads as `{}`.
+    pub body: String,
+    /// Path parameters, e.g. `("id", "abc")` for `/things/{id}`.
+    pub path: Vec<(String, String)>,
+    /// Query-string parameters (decoded). For a repeated name the last value wins.
+    pub querystring: Vec<(String, String)>,
+    /// Request headers. For a repeated name the last value wins.
+    pub header: Vec<(String, String)>,
+}
+
+/// `$context`: the request context. `None` fields are null to the template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestContext {
+    pub account_id: Option<String>,
+    pub api_id: Option<String>,
+    pub domain_name: Option<String>,
+    pub domain_prefix: Option<String>,
+    pub extended_request_id: Option<String>,
+    pub http_method: Option<String>,
+    /// `$context.path`, e.g. `/prod/things/abc`.
+    pub path: Option<String>,
+    pub protocol: Option<String>,
+    pub request_id: Option<String>,
+    /// CLF format, `dd/MMM/yyyy:HH:mm:ss +-hhmm`.
+    pub request_time: Option<String>,
+    /// Milliseconds since the epoch.
+    pub request_time_epoch: Option<i64>,
+    pub resource_id: Option<String>,
+    /// The resource template, e.g. `/things/{id}`.
+    pub resource_path: Option<String>,
+    pub stage: Option<String>,
+    pub identity: Identity,
+    pub authorizer: Authorizer,
+    /// Any other `$context` keys (`error`, `wafResponseCode`, …) as JSON; objects become maps.
+    pub extra: Vec<(String, serde_json::Value)>,
+}
+
+/// `$context.identity`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub account_id: Option<String>,
+    pub api_key: Option<String>,
+    pub api_key_id: Option<String>,
+    pub caller: Option<String>,
+    pub cognito_authentication_provider: Option<String>,
+    pub cognito_authentication_type: Option<String>,
+    pub cognito_identity_id: Option<String>,
+    pub cognito_identity_pool_id: Option<String>,
+    pub principal_org_id: Option<String>,
+    pub user: Option<String>,
+    pub user_arn: Option<String>,
+}
+
+/// `$context.authorizer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Authorizer {
+    /// Cognito user-pool claims, stringified (`$context.authorizer.claims.sub`,
+    /// `$context.authorizer.claims['custom:role']`).
+    pub claims: Vec<(String, String)>,
+    /// `$context.authorizer.principalId`.
+    pub principal_id: Option<String>,
+    /// A Lambda authorizer's context, stringified (`$context.authorizer.<key>`).
+    pub context: Vec<(String, String)>,
+}
+
+/// Values assigned to `$context.requestOverride` and `$context.responseOverride`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    pub request: RequestOverride,
+    pub response: ResponseOverride,
+}
+
+/// `$context.requestOverride`. Header and query-string values are lists: a single assignment is
+/// one value, `[$a, $b]` is a multi-value override.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestOverride {
+    pub header: Vec<(String, Vec<String>)>,
+    pub querystring: Vec<(String, Vec<String>)>,
+    pub path: Vec<(String, String)>,
+    /// Any other keys assigned under `requestOverride`.
+    pub extra: Vec<(String, serde_json::Value)>,
+}
+
+/// `$context.responseOverride`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResponseOverride {
+    /// The status, when the template assigned an integer (or integer string) in 100–599; other
+    /// values are ignored, as API Gateway does.
+    pub status: Option<u16>,
+    pub header: Vec<(String, Vec<String>)>,
+    /// Any other keys assigned under `responseOverride` (API Gateway keeps them for the response
+    /// template).
+    pub extra: Vec<(String, serde_json::Value)>,
+}
+
+fn key(s: &str) -> Rc<str> {
+    Rc::from(s)
+}
+
+fn string_map<'a>(pairs: impl IntoIterator<Item = (&'a String, &'a String)>) -> Value {
+    let mut m = IndexMap::new();
+    for (k, v) in pairs {
+        m.insert(key(k), Value::str(v.as_str()));
+    }
+    Value::new_map(m)
+}
+
+fn multi_map(pairs: &[(String, Vec<String>)]) -> Value {
+    let mut m = IndexMap::new();
+    for (k, vs) in pairs {
+        let v = if vs.len() == 1 {
+            Value::str(vs[0].as_str())
+        } else {
+            Value::new_list(vs.iter().map(|s| Value::str(s.as_str())).collect(), false)
+        };
+        m.insert(key(k), v);
+    }
+    Value::new_map(m)
+}
+
+fn put_opt(m: &mut IndexMap<Rc<str>, Value>, k: &str, v: &Option<String>) {
+    if let Some(v) = v {
+        m.insert(key(k), Value::str(v.as_str()));
+    }
+}
+
+fn put_extra(m: &mut IndexMap<Rc<str>, Value>, extra: &[(String, serde_json::Value)]) {
+    for (k, v) in extra {
+        m.insert(key(k), json::from_serde(v, 0));
+    }
+}
+
+impl Input {
+    /// `$input.params()`: `{path={…}, querystring={…}, header={…}}`.
+    pub(crate) fn params_value(&self) -> Value {
+        let mut m = IndexMap::new();
+        m.insert(
+            key("path"),
+            string_map(self.path.iter().map(|(k, v)| (k, v))),
+        );
+        m.insert(
+            key("querystring"),
+            string_map(self.querystring.iter().map(|(k, v)| (k, v))),
+        );
+        m.insert(
+            key("header"),
+            string_map(self.header.iter().map(|(k, v)| (k, v))),
+        );
+        Value::new_map(m)
+    }
+
+    /// `$input.params(name)`: path, then query string, then header; `""` when absent.
+    pub(crate) fn param(&self, name: &str) -> String {
+        let last = |pairs: &[(String, String)]| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        last(&self.path)
+            .or_else(|| last(&self.querystring))
+            .or_else(|| last(&self.header))
+            .or_else(|| {
+                self.header
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Context {
+    /// The `$context` map.
+    pub(crate) fn context_map(&self) -> MapRef {
+        let r = &self.request;
+        let mut m = IndexMap::new();
+        put_opt(&mut m, "accountId", &r.account_id);
+        put_opt(&mut m, "apiId", &r.api_id);
+
+        let mut auth = IndexMap::new();
+        auth.insert(
+            key("claims"),
+            string_map(r.authorizer.claims.iter().map(|(k, v)| (k, v))),
+        );
+        put_opt(&mut auth, "principalId", &r.authorizer.principal_id);
+        for (k, v) in &r.authorizer.context {
+            auth.insert(key(k), Value::str(v.as_str()));
+        }
+        m.insert(key("authorizer"), Value::new_map(auth));
+
+        put_opt(&mut m, "domainName", &r.domain_name);
+        put_opt(&mut m, "domainPrefix", &r.domain_prefix);
+        put_opt(&mut m, "extendedRequestId", &r.extended_request_id);
+        put_opt(&mut m, "httpMethod", &r.http_method);
+
+        let i = &r.identity;
+        let mut id = IndexMap::new();
+        put_opt(&mut id, "accountId", &i.account_id);
+        put_opt(&mut id, "apiKey", &i.api_key);
+        put_opt(&mut id, "apiKeyId", &i.api_key_id);
+        put_opt(&mut id, "caller", &i.caller);
+        put_opt(
+            &mut id,
+            "cognitoAuthenticationProvider",
+            &i.cognito_authentication_provider,
+        );
+        put_opt(
+            &mut id,
+            "cognitoAuthenticationType",
+            &i.cognito_authentication_type,
+        );
+        put_opt(&mut id, "cognitoIdentityId", &i.cognito_identity_id);
+        put_opt(
+            &mut id,
+            "cognitoIdentityPoolId",
+            &i.cognito_identity_pool_id,
+        );
+        put_opt(&mut id, "principalOrgId", &i.principal_org_id);
+        put_opt(&mut id, "sourceIp", &i.source_ip);
+        put_opt(&mut id, "user", &i.user);
+        put_opt(&mut id, "userAgent", &i.user_agent);
+        put_opt(&mut id, "userArn", &i.user_arn);
+        m.insert(key("identity"), Value::new_map(id));
+
+        put_opt(&mut m, "path", &r.path);
+        put_opt(&mut m, "protocol", &r.protocol);
+        put_opt(&mut m, "requestId", &r.request_id);
+        put_opt(&mut m, "requestTime", &r.request_time);
+        if let Some(epoch) = r.request_time_epoch {
+            m.insert(key("requestTimeEpoch"), Value::Int(epoch));
+        }
+        put_opt(&mut m, "resourceId", &r.resource_id);
+        put_opt(&mut m, "resourcePath", &r.resource_path);
+        put_opt(&mut m, "stage", &r.stage);
+
+        let o = &self.overrides;
+        let mut req = IndexMap::new();
+        req.insert(key("header"), multi_map(&o.request.header));
+        req.insert(
+            key("path"),
+            string_map(o.request.path.iter().map(|(k, v)| (k, v))),
+        );
+        req.insert(key("querystring"), multi_map(&o.request.querystring));
+        put_extra(&mut req, &o.request.extra);
+        m.insert(key("requestOverride"), Value::new_map(req));
+
+        let mut resp = IndexMap::new();
+        resp.insert(key("header"), multi_map(&o.response.header));
+        if let Some(status) = o.response.status {
+            resp.insert(key("status"), Value::Int(i64::from(status)));
+        }
+        put_extra(&mut resp, &o.response.extra);
+        m.insert(key("responseOverride"), Value::new_map(resp));
+
+        put_extra(&mut m, &r.extra);
+        Rc::new(std::cell::RefCell::new(crate::value::MapData {
+            entries: m,
+        }))
+    }
+
+    pub(crate) fn stage_variables_value(&self) -> Value {
+        string_map(self.stage_variables.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        other => display(other).ok(),
+    }
+}
+
+fn values_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::List(l) => l.borrow().items.iter().filter_map(text_of).collect(),
+        other => text_of(other).into_iter().collect(),
+    }
+}
+
+fn entries(v: Option<&Value>) -> Vec<(Rc<str>, Value)> {
+    match v {
+        Some(Value::Map(m)) => m
+            .borrow()
+            .entries
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn multi_values(v: Option<&Value>) -> Vec<(String, Vec<String>)> {
+    entries(v)
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.to_string(), values_of(&v)))
+        .collect()
+}
+
+fn status_of(v: &Value) -> Option<u16> {
+    let n = match v {
+        Value::Int(i) => *i,
+        Value::Num(t) => match parse_json_number(t) {
+            crate::value::Num::I(i) => i,
+            crate::value::Num::F(_) => return None,
+        },
+        Value::Str(s) => s.trim().parse::<i64>().ok()?,
+        _ => return None,
+    };
+    u16::try_from(n).ok().filter(|s| (100..=599).contains(s))
+}
+
+/// Reads the override maps back out of the `$context` map after rendering.
+pub(crate) fn read_overrides(context: &MapRef) -> Overrides {
+    let ctx = context.borrow();
+    let mut out = Overrides::default();
+    if let Some(Value::Map(req)) = ctx.entries.get("requestOverride") {
+        let req = req.borrow();
+        out.request.header = multi_values(req.entries.get("header"));
+        out.request.querystring = multi_values(req.entries.get("querystring"));
+        out.request.path = multi_values(req.entries.get("path"))
+            .into_iter()
+            .map(|(k, vs)| (k, vs.join(",")))
+            .collect();
+        for (k, v) in req.entries.iter() {
+            if !matches!(&**k, "header" | "querystring" | "path") && !v.is_null() {
+                out.request
+                    .extra
+                    .push((k.to_string(), json::to_serde(v, 0, &mut 100_000)));
+            }
+        }
+    }
+    if let Some(Value::Map(resp)) = ctx.entries.get("responseOverride") {
+        let resp = resp.borrow();
+        out.response.header = multi_values(resp.entries.get("header"));
+        out.response.status = resp.entries.get("status").and_then(status_of);
+        for (k, v) in resp.entries.iter() {
+            if !matches!(&**k, "header" | "status") && !v.is_null() {
+                out.response
+                    .extra
+                    .push((k.to_string(), json::to_serde(v, 0, &mut 100_000)));
+            }
+        }
+    }
+    out
+}
