@@ -1,0 +1,23 @@
+//! The API Gateway runtime: serves invoke requests against deployed stages.
+//!
+//! * [`snapshot`]: [`Gateway::compile`] turns `(api, stage, variables, DeploymentSnapshot)`
+//!   inputs into one immutable table (route tree per stage, templates pre-parsed);
+//!   [`Runtime`] holds it and [`Runtime::swap`]s it atomically on redeploy.
+//! * [`routes`]: the router (reference §1.10).
+//! * [`pipeline`]: [`Runtime::handle`] runs route → authorizer → integration request →
+//!   integration (MOCK, HTTP, HTTP_PROXY) → integration response → method response, over plain
+//!   `http::Request<Bytes>` / `http::Response<Bytes>`.
+//! * [`response`]: gateway error responses (reference §1.12).
+//!
+//! The crate knows no HTTP server: the server mounts [`Runtime::handle`] and supplies the
+//! authorizers' public keys through [`KeySource`].
+
+pub mod integration;
+pub mod pipeline;
+pub mod response;
+pub mod routes;
+pub mod snapshot;
+
+pub use pipeline::{IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
+pub use routes::{RouteMatch, RouteNode};
+pub use snapshot::{CompiledStage, Gateway, Runtime, StageInput};

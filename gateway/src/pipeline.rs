@@ -1,0 +1,866 @@
+//! The request pipeline (reference §1.11), as explicit phases over a [`RequestCtx`]; every
+//! phase can short-circuit with a response:
+//!
+//! route → authorizer → integration request → integration → integration response →
+//! method response → `x-amzn-RequestId`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use apis::authorizer::{AuthorizerInput, Decision, PoolKeys, authorize, identity_value};
+use apis::model::{
+    AuthorizationType, Authorizer, HttpMethod, IntegrationType, PassthroughBehavior,
+};
+use bytes::Bytes;
+use http::header::CONTENT_TYPE;
+use http::{Request, Response};
+use serde_json::{Map, Value};
+
+use crate::integration::{build_request, proxy_response_header, send};
+use crate::response::{
+    UNAUTHORIZED, append_header, gateway_error, internal_error, mime, missing_authentication_token,
+    response, set_header, unsupported_media_type,
+};
+use crate::routes::{RouteMatch, split_invoke_path};
+use crate::snapshot::{
+    CompiledIntegrationResponse, CompiledMethod, CompiledStage, Runtime, Templates,
+};
+
+/// Where a COGNITO_USER_POOLS authorizer's public keys come from (the caller's JWKS cache, the
+/// embedded identity provider, ...). Only called on an authorizer-cache miss.
+pub trait KeySource: Sync {
+    fn pools_for(&self, authorizer: &Authorizer) -> impl Future<Output = Vec<PoolKeys>> + Send;
+}
+
+/// A phase either continues with a value or ends the request with a response.
+pub type Phase<T> = Result<T, Box<Response<Bytes>>>;
+
+/// Allowed authorizer results, keyed by (api/deployment, authorizer, method scopes, token): a
+/// redeploy that changes the authorizer starts afresh.
+#[derive(Debug, Default)]
+pub struct AuthorizerCache {
+    entries: Mutex<HashMap<CacheKey, CachedAllow>>,
+}
+
+type CacheKey = (String, String, String, String);
+
+#[derive(Debug, Clone)]
+struct CachedAllow {
+    /// Epoch seconds after which the entry is stale.
+    until: i64,
+    claims: Map<String, Value>,
+}
+
+/// Entries kept before stale ones are swept.
+const CACHE_SWEEP_AT: usize = 10_000;
+
+impl AuthorizerCache {
+    fn get(&self, key: &CacheKey, now: i64) -> Option<Map<String, Value>> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|e| e.until > now)
+            .map(|e| e.claims.clone())
+    }
+
+    fn put(&self, key: CacheKey, until: i64, claims: Map<String, Value>, now: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHE_SWEEP_AT {
+                entries.retain(|_, e| e.until > now);
+            }
+            entries.insert(key, CachedAllow { until, claims });
+        }
+    }
+}
+
+/// Everything the phases share about one request.
+#[derive(Debug)]
+pub struct RequestCtx {
+    pub request_id: String,
+    /// Epoch seconds.
+    pub now: i64,
+    pub method: HttpMethod,
+    /// `/{stage}/rest/of/path` (`$context.path`).
+    pub context_path: String,
+    pub headers: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
+    pub body: Bytes,
+    pub stage: Arc<CompiledStage>,
+    pub route: RouteMatch,
+    /// `$context.authorizer.claims`, stringified; empty without an authorizer.
+    pub claims: Vec<(String, String)>,
+}
+
+impl RequestCtx {
+    /// The method serving this request.
+    pub fn method(&self) -> Option<&CompiledMethod> {
+        self.stage
+            .resources
+            .get(self.route.resource)?
+            .method_for(self.method)
+    }
+
+    /// The last value of a request header (any case).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `api/stage VERB /resource (request id)`, for log lines.
+    pub fn describe(&self) -> String {
+        let path = self
+            .stage
+            .resources
+            .get(self.route.resource)
+            .map(|r| r.path.as_str())
+            .unwrap_or("?");
+        format!(
+            "{}/{} {} {path} (request {})",
+            self.stage.rest_api_id, self.stage.stage_name, self.method, self.request_id
+        )
+    }
+
+    /// The template context: `$input`, `$context`, `$stageVariables`.
+    fn vtl_context(&self, body: String, overrides: vtl::Overrides) -> vtl::Context {
+        let mut c = vtl::Context::default();
+        c.input.body = body;
+        c.input.path = self.route.params.clone();
+        c.input.querystring = self.query.clone();
+        c.input.header = self.headers.clone();
+        let resource = self.stage.resources.get(self.route.resource);
+        let r = &mut c.request;
+        r.api_id = Some(self.stage.rest_api_id.clone());
+        r.stage = Some(self.stage.stage_name.clone());
+        r.http_method = Some(self.method.to_string());
+        r.path = Some(self.context_path.clone());
+        r.request_id = Some(self.request_id.clone());
+        r.extended_request_id = Some(self.request_id.clone());
+        r.request_time_epoch = Some(self.now.saturating_mul(1000));
+        r.resource_id = resource.map(|r| r.id.clone());
+        r.resource_path = resource.map(|r| r.path.clone());
+        r.protocol = Some("HTTP/1.1".to_owned());
+        r.identity.user_agent = self.header_value("user-agent").map(str::to_owned);
+        r.identity.source_ip = self
+            .header_value("x-forwarded-for")
+            .map(|v| v.split(',').next().unwrap_or("").trim().to_owned());
+        r.authorizer.claims = self.claims.clone();
+        if let Some(sub) = self.claims.iter().find(|(k, _)| k == "sub") {
+            r.authorizer.principal_id = Some(sub.1.clone());
+        }
+        c.stage_variables = self
+            .stage
+            .variables
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        c.overrides = overrides;
+        c
+    }
+}
+
+fn now_epoch() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+impl Runtime {
+    /// Serves one invoke request. The request path is `/{restApiId}/{stage}/{resource path}`
+    /// (the server strips its own mount prefix first). Every response carries
+    /// `x-amzn-RequestId`.
+    pub async fn handle<K: KeySource>(&self, req: Request<Bytes>, keys: &K) -> Response<Bytes> {
+        self.handle_at(req, keys, now_epoch()).await
+    }
+
+    /// [`Runtime::handle`] at a given time (epoch seconds), for tests.
+    pub async fn handle_at<K: KeySource>(
+        &self,
+        req: Request<Bytes>,
+        keys: &K,
+        now: i64,
+    ) -> Response<Bytes> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let mut resp = match self.run(req, keys, now, &request_id).await {
+            Ok(r) => r,
+            Err(r) => *r,
+        };
+        set_header(&mut resp, "x-amzn-RequestId", &request_id);
+        resp
+    }
+
+    async fn run<K: KeySource>(
+        &self,
+        req: Request<Bytes>,
+        keys: &K,
+        now: i64,
+        request_id: &str,
+    ) -> Phase<Response<Bytes>> {
+        let mut ctx = self.route(req, now, request_id)?;
+        self.authorize(&mut ctx, keys).await?;
+        let ireq = integration_request(&ctx)?;
+        match self.integrate(&ctx, &ireq).await? {
+            Integrated::Mapped(result) => integration_response(&ctx, &ireq, result),
+            Integrated::Proxied(resp) => Ok(resp),
+        }
+    }
+
+    /// Phase 1: find the stage, resource and method; 403 Missing Authentication Token otherwise.
+    fn route(&self, req: Request<Bytes>, now: i64, request_id: &str) -> Phase<RequestCtx> {
+        let (parts, body) = req.into_parts();
+        let method = HttpMethod::parse(parts.method.as_str())
+            .ok()
+            .filter(|m| *m != HttpMethod::Any)
+            .ok_or_else(|| Box::new(missing_authentication_token()))?;
+        let path = parts.uri.path();
+        let (api, stage_name, rest) =
+            split_invoke_path(path).ok_or_else(|| Box::new(missing_authentication_token()))?;
+        let gateway = self.current();
+        let stage = gateway
+            .stage(api, stage_name)
+            .cloned()
+            .ok_or_else(|| Box::new(missing_authentication_token()))?;
+        let route = stage
+            .routes
+            .find(rest, method)
+            .ok_or_else(|| Box::new(missing_authentication_token()))?;
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let query = parts
+            .uri
+            .query()
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let context_path = format!("/{stage_name}{}", if rest == "/" { "" } else { rest });
+        Ok(RequestCtx {
+            request_id: request_id.to_owned(),
+            now,
+            method,
+            context_path,
+            headers,
+            query,
+            body,
+            stage,
+            route,
+            claims: Vec::new(),
+        })
+    }
+
+    /// Phase 2: the method's COGNITO_USER_POOLS authorizer, through the cache.
+    async fn authorize<K: KeySource>(&self, ctx: &mut RequestCtx, keys: &K) -> Phase<()> {
+        let Some(method) = ctx.method() else {
+            return Err(Box::new(missing_authentication_token()));
+        };
+        if method.method.authorization_type != AuthorizationType::CognitoUserPools {
+            return Ok(());
+        }
+        let scopes = method.method.authorization_scopes.clone();
+        let authorizer = method
+            .method
+            .authorizer_id
+            .as_deref()
+            .and_then(|id| ctx.stage.snapshot.authorizer(id))
+            .cloned();
+        let Some(authorizer) = authorizer else {
+            tracing::error!(
+                "{}: method uses COGNITO_USER_POOLS but its authorizer is not in the deployment",
+                ctx.describe()
+            );
+            return Err(Box::new(internal_error()));
+        };
+        let token = identity_value(&authorizer, &ctx.headers).map(str::to_owned);
+        let key = token.as_ref().map(|t| {
+            (
+                format!(
+                    "{}/{}",
+                    ctx.stage.rest_api_id, ctx.stage.snapshot.deployment_id
+                ),
+                authorizer.id.clone(),
+                scopes.join(" "),
+                t.clone(),
+            )
+        });
+        let claims = match key.as_ref().and_then(|k| self.cache.get(k, ctx.now)) {
+            Some(claims) => claims,
+            None => {
+                let pools = if token.is_some() {
+                    keys.pools_for(&authorizer).await
+                } else {
+                    Vec::new()
+                };
+                let outcome = authorize(&AuthorizerInput {
+                    authorizer: &authorizer,
+                    method_scopes: &scopes,
+                    headers: &ctx.headers,
+                    pools: &pools,
+                    now: ctx.now,
+                });
+                let seconds =
+                    outcome.cache_seconds(authorizer.authorizer_result_ttl_in_seconds, ctx.now);
+                match outcome.decision {
+                    Decision::Allow { claims } => {
+                        if let Some(key) = key
+                            && seconds > 0
+                        {
+                            self.cache
+                                .put(key, ctx.now + seconds, claims.clone(), ctx.now);
+                        }
+                        claims
+                    }
+                    Decision::Deny { status, message } => {
+                        let detail = outcome
+                            .trace
+                            .last()
+                            .map(|s| format!("{}: {}", s.check.code(), s.detail))
+                            .unwrap_or_default();
+                        tracing::info!("{}: authorizer denied: {detail}", ctx.describe());
+                        return Err(Box::new(gateway_error(status, &message, UNAUTHORIZED)));
+                    }
+                }
+            }
+        };
+        ctx.claims = claims
+            .into_iter()
+            .map(|(k, v)| {
+                let s = match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (k, s)
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+/// What the integration receives after the integration-request phase.
+#[derive(Debug)]
+pub struct IntegrationRequest {
+    /// The rendered (or passed-through) body.
+    pub body: String,
+    /// Overrides assigned by the request template.
+    pub overrides: vtl::Overrides,
+}
+
+/// What to do with a request body (reference §1.4, passthrough truth table).
+#[derive(Debug)]
+pub enum TemplateChoice<'t> {
+    Transform(&'t Arc<vtl::Template>),
+    Passthrough,
+    /// 415 Unsupported Media Type.
+    Refuse,
+}
+
+/// Picks the request template for a content type (only the MIME type counts; none means
+/// `application/json`), applying the passthrough behavior when none matches.
+pub fn select_request_template<'t>(
+    templates: &'t Templates,
+    content_type: Option<&str>,
+    behavior: PassthroughBehavior,
+) -> TemplateChoice<'t> {
+    let wanted = content_type
+        .map(mime)
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "application/json".to_owned());
+    if let Some((_, t)) = templates.iter().find(|(ct, _)| *ct == wanted) {
+        return TemplateChoice::Transform(t);
+    }
+    match behavior {
+        PassthroughBehavior::WhenNoMatch => TemplateChoice::Passthrough,
+        PassthroughBehavior::WhenNoTemplates if templates.is_empty() => TemplateChoice::Passthrough,
+        _ => TemplateChoice::Refuse,
+    }
+}
+
+/// Phase 3: template selection, passthrough (415) and rendering.
+fn integration_request(ctx: &RequestCtx) -> Phase<IntegrationRequest> {
+    let Some(method) = ctx.method() else {
+        return Err(Box::new(missing_authentication_token()));
+    };
+    if !method.errors.is_empty() {
+        tracing::error!(
+            "{}: method configuration errors: {}",
+            ctx.describe(),
+            method.errors.join("; ")
+        );
+        return Err(Box::new(internal_error()));
+    }
+    let Some(integration) = method.integration() else {
+        tracing::error!("{}: no integration defined for method", ctx.describe());
+        return Err(Box::new(internal_error()));
+    };
+    let raw = String::from_utf8_lossy(&ctx.body).into_owned();
+    if integration.kind.is_proxy() {
+        return Ok(IntegrationRequest {
+            body: raw,
+            overrides: vtl::Overrides::default(),
+        });
+    }
+    let template = match select_request_template(
+        &method.request_templates,
+        ctx.header_value("content-type"),
+        integration.passthrough_behavior,
+    ) {
+        TemplateChoice::Transform(t) => t,
+        TemplateChoice::Passthrough => {
+            return Ok(IntegrationRequest {
+                body: raw,
+                overrides: vtl::Overrides::default(),
+            });
+        }
+        TemplateChoice::Refuse => return Err(Box::new(unsupported_media_type())),
+    };
+    let vctx = ctx.vtl_context(raw, vtl::Overrides::default());
+    match template.render(&vctx) {
+        Ok(rendered) => Ok(IntegrationRequest {
+            body: rendered.body,
+            overrides: rendered.overrides,
+        }),
+        Err(e) => {
+            tracing::error!("{}: request template failed: {e}", ctx.describe());
+            Err(Box::new(internal_error()))
+        }
+    }
+}
+
+/// What the integration returned.
+#[derive(Debug, Clone, Default)]
+pub struct IntegrationResult {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// What the integration phase produced.
+#[derive(Debug)]
+pub enum Integrated {
+    /// Goes through the integration-response phase (MOCK, HTTP).
+    Mapped(IntegrationResult),
+    /// Returned as it is (HTTP_PROXY).
+    Proxied(Response<Bytes>),
+}
+
+impl Runtime {
+    /// Phase 4: call the integration.
+    async fn integrate(&self, ctx: &RequestCtx, ireq: &IntegrationRequest) -> Phase<Integrated> {
+        let Some(integration) = ctx.method().and_then(CompiledMethod::integration) else {
+            return Err(Box::new(internal_error()));
+        };
+        match integration.kind {
+            IntegrationType::Mock => match mock_status(&ireq.body) {
+                Some(status) => Ok(Integrated::Mapped(IntegrationResult {
+                    status,
+                    headers: Vec::new(),
+                    body: String::new(),
+                })),
+                None => {
+                    tracing::error!(
+                        "{}: MOCK integration: Unable to parse statusCode from the request template output",
+                        ctx.describe()
+                    );
+                    Err(Box::new(internal_error()))
+                }
+            },
+            IntegrationType::Http | IntegrationType::HttpProxy => {
+                let outbound = build_request(ctx, integration, ireq).map_err(|e| {
+                    tracing::error!("{}: {e}", ctx.describe());
+                    Box::new(internal_error())
+                })?;
+                let inbound =
+                    send(&self.client, ctx, outbound, integration.timeout_in_millis).await?;
+                if integration.kind == IntegrationType::Http {
+                    return Ok(Integrated::Mapped(IntegrationResult {
+                        status: inbound.status,
+                        headers: inbound.headers,
+                        body: String::from_utf8_lossy(&inbound.body).into_owned(),
+                    }));
+                }
+                let mut resp = response(inbound.status, inbound.body);
+                for (k, v) in &inbound.headers {
+                    if let Some(name) = proxy_response_header(k) {
+                        append_header(&mut resp, &name, v);
+                    }
+                }
+                if !resp.headers().contains_key(CONTENT_TYPE) {
+                    set_header(&mut resp, CONTENT_TYPE.as_str(), "application/json");
+                }
+                Ok(Integrated::Proxied(resp))
+            }
+            other => {
+                tracing::error!(
+                    "{}: {other} integrations cannot run on this gateway",
+                    ctx.describe()
+                );
+                Err(Box::new(internal_error()))
+            }
+        }
+    }
+}
+
+/// The `statusCode` of a MOCK request template's output, read leniently (`{statusCode: 200}`,
+/// `{"statusCode": "200"}` and `{'statusCode': 200}` all work).
+pub fn mock_status(body: &str) -> Option<u16> {
+    let at = body.find("statusCode")?;
+    let rest = body[at + "statusCode".len()..].trim_start_matches(['"', '\'']);
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.trim_start_matches(['"', '\'']);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Chooses the integration response for a selection value (reference §1.5): the first whose
+/// pattern matches the whole value, else the default.
+pub fn select_integration_response<'r>(
+    responses: &'r [CompiledIntegrationResponse],
+    selection_value: &str,
+) -> Option<&'r CompiledIntegrationResponse> {
+    responses
+        .iter()
+        .find(|r| {
+            r.pattern
+                .as_ref()
+                .is_some_and(|p| p.is_match(selection_value))
+        })
+        .or_else(|| {
+            responses.iter().find(|r| {
+                r.response
+                    .selection_pattern
+                    .as_deref()
+                    .is_none_or(str::is_empty)
+            })
+        })
+}
+
+/// Picks the response template for an `Accept` header: exact match on the first type, then
+/// `application/json`, then the first template.
+pub fn select_response_template<'t>(
+    templates: &'t Templates,
+    accept: Option<&str>,
+) -> Option<&'t (String, Arc<vtl::Template>)> {
+    let wanted = accept
+        .and_then(|a| a.split(',').next())
+        .map(mime)
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "application/json".to_owned());
+    templates
+        .iter()
+        .find(|(ct, _)| *ct == wanted)
+        .or_else(|| templates.iter().find(|(ct, _)| ct == "application/json"))
+        .or_else(|| templates.first())
+}
+
+/// Phases 5 and 6: integration response (selection, template, parameters, overrides) and
+/// method response headers.
+fn integration_response(
+    ctx: &RequestCtx,
+    ireq: &IntegrationRequest,
+    result: IntegrationResult,
+) -> Phase<Response<Bytes>> {
+    let Some(method) = ctx.method() else {
+        return Err(Box::new(internal_error()));
+    };
+    let selection = result.status.to_string();
+    let Some(chosen) = select_integration_response(&method.responses, &selection) else {
+        tracing::error!(
+            "{}: No match for output mapping and no default output mapping configured (integration status {selection})",
+            ctx.describe()
+        );
+        return Err(Box::new(internal_error()));
+    };
+    let status_code = &chosen.response.status_code;
+    let Some(method_response) = method.method.method_responses.get(status_code) else {
+        tracing::error!(
+            "{}: integration response {status_code} has no method response",
+            ctx.describe()
+        );
+        return Err(Box::new(internal_error()));
+    };
+    let mut status: u16 = status_code.parse().unwrap_or(500);
+    let mut content_type = "application/json".to_owned();
+    let mut overrides = ireq.overrides.clone();
+    let body = match select_response_template(&chosen.templates, ctx.header_value("accept")) {
+        Some((ct, template)) => {
+            content_type = ct.clone();
+            let vctx = ctx.vtl_context(result.body.clone(), overrides.clone());
+            match template.render(&vctx) {
+                Ok(rendered) => {
+                    overrides = rendered.overrides;
+                    rendered.body
+                }
+                Err(e) => {
+                    tracing::error!("{}: response template failed: {e}", ctx.describe());
+                    return Err(Box::new(internal_error()));
+                }
+            }
+        }
+        None => result.body.clone(),
+    };
+    let mut resp = response(status, body);
+    set_header(&mut resp, CONTENT_TYPE.as_str(), &content_type);
+
+    // Response parameters, limited to the headers the method response declares.
+    for (target, source) in &chosen.response.response_parameters {
+        let Some(name) = target.strip_prefix("method.response.header.") else {
+            continue;
+        };
+        let declared = method_response
+            .response_parameters
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case(target));
+        if !declared {
+            tracing::warn!(
+                "{}: response parameter {target} is not declared by method response {status_code}",
+                ctx.describe()
+            );
+            continue;
+        }
+        if let Some(value) = response_parameter_value(ctx, &result, source) {
+            set_header(&mut resp, name, &value);
+        }
+    }
+
+    // Overrides are final.
+    let response_override = &overrides.response;
+    if let Some(s) = response_override.status {
+        status = s;
+        *resp.status_mut() =
+            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    for (name, values) in &response_override.header {
+        if let Ok(n) = http::HeaderName::from_bytes(name.as_bytes()) {
+            resp.headers_mut().remove(n);
+        }
+        for v in values {
+            append_header(&mut resp, name, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// The value of a `responseParameters` source expression.
+fn response_parameter_value(
+    ctx: &RequestCtx,
+    result: &IntegrationResult,
+    source: &str,
+) -> Option<String> {
+    if let Some(s) = source.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+        return Some(s.to_owned());
+    }
+    if let Some(name) = source.strip_prefix("integration.response.header.") {
+        return result
+            .headers
+            .iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone());
+    }
+    if let Some(name) = source.strip_prefix("integration.response.multivalueheader.") {
+        let values: Vec<&str> = result
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        return (!values.is_empty()).then(|| values.join(","));
+    }
+    if source == "integration.response.body" {
+        return Some(result.body.clone());
+    }
+    if let Some(path) = source.strip_prefix("integration.response.body.") {
+        let json: Value = serde_json::from_str(&result.body).ok()?;
+        let mut at = &json;
+        for part in path.split('.') {
+            at = at.get(part)?;
+        }
+        return Some(match at {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    }
+    if let Some(name) = source.strip_prefix("stageVariables.") {
+        return ctx.stage.variables.get(name).cloned();
+    }
+    if let Some(claim) = source.strip_prefix("context.authorizer.claims.") {
+        return ctx
+            .claims
+            .iter()
+            .find(|(k, _)| k == claim)
+            .map(|(_, v)| v.clone());
+    }
+    match source {
+        "context.requestId" => Some(ctx.request_id.clone()),
+        "context.stage" => Some(ctx.stage.stage_name.clone()),
+        "context.apiId" => Some(ctx.stage.rest_api_id.clone()),
+        "context.httpMethod" => Some(ctx.method.to_string()),
+        "context.path" => Some(ctx.context_path.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use apis::model::IntegrationResponse;
+
+    use super::*;
+    use crate::snapshot::compile_method;
+
+    fn templates(types: &[&str]) -> Templates {
+        types
+            .iter()
+            .map(|t| ((*t).to_owned(), Arc::new(vtl::Template::parse(t).unwrap())))
+            .collect()
+    }
+
+    fn responses(specs: &[(&str, Option<&str>)]) -> Vec<CompiledIntegrationResponse> {
+        let integration = apis::model::Integration {
+            kind: IntegrationType::Mock,
+            http_method: None,
+            uri: None,
+            request_parameters: BTreeMap::new(),
+            request_templates: BTreeMap::new(),
+            passthrough_behavior: PassthroughBehavior::WhenNoMatch,
+            timeout_in_millis: 29_000,
+            integration_responses: specs
+                .iter()
+                .map(|(status, pattern)| {
+                    (
+                        (*status).to_owned(),
+                        IntegrationResponse {
+                            status_code: (*status).to_owned(),
+                            selection_pattern: pattern.map(str::to_owned),
+                            response_parameters: BTreeMap::new(),
+                            response_templates: BTreeMap::new(),
+                        },
+                    )
+                })
+                .collect(),
+            version: 1,
+        };
+        let method = apis::model::Method {
+            http_method: HttpMethod::Get,
+            authorization_type: AuthorizationType::None,
+            authorizer_id: None,
+            authorization_scopes: Vec::new(),
+            api_key_required: false,
+            request_parameters: BTreeMap::new(),
+            method_responses: BTreeMap::new(),
+            method_integration: Some(integration),
+            version: 1,
+        };
+        compile_method(&method).responses
+    }
+
+    fn chosen(rs: &[CompiledIntegrationResponse], value: &str) -> Option<String> {
+        select_integration_response(rs, value).map(|r| r.response.status_code.clone())
+    }
+
+    #[test]
+    fn selection_pattern_full_match_and_default() {
+        let rs = responses(&[("200", None), ("400", Some(r"4\d{2}"))]);
+        assert_eq!(chosen(&rs, "404").as_deref(), Some("400"));
+        assert_eq!(chosen(&rs, "201").as_deref(), Some("200"));
+        assert_eq!(chosen(&rs, "4041").as_deref(), Some("200"));
+    }
+
+    #[test]
+    fn selection_pattern_is_a_whole_string_match() {
+        let rs = responses(&[("500", Some("Invalid*")), ("200", Some(""))]);
+        assert_eq!(chosen(&rs, "Invalid input").as_deref(), Some("200"));
+        assert_eq!(chosen(&rs, "Invaliddd").as_deref(), Some("500"));
+    }
+
+    #[test]
+    fn no_match_and_no_default_is_none() {
+        let rs = responses(&[("400", Some(r"4\d{2}"))]);
+        assert_eq!(chosen(&rs, "200"), None);
+    }
+
+    #[test]
+    fn dot_star_acts_as_default() {
+        let rs = responses(&[("202", Some(".*"))]);
+        assert_eq!(chosen(&rs, "200").as_deref(), Some("202"));
+    }
+
+    #[test]
+    fn passthrough_truth_table() {
+        use PassthroughBehavior::*;
+        let json = templates(&["application/json"]);
+        let xml = templates(&["application/xml"]);
+        let none = templates(&[]);
+        let transform = |t: &Templates, ct: Option<&str>, b| {
+            matches!(
+                select_request_template(t, ct, b),
+                TemplateChoice::Transform(_)
+            )
+        };
+        let pass = |t: &Templates, ct: Option<&str>, b| {
+            matches!(
+                select_request_template(t, ct, b),
+                TemplateChoice::Passthrough
+            )
+        };
+        let refuse = |t: &Templates, ct: Option<&str>, b| {
+            matches!(select_request_template(t, ct, b), TemplateChoice::Refuse)
+        };
+        for b in [WhenNoMatch, WhenNoTemplates, Never] {
+            assert!(transform(&json, None, b));
+            assert!(transform(&json, Some("application/json; charset=UTF-8"), b));
+            assert!(transform(&xml, Some("application/xml"), b));
+        }
+        assert!(pass(&json, Some("application/xml"), WhenNoMatch));
+        assert!(refuse(&json, Some("application/xml"), WhenNoTemplates));
+        assert!(refuse(&json, Some("application/xml"), Never));
+        assert!(pass(&xml, None, WhenNoMatch));
+        assert!(refuse(&xml, Some("application/json"), WhenNoTemplates));
+        assert!(refuse(&xml, None, Never));
+        assert!(pass(&none, Some("text/plain"), WhenNoMatch));
+        assert!(pass(&none, Some("text/plain"), WhenNoTemplates));
+        assert!(refuse(&none, Some("text/plain"), Never));
+    }
+
+    #[test]
+    fn response_template_by_accept() {
+        let t = templates(&["application/xml", "text/html"]);
+        let pick = |accept| select_response_template(&t, accept).map(|(ct, _)| ct.as_str());
+        assert_eq!(pick(Some("text/html")), Some("text/html"));
+        assert_eq!(pick(Some("text/plain")), Some("application/xml"));
+        assert_eq!(pick(Some("text/html, application/xml")), Some("text/html"));
+        let t = templates(&["application/json", "application/xml"]);
+        let pick = |accept| select_response_template(&t, accept).map(|(ct, _)| ct.as_str());
+        assert_eq!(pick(None), Some("application/json"));
+        assert_eq!(pick(Some("image/png")), Some("application/json"));
+        assert_eq!(pick(Some("application/xml;q=0.9")), Some("application/xml"));
+        assert!(select_response_template(&templates(&[]), None).is_none());
+    }
+
+    #[test]
+    fn mock_status_is_lenient() {
+        assert_eq!(mock_status(r#"{"statusCode": 200}"#), Some(200));
+        assert_eq!(mock_status("{statusCode: 404}"), Some(404));
+        assert_eq!(mock_status(r#"{"statusCode": "201"}"#), Some(201));
+        assert_eq!(mock_status("{'statusCode':500}"), Some(500));
+        assert_eq!(mock_status(r#"{"statusCode": }"#), None);
+        assert_eq!(mock_status("{}"), None);
+        assert_eq!(mock_status(""), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! Compiling deployment snapshots into one immutable [`Gateway`] table: a route tree per
+//! (api, stage) and every mapping template and selection pattern pre-parsed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use apis::model::{DeploymentSnapshot, HttpMethod, Integration, IntegrationResponse, Method};
+use regex::Regex;
+
+use crate::routes::RouteNode;
+
+/// One stage to serve: what `apis::store::stage_snapshot` returns, flattened.
+#[derive(Debug, Clone)]
+pub struct StageInput {
+    pub rest_api_id: String,
+    pub stage_name: String,
+    pub variables: BTreeMap<String, String>,
+    pub snapshot: DeploymentSnapshot,
+}
+
+/// Templates keyed by content type, in the snapshot's (sorted) order.
+pub type Templates = Vec<(String, Arc<vtl::Template>)>;
+
+/// An integration response with its selection pattern compiled (full-match).
+#[derive(Debug)]
+pub struct CompiledIntegrationResponse {
+    pub response: IntegrationResponse,
+    /// `None`: the default response (no or empty pattern).
+    pub pattern: Option<Regex>,
+    pub templates: Templates,
+}
+
+/// A method ready to run.
+#[derive(Debug)]
+pub struct CompiledMethod {
+    pub method: Method,
+    pub request_templates: Templates,
+    pub responses: Vec<CompiledIntegrationResponse>,
+    /// Every configuration error found at compile time (template parse errors with line:column,
+    /// invalid selection patterns). A method with errors answers 500 and logs them.
+    pub errors: Vec<String>,
+}
+
+impl CompiledMethod {
+    pub fn integration(&self) -> Option<&Integration> {
+        self.method.method_integration.as_ref()
+    }
+}
+
+/// A resource's methods.
+#[derive(Debug)]
+pub struct CompiledResource {
+    pub id: String,
+    pub path: String,
+    pub methods: BTreeMap<HttpMethod, CompiledMethod>,
+}
+
+impl CompiledResource {
+    /// The method serving `method` (exact verb first, then `ANY`).
+    pub fn method_for(&self, method: HttpMethod) -> Option<&CompiledMethod> {
+        self.methods
+            .get(&method)
+            .or_else(|| self.methods.get(&HttpMethod::Any))
+    }
+}
+
+/// One deployed stage.
+#[derive(Debug)]
+pub struct CompiledStage {
+    pub rest_api_id: String,
+    pub stage_name: String,
+    pub variables: BTreeMap<String, String>,
+    pub snapshot: DeploymentSnapshot,
+    pub routes: RouteNode,
+    pub resources: Vec<CompiledResource>,
+}
+
+/// The whole table the runtime serves from; immutable once built.
+#[derive(Debug, Default)]
+pub struct Gateway {
+    stages: HashMap<(String, String), Arc<CompiledStage>>,
+}
+
+impl Gateway {
+    /// Compiles every stage. Never fails: template and pattern errors are recorded on the method.
+    pub fn compile(stages: impl IntoIterator<Item = StageInput>) -> Gateway {
+        let stages = stages
+            .into_iter()
+            .map(|s| {
+                (
+                    (s.rest_api_id.clone(), s.stage_name.clone()),
+                    Arc::new(compile_stage(s)),
+                )
+            })
+            .collect();
+        let gateway = Gateway { stages };
+        for error in gateway.errors() {
+            tracing::error!("gateway snapshot: {error} (the method answers 500)");
+        }
+        gateway
+    }
+
+    pub fn stage(&self, rest_api_id: &str, stage_name: &str) -> Option<&Arc<CompiledStage>> {
+        self.stages
+            .get(&(rest_api_id.to_owned(), stage_name.to_owned()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.stages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stages.is_empty()
+    }
+
+    /// Every configuration error, as `api/stage METHOD /path: error` lines.
+    pub fn errors(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for stage in self.stages.values() {
+            for r in &stage.resources {
+                for (verb, m) in &r.methods {
+                    for e in &m.errors {
+                        out.push(format!(
+                            "{}/{} {verb} {}: {e}",
+                            stage.rest_api_id, stage.stage_name, r.path
+                        ));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn compile_stage(input: StageInput) -> CompiledStage {
+    let mut routes = RouteNode::default();
+    let mut resources = Vec::with_capacity(input.snapshot.resources.len());
+    for (idx, resource) in input.snapshot.resources.iter().enumerate() {
+        let methods: BTreeMap<HttpMethod, CompiledMethod> = resource
+            .resource_methods
+            .iter()
+            .map(|(verb, m)| (*verb, compile_method(m)))
+            .collect();
+        if !methods.is_empty() {
+            routes.insert(&resource.path, idx, methods.keys().copied().collect());
+        }
+        resources.push(CompiledResource {
+            id: resource.id.clone(),
+            path: resource.path.clone(),
+            methods,
+        });
+    }
+    CompiledStage {
+        rest_api_id: input.rest_api_id,
+        stage_name: input.stage_name,
+        variables: input.variables,
+        snapshot: input.snapshot,
+        routes,
+        resources,
+    }
+}
+
+fn compile_templates(
+    what: &str,
+    templates: &BTreeMap<String, String>,
+    errors: &mut Vec<String>,
+) -> Templates {
+    let mut out = Vec::new();
+    for (content_type, source) in templates {
+        match vtl::Template::parse(source) {
+            Ok(t) => out.push((content_type.to_ascii_lowercase(), Arc::new(t))),
+            Err(e) => errors.push(format!(
+                "{what} template for {content_type} does not parse: {}",
+                e.message
+            )),
+        }
+    }
+    out
+}
+
+/// Compiles one method's templates and selection patterns.
+pub fn compile_method(method: &Method) -> CompiledMethod {
+    let mut errors = Vec::new();
+    let mut request_templates = Vec::new();
+    let mut responses = Vec::new();
+    if let Some(integration) = &method.method_integration {
+        request_templates =
+            compile_templates("request", &integration.request_templates, &mut errors);
+        for (status, response) in &integration.integration_responses {
+            let pattern = match response.selection_pattern.as_deref() {
+                None | Some("") => None,
+                Some(p) => match Regex::new(&format!("^(?s:{p})$")) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        errors.push(format!(
+                            "selection pattern {p:?} of integration response {status} is invalid: {e}"
+                        ));
+                        None
+                    }
+                },
+            };
+            let templates = compile_templates(
+                &format!("integration response {status}"),
+                &response.response_templates,
+                &mut errors,
+            );
+            responses.push(CompiledIntegrationResponse {
+                response: response.clone(),
+                pattern,
+                templates,
+            });
+        }
+    }
+    CompiledMethod {
+        method: method.clone(),
+        request_templates,
+        responses,
+        errors,
+    }
+}
+
+/// What the server holds: the current table, replaced whole on redeploy.
+#[derive(Debug, Default)]
+pub struct Runtime {
+    current: RwLock<Arc<Gateway>>,
+    pub(crate) cache: crate::pipeline::AuthorizerCache,
+    /// Shared connection pool of the HTTP and HTTP_PROXY integrations.
+    pub(crate) client: reqwest::Client,
+}
+
+impl Runtime {
+    pub fn new(gateway: Gateway) -> Runtime {
+        Runtime {
+            current: RwLock::new(Arc::new(gateway)),
+            cache: Default::default(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// The table in force (requests in flight keep the one they started with).
+    pub fn current(&self) -> Arc<Gateway> {
+        match self.current.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Replaces the table in one pointer swap; returns the old one.
+    pub fn swap(&self, gateway: Gateway) -> Arc<Gateway> {
+        let new = Arc::new(gateway);
+        let mut guard = match self.current.write() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        std::mem::replace(&mut *guard, new)
+    }
+}
