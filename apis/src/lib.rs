@@ -17,6 +17,7 @@
 pub mod authorizer;
 pub mod error;
 pub mod ids;
+pub mod keys;
 pub mod model;
 pub mod provider;
 pub mod store;

@@ -27,7 +27,12 @@ async function freePort(): Promise<number> {
 
 export class GatehouseServer {
   private proc?: ChildProcess;
-  constructor(readonly port: number, readonly dataDir: string) {}
+  constructor(readonly port: number, readonly dataDir: string, readonly gatewayPort: number) {}
+
+  /** Base of invoke URLs: `${gatewayUrl}/{restApiId}/{stage}/…`. */
+  get gatewayUrl(): string {
+    return `http://127.0.0.1:${this.gatewayPort}`;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -37,10 +42,13 @@ export class GatehouseServer {
     const log = openSync(path.join(this.dataDir, 'gatehouse-e2e.log'), 'a');
     const env = { ...process.env };
     delete env.DATABASE_URL; // the browser tests exercise the embedded default
+    delete env.GATEHOUSE_ACCESS_KEY_ID;
+    delete env.GATEHOUSE_SECRET_ACCESS_KEY;
     this.proc = spawn(BIN, ['serve'], {
       env: {
         ...env,
         GATEHOUSE_LISTEN: `127.0.0.1:${this.port}`,
+        GATEHOUSE_GATEWAY_LISTEN: `127.0.0.1:${this.gatewayPort}`,
         GATEHOUSE_DATA_DIR: this.dataDir,
         GATEHOUSE_ADMIN_PASSWORD: ADMIN_PASSWORD,
         GATEHOUSE_SITE_ROOT: path.join(ROOT, 'target', 'site'),
@@ -80,7 +88,7 @@ export const test = base.extend<{}, Fixtures>({
     async ({}, use) => {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-'));
       chmodSync(dataDir, 0o711); // as root, PostgreSQL runs as an unprivileged user that must enter it
-      const server = new GatehouseServer(await freePort(), dataDir);
+      const server = new GatehouseServer(await freePort(), dataDir, await freePort());
       await server.start();
       await use(server);
       await server.stop();

@@ -4,6 +4,7 @@
 pub mod aws_auth;
 pub mod config;
 pub mod database;
+pub mod gateway_server;
 pub mod guard;
 pub mod routes;
 pub mod session_store;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use server::config::Settings;
 use server::database::Database;
+use server::gateway_server::GatewayServer;
 use server::startup::Application;
 
 #[derive(Parser)]
@@ -121,9 +122,46 @@ async fn serve(settings: Settings) -> Result<(), String> {
             }
         };
     let addr = app.local_addr();
+    let gateway = match GatewayServer::build(
+        settings.gateway_listen,
+        db.pool.clone(),
+        app.identity(),
+        &settings.console_url(addr),
+    )
+    .await
+    {
+        Ok(g) => g,
+        Err(e) => {
+            db.close().await;
+            return Err(format!(
+                "cannot listen on GATEHOUSE_GATEWAY_LISTEN {}: {e}",
+                settings.gateway_listen
+            ));
+        }
+    };
     tracing::info!(url = %settings.console_url(addr), "console listening");
+    tracing::info!(url = %settings.gateway_url(), "gateway listening");
     println!("Gatehouse console: {}", settings.console_url(addr));
-    let served = app.run_until(shutdown_signal()).await;
+    println!(
+        "Gatehouse gateway: {}/{{restApiId}}/{{stage}}/",
+        settings.gateway_url()
+    );
+    // One signal stops both listeners.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stopped| *stopped).await;
+    };
+    let (served, gateway_served) = tokio::join!(
+        app.run_until(until(stopped.clone())),
+        gateway.run_until(until(stopped))
+    );
+    if let Err(e) = gateway_served {
+        tracing::error!(error = %e, "gateway listener failed");
+    }
     tracing::info!("shutting down");
     db.close().await;
     served.map_err(|e| format!("server error: {e}"))

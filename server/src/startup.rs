@@ -25,6 +25,7 @@ use crate::session_store::PgSessionStore;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    identity: identity::Identity,
 }
 
 impl Application {
@@ -61,8 +62,18 @@ impl Application {
             gateway_base_url: settings.gateway_url(),
             database_label,
         };
+        let identity = state.identity.clone();
         let router = router(state, settings);
-        Ok(Application { listener, router })
+        Ok(Application {
+            listener,
+            router,
+            identity,
+        })
+    }
+
+    /// The user pools service, shared with the gateway's authorizers.
+    pub fn identity(&self) -> identity::Identity {
+        self.identity.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

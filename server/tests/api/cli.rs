@@ -35,6 +35,7 @@ fn serve(dir: &Path, port: u16) -> Child {
         .env_remove("DATABASE_URL")
         .env("GATEHOUSE_DATA_DIR", dir)
         .env("GATEHOUSE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("GATEHOUSE_GATEWAY_LISTEN", "127.0.0.1:0")
         .env("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
@@ -183,6 +184,7 @@ async fn embedded_postgres_survives_stop_kill9_and_refuses_a_second_instance() {
         .env_remove("DATABASE_URL")
         .env("GATEHOUSE_DATA_DIR", dir.path())
         .env("GATEHOUSE_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .env("GATEHOUSE_GATEWAY_LISTEN", "127.0.0.1:0")
         .output()
         .expect("runs");
     assert!(!second.status.success());

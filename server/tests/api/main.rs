@@ -4,6 +4,7 @@
 mod auth;
 mod cli;
 mod cognito;
+mod gateway;
 mod health;
 mod helpers;
 mod settings;

@@ -1,0 +1,236 @@
+//! The seed's workflow end to end over real HTTP: a user pool and a confirmed user, an API whose
+//! GET is guarded by a Cognito authorizer with a MOCK integration rendering claims, deployed
+//! to `prod`, served by the gateway listener — 401 without a token, 200 with claims with one,
+//! and a redeploy picked up without a restart.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use apis::model::{
+    AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
+    IntegrationSettings, MethodResponseSettings, MethodSettings,
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::gateway_server::GatewayServer;
+
+use crate::helpers::spawn_app;
+
+async fn call(idp: &identity::Identity, action: &str, body: Value) -> Value {
+    idp.dispatch(action, body.to_string().as_bytes(), true)
+        .await
+        .unwrap_or_else(|e| panic!("{action}: {e:?}"))
+}
+
+async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
+    let mut templates = BTreeMap::new();
+    templates.insert("application/json".to_string(), template.to_string());
+    apis::store::put_integration_response(
+        pool,
+        api_id,
+        root,
+        HttpMethod::Get,
+        "200",
+        &IntegrationResponseSettings {
+            response_templates: templates,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("integration response");
+    apis::store::create_deployment(pool, api_id, "test", Some("prod"), None)
+        .await
+        .expect("deploy");
+}
+
+#[tokio::test]
+async fn a_deployed_stage_enforces_its_cognito_authorizer_and_renders_claims() {
+    let app = spawn_app().await;
+    let console = format!("http://{}", app.addr);
+    let idp = identity::Identity::new(
+        app.pool.clone(),
+        app.master_key.clone(),
+        identity::IdentityConfig {
+            issuer_base: console.clone(),
+            account_id: "000000000000".into(),
+        },
+    );
+
+    let pool = call(&idp, "CreateUserPool", json!({"PoolName": "seed", "Schema": [{"Name": "role", "AttributeDataType": "String", "Mutable": true}]})).await;
+    let pool_id = pool["UserPool"]["Id"].as_str().expect("id").to_string();
+    let arn = pool["UserPool"]["Arn"].as_str().expect("arn").to_string();
+    let client = call(
+        &idp,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )
+    .await;
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .expect("client")
+        .to_string();
+    call(
+        &idp,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "carol", "Password": "Seed-Passw0rd!", "UserAttributes": [{"Name": "custom:role", "Value": "admin"}]}),
+    )
+    .await;
+    call(
+        &idp,
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": pool_id, "Username": "carol"}),
+    )
+    .await;
+    let auth = call(
+        &idp,
+        "InitiateAuth",
+        json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "carol", "PASSWORD": "Seed-Passw0rd!"}}),
+    )
+    .await;
+    let id_token = auth["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .expect("id token")
+        .to_string();
+    let access_token = auth["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .expect("access token")
+        .to_string();
+
+    let api = apis::store::create_rest_api(&app.pool, "PetStore", "")
+        .await
+        .expect("api");
+    let root = api.root_resource_id.clone();
+    let mut authorizer = AuthorizerSettings::new("MyUserPool", &[&arn]);
+    authorizer.identity_validation_expression = Some(client_id.clone());
+    let authorizer = apis::store::create_authorizer(&app.pool, &api.id, &authorizer)
+        .await
+        .expect("authorizer");
+    apis::store::put_method(
+        &app.pool,
+        &api.id,
+        &root,
+        HttpMethod::Get,
+        &MethodSettings {
+            authorization_type: AuthorizationType::CognitoUserPools,
+            authorizer_id: Some(authorizer.id.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("method");
+    let mut mock = IntegrationSettings::mock();
+    mock.request_templates
+        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
+    apis::store::put_integration(&app.pool, &api.id, &root, HttpMethod::Get, &mock)
+        .await
+        .expect("integration");
+    apis::store::put_method_response(
+        &app.pool,
+        &api.id,
+        &root,
+        HttpMethod::Get,
+        "200",
+        &MethodResponseSettings::default(),
+    )
+    .await
+    .expect("method response");
+    deploy_template(
+        &app.pool,
+        &api.id,
+        &root,
+        r#"{ "context" : { "sub" : "$context.authorizer.claims.sub", "role" : "$context.authorizer.claims['custom:role']" } }"#,
+    )
+    .await;
+
+    let gateway = GatewayServer::build(
+        "127.0.0.1:0".parse().expect("addr"),
+        app.pool.clone(),
+        idp.clone(),
+        &console,
+    )
+    .await
+    .expect("gateway");
+    let base = format!("http://{}/{}/prod", gateway.local_addr(), api.id);
+    tokio::spawn(gateway.run_until(std::future::pending()));
+    let http = reqwest::Client::new();
+
+    let res = http.get(format!("{base}/")).send().await.expect("request");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["x-amzn-errortype"], "UnauthorizedException");
+    assert!(res.headers().contains_key("x-amzn-requestid"));
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"message": "Unauthorized"})
+    );
+
+    let res = http
+        .get(format!("{base}/"))
+        .header("Authorization", &id_token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.expect("json");
+    let sub = body["context"]["sub"].as_str().expect("sub");
+    assert_eq!(sub.len(), 36, "a UUID sub: {body}");
+    assert_eq!(body["context"]["role"], "admin");
+
+    // An access token is refused on a method without scopes (and by the validation expression).
+    let res = http
+        .get(format!("{base}/"))
+        .header("Authorization", format!("Bearer {access_token}"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    // A tampered token is refused.
+    let mut parts: Vec<String> = id_token.split('.').map(str::to_string).collect();
+    parts[1] = format!("{}A", &parts[1][..parts[1].len() - 1]);
+    let res = http
+        .get(format!("{base}/"))
+        .header("Authorization", parts.join("."))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let res = http
+        .get(format!("{base}/nowhere"))
+        .header("Authorization", &id_token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"message": "Missing Authentication Token"})
+    );
+
+    // Redeploying changes what the running gateway serves, without a restart.
+    deploy_template(
+        &app.pool,
+        &api.id,
+        &root,
+        r#"{"hello": "$context.authorizer.claims['cognito:username']"}"#,
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let res = http
+            .get(format!("{base}/"))
+            .header("Authorization", &id_token)
+            .send()
+            .await
+            .expect("request");
+        let body: Value = res.json().await.expect("json");
+        if body == json!({"hello": "carol"}) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new deployment was not picked up: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
