@@ -149,3 +149,29 @@ impl From<identity::CognitoError> for AppError {
         mapped.with_status()
     }
 }
+
+/// An error from the `apis` crate (REST APIs, resources, methods, authorizers, stages).
+/// Validation failures go beside the field the crate names (its AWS/serde field name, e.g.
+/// `pathPart`, `uri`, `timeoutInMillis`) with status 400; not-found (404) and conflicts (409,
+/// including a stale `version`) go above the form, or beside their field when the conflict names
+/// one; database and corrupt-data failures are logged and hidden.
+#[cfg(feature = "ssr")]
+impl From<apis::ApisError> for AppError {
+    fn from(err: apis::ApisError) -> Self {
+        use apis::ErrorKind as K;
+        let kind = err.kind();
+        if kind == K::Internal {
+            return AppError::internal("apis operation failed", err);
+        }
+        let mapped = match err.field() {
+            Some(field) => AppError::invalid(field, err.to_string()),
+            None => AppError::form(err.to_string()),
+        };
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(code) = http::StatusCode::from_u16(kind.status())
+        {
+            options.set_status(code);
+        }
+        mapped
+    }
+}

@@ -18,10 +18,10 @@ use leptos_router::{
 
 use crate::components::layout::ConsoleLayout;
 use crate::pages::{
+    apis::{ApiPage, ApisPage, MethodPage},
     dashboard::DashboardPage,
     login::LoginPage,
     not_found::NotFound,
-    placeholder::PlaceholderPage,
     settings::SettingsPage,
     user_pools::{CreateUserPoolPage, UserPoolPage, UserPoolsPage},
 };
@@ -64,7 +64,12 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("login") view=LoginPage />
                 <ParentRoute path=StaticSegment("") view=ConsoleLayout>
                     <Route path=StaticSegment("") view=DashboardPage />
-                    <Route path=StaticSegment("apis") view=|| view! { <PlaceholderPage section="APIs" /> } />
+                    <Route path=StaticSegment("apis") view=ApisPage />
+                    <Route path=(StaticSegment("apis"), ParamSegment("api_id")) view=ApiPage />
+                    <Route
+                        path=(StaticSegment("apis"), ParamSegment("api_id"), StaticSegment("resources"), ParamSegment("resource_id"), StaticSegment("methods"), ParamSegment("http_method"))
+                        view=MethodPage
+                    />
                     <Route path=StaticSegment("user-pools") view=UserPoolsPage />
                     // "new" before the pool-id route: routes match in order and `:pool_id` would take "new".
                     <Route path=(StaticSegment("user-pools"), StaticSegment("new")) view=CreateUserPoolPage />

@@ -1,6 +1,7 @@
 //! Building blocks shared by console pages.
 
 pub mod breadcrumbs;
+pub mod code_editor;
 pub mod copy_button;
 pub mod form;
 pub mod layout;
