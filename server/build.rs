@@ -28,6 +28,11 @@ fn main() {
     let base_css = root.join("style/base.css");
     println!("cargo:rerun-if-changed={}", app_src.display());
     println!("cargo:rerun-if-changed={}", base_css.display());
+    // `sqlx::migrate!` embeds migrations/; a new file there must rebuild the server.
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("migrations").display()
+    );
 
     let mut files = Vec::new();
     collect_rs(&app_src, &mut files);

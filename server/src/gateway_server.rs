@@ -1,11 +1,13 @@
 //! The data plane: serves deployed stages on `GATEHOUSE_GATEWAY_LISTEN` with the `gateway`
-//! crate. All stages are compiled into one snapshot; a watcher polls a fingerprint of the
-//! stage table and swaps in a rebuilt snapshot when any node deploys, so several nodes on one
-//! PostgreSQL converge within a second.
+//! crate. All stages are compiled into one snapshot, loaded from the database on start. A
+//! trigger on `api_stages` notifies `gatehouse_stages` on every change; each node LISTENs and
+//! swaps in a rebuilt snapshot, so several nodes on one PostgreSQL converge within a second. A
+//! full reload every 30 s is the safety net for a missed notification. Every request is logged
+//! on the `gatehouse::access` target.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use apis::keys::{EmbeddedFuture, EmbeddedKeys, EmbeddedPool, KeyResolver};
 use axum::Router;
@@ -14,11 +16,18 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
+use sqlx::postgres::PgListener;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 
 /// Larger bodies are refused, as API Gateway's 10 MB payload limit.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
-const RELOAD_EVERY: Duration = Duration::from_secs(1);
+/// The channel the `api_stages` trigger notifies (migration `20261126000005_stage_notify`).
+const CHANNEL: &str = "gatehouse_stages";
+/// The safety net: a full reload check this often, notified or not.
+const FULL_RELOAD_EVERY: Duration = Duration::from_secs(30);
+/// Re-establishing a lost listener backs off from the first to the second, doubling.
+const LISTEN_BACKOFF: (Duration, Duration) = (Duration::from_millis(250), Duration::from_secs(30));
 
 /// The local identity provider as the key resolver sees it.
 #[derive(Clone)]
@@ -102,6 +111,8 @@ pub async fn load(pool: &PgPool) -> Result<gateway::Gateway, apis::ApisError> {
     Ok(compiled)
 }
 
+/// A digest of what the snapshot is built from; an unchanged digest means a reload would be a
+/// no-op. (Deployments are immutable, so the stage rows say everything.)
 async fn fingerprint(pool: &PgPool) -> Result<String, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT md5(coalesce(string_agg(api_id || '/' || stage_name || '@' || deployment_id || ':' || variables::text, ','
@@ -116,6 +127,7 @@ pub struct GatewayServer {
     router: Router,
     runtime: Arc<gateway::Runtime>,
     pool: PgPool,
+    seen: Option<String>,
 }
 
 impl GatewayServer {
@@ -126,6 +138,8 @@ impl GatewayServer {
         issuer_base: &str,
     ) -> std::io::Result<GatewayServer> {
         let listener = TcpListener::bind(listen).await?;
+        // Taken before loading: a change made meanwhile shows as a new fingerprint later.
+        let seen = fingerprint(&pool).await.ok();
         let initial = load(&pool).await.unwrap_or_else(|e| {
             tracing::error!(error = %e, "gateway: could not load the deployed stages; serving none until the next reload");
             gateway::Gateway::compile(Vec::new())
@@ -145,6 +159,7 @@ impl GatewayServer {
             router,
             runtime,
             pool,
+            seen,
         })
     }
 
@@ -159,7 +174,11 @@ impl GatewayServer {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let watcher = tokio::spawn(watch(self.pool.clone(), Arc::clone(&self.runtime)));
+        let watcher = tokio::spawn(watch(
+            self.pool.clone(),
+            Arc::clone(&self.runtime),
+            self.seen,
+        ));
         let served = axum::serve(
             self.listener,
             self.router
@@ -172,34 +191,203 @@ impl GatewayServer {
     }
 }
 
-async fn watch(pool: PgPool, runtime: Arc<gateway::Runtime>) {
-    let mut seen = fingerprint(&pool).await.ok();
+/// Aborts a spawned task when dropped (the listener dies with the watcher).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Keeps the runtime's snapshot in step with the database: reloads when the listener wakes it
+/// (a notification, or a fresh subscription that may have missed some) and every
+/// [`FULL_RELOAD_EVERY`] regardless.
+async fn watch(pool: PgPool, runtime: Arc<gateway::Runtime>, mut seen: Option<String>) {
+    // Capacity 1 and `try_send`: a burst of wake-ups while a reload runs coalesces into one.
+    let (wake, mut woken) = mpsc::channel(1);
+    let _listener = AbortOnDrop(tokio::spawn(listen(pool.clone(), wake)));
+    let mut full = tokio::time::interval(FULL_RELOAD_EVERY);
+    full.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    full.tick().await; // the first tick is immediate; the initial load is already done
     loop {
-        tokio::time::sleep(RELOAD_EVERY).await;
-        let now = match fingerprint(&pool).await {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::warn!(error = %e, "gateway: cannot check for new deployments");
-                continue;
-            }
+        let reason = tokio::select! {
+            w = woken.recv() => match w {
+                Some(reason) => reason,
+                None => return,
+            },
+            _ = full.tick() => "periodic",
         };
-        if seen.as_deref() == Some(now.as_str()) {
-            continue;
+        reload(&pool, &runtime, &mut seen, reason).await;
+    }
+}
+
+/// Reloads every stage unless the fingerprint says nothing changed since `seen`.
+async fn reload(
+    pool: &PgPool,
+    runtime: &gateway::Runtime,
+    seen: &mut Option<String>,
+    reason: &'static str,
+) {
+    let now = match fingerprint(pool).await {
+        Ok(f) => Some(f),
+        Err(e) => {
+            // Reload anyway: better a needless reload than a stale snapshot.
+            tracing::warn!(error = %e, "gateway: cannot fingerprint the deployed stages");
+            None
         }
-        match load(&pool).await {
-            Ok(compiled) => {
-                runtime.swap(compiled);
-                tracing::info!("gateway: deployed stages reloaded");
-                seen = Some(now);
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "gateway: reload failed; keeping the current snapshot")
-            }
+    };
+    if now.is_some() && now == *seen {
+        return;
+    }
+    let started = Instant::now();
+    match load(pool).await {
+        Ok(compiled) => {
+            let stages = compiled.len();
+            runtime.swap(compiled);
+            tracing::info!(
+                reason,
+                stages,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "gateway: deployed stages reloaded"
+            );
+            *seen = now;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, reason, "gateway: reload failed; keeping the current snapshot")
         }
     }
 }
 
+/// LISTENs on [`CHANNEL`] and wakes the watcher on each notification (draining those already
+/// buffered first, so a burst costs one reload). A lost connection is re-established with
+/// backoff, and every new subscription wakes the watcher once, since notifications sent while
+/// nobody listened are gone.
+async fn listen(pool: PgPool, wake: mpsc::Sender<&'static str>) {
+    let mut backoff = LISTEN_BACKOFF.0;
+    loop {
+        match subscribe(&pool).await {
+            Ok(mut listener) => {
+                backoff = LISTEN_BACKOFF.0;
+                let _ = wake.try_send("subscribed");
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(_)) => {
+                            while listener.next_buffered().is_some() {}
+                            if wake.is_closed() {
+                                return;
+                            }
+                            let _ = wake.try_send("notified");
+                        }
+                        Ok(None) => {
+                            tracing::warn!(
+                                "gateway: lost the connection listening for deployments; re-subscribing"
+                            );
+                            break;
+                        }
+                        Err(sqlx::Error::PoolClosed) => return,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "gateway: listening for deployments failed; re-subscribing");
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(sqlx::Error::PoolClosed) => return,
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    retry_in_ms = backoff.as_millis() as u64,
+                    "gateway: cannot listen for deployments; relying on the periodic reload until it can"
+                );
+            }
+        }
+        if wake.is_closed() {
+            return;
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(LISTEN_BACKOFF.1);
+    }
+}
+
+async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// What the access log says about the route a request took, looked up before it runs.
+struct Route {
+    api: String,
+    stage: String,
+    /// The matched resource's path (`/pets/{id}`), when one matched.
+    resource: Option<String>,
+    /// The `sub` claim of the token in the authorizer's identity source, when the method has a
+    /// Cognito authorizer. Unverified here: logged only when the gateway allowed the request.
+    token_sub: Option<String>,
+}
+
+fn route_of(runtime: &gateway::Runtime, request: &axum::http::Request<Bytes>) -> Option<Route> {
+    let (api, stage_name, rest) = gateway::routes::split_invoke_path(request.uri().path())?;
+    let mut route = Route {
+        api: api.to_owned(),
+        stage: stage_name.to_owned(),
+        resource: None,
+        token_sub: None,
+    };
+    let method = apis::model::HttpMethod::parse(request.method().as_str()).ok();
+    let current = runtime.current();
+    let found = method.and_then(|method| {
+        let stage = current.stage(api, stage_name)?;
+        let matched = stage.routes.find(rest, method)?;
+        let resource = stage.resources.get(matched.resource)?;
+        Some((stage, resource, resource.method_for(method)))
+    });
+    if let Some((stage, resource, compiled)) = found {
+        route.resource = Some(resource.path.clone());
+        // TODO: the gateway crate does not expose the authorizer's verified claims; until it
+        // does, the principal is read back from the token the authorizer just accepted.
+        let authorizer = compiled
+            .filter(|m| {
+                m.method.authorization_type == apis::model::AuthorizationType::CognitoUserPools
+            })
+            .and_then(|m| m.method.authorizer_id.as_deref())
+            .and_then(|id| stage.snapshot.authorizer(id));
+        if let Some(authorizer) = authorizer {
+            let headers: Vec<(String, String)> = authorizer
+                .identity_header()
+                .and_then(|name| request.headers().get(name))
+                .and_then(|v| v.to_str().ok())
+                .map(|v| {
+                    (
+                        authorizer.identity_header().unwrap_or_default().to_owned(),
+                        v.to_owned(),
+                    )
+                })
+                .into_iter()
+                .collect();
+            route.token_sub =
+                apis::authorizer::identity_value(authorizer, &headers).and_then(token_sub);
+        }
+    }
+    Some(route)
+}
+
+/// The `sub` claim of a JWT (optionally `Bearer `-prefixed), without verifying it.
+fn token_sub(token: &str) -> Option<String> {
+    let token = token.trim();
+    let token = match token.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("bearer ") => &token[7..],
+        _ => token,
+    };
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64url_decode(payload.trim_end_matches('='))?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("sub")?.as_str().map(str::to_owned)
+}
+
 async fn serve(State(state): State<GatewayState>, request: Request) -> Response {
+    let started = Instant::now();
     let (parts, body) = request.into_parts();
     let body: Bytes = match axum::body::to_bytes(body, MAX_PAYLOAD).await {
         Ok(b) => b,
@@ -213,6 +401,70 @@ async fn serve(State(state): State<GatewayState>, request: Request) -> Response 
         }
     };
     let request = axum::http::Request::from_parts(parts, body);
+    let route = route_of(&state.runtime, &request);
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
     let response = state.runtime.handle(request, state.keys.as_ref()).await;
+    access_log(&response, route, &method, &path, started);
     response.map(Body::from)
+}
+
+/// Unpadded base64url (the server links no base64 crate outside its tests).
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// One structured line per request on the `gatehouse::access` target.
+fn access_log(
+    response: &axum::http::Response<Bytes>,
+    route: Option<Route>,
+    method: &axum::http::Method,
+    path: &str,
+    started: Instant,
+) {
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    // The authorizer's denials are gateway responses typed `UnauthorizedException`.
+    let denied = header("x-amzn-ErrorType") == "UnauthorizedException";
+    let (api, stage, resource, principal) = match route {
+        Some(r) => (r.api, r.stage, r.resource, r.token_sub.filter(|_| !denied)),
+        None => (String::new(), String::new(), None, None),
+    };
+    tracing::info!(
+        target: "gatehouse::access",
+        request_id = header("x-amzn-RequestId"),
+        api = %api,
+        stage = %stage,
+        resource = resource.as_deref().unwrap_or(""),
+        path,
+        method = %method,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        principal = principal.as_deref().unwrap_or(""),
+        "gateway request"
+    );
 }

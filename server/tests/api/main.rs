@@ -5,6 +5,8 @@ mod auth;
 mod cli;
 mod cognito;
 mod gateway;
+mod gateway_attacks;
+mod gateway_nodes;
 mod health;
 mod helpers;
 mod settings;
