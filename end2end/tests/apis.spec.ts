@@ -7,6 +7,9 @@ import path from 'node:path';
 import { Page } from '@playwright/test';
 import { expect, hydrated, signIn, test } from './server';
 
+// A server of its own: this file asserts empty states.
+test.use({ isolation: 'apis' });
+
 const DOCS = path.resolve(__dirname, '..', '..', 'docs');
 
 // The mapping templates from the seed, to be stored and shown back byte for byte.

@@ -9,6 +9,9 @@ import path from 'node:path';
 import { Page } from '@playwright/test';
 import { expect, hydrated, signIn, test } from './server';
 
+// A server of its own: this file asserts empty states.
+test.use({ isolation: 'authorizers' });
+
 const POOL_URL = /\/user-pools\/[\w-]+_[0-9A-Za-z]+$/;
 const API_URL = /\/apis\/[a-z0-9]{10}$/;
 const DOCS = path.resolve(__dirname, '..', '..', 'docs');

@@ -81,11 +81,14 @@ export class GatehouseServer {
   }
 }
 
-type Fixtures = { gatehouse: GatehouseServer };
+type Fixtures = { gatehouse: GatehouseServer; isolation: string };
 
 export const test = base.extend<{}, Fixtures>({
+  // Spec files that assert empty states set their own value (`test.use({ isolation: 'x' })`):
+  // Playwright then runs them in a worker of their own, with a fresh server and database.
+  isolation: ['shared', { scope: 'worker', option: true }],
   gatehouse: [
-    async ({}, use) => {
+    async ({ isolation: _isolation }, use) => {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'gatehouse-e2e-'));
       chmodSync(dataDir, 0o711); // as root, PostgreSQL runs as an unprivileged user that must enter it
       const server = new GatehouseServer(await freePort(), dataDir, await freePort());

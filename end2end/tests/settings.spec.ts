@@ -1,5 +1,8 @@
 import { expect, hydrated, signIn, test } from './server';
 
+// A server of its own: this file asserts empty states.
+test.use({ isolation: 'settings' });
+
 test.describe('settings', () => {
   test('access keys: create shows the secret once, delete asks for confirmation', async ({ page, gatehouse }) => {
     await signIn(page, gatehouse.url);

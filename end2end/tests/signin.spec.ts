@@ -1,5 +1,8 @@
 import { ADMIN_PASSWORD, expect, hydrated, signIn, test } from './server';
 
+// A server of its own: this file asserts empty states.
+test.use({ isolation: 'signin' });
+
 test.describe('console sign-in', () => {
   test('a wrong password shows an inline error and stays on the sign-in page', async ({ page, gatehouse }) => {
     await signIn(page, gatehouse.url, 'not-the-password');

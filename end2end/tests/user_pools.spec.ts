@@ -5,6 +5,9 @@ import path from 'node:path';
 import { Page } from '@playwright/test';
 import { expect, hydrated, signIn, test } from './server';
 
+// A server of its own: this file asserts empty states.
+test.use({ isolation: 'user_pools' });
+
 const POOL_URL = /\/user-pools\/[\w-]+_[0-9A-Za-z]+$/;
 
 /** A public Cognito call on the real wire API (as an SDK would make it). */
