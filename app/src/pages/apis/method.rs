@@ -22,6 +22,9 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::{DANGER_BUTTON_CLASS, FormError, SECONDARY_BUTTON_CLASS};
 use crate::error::AppError;
 
+/// Which method (api, resource, http method) and which edit form is open.
+type OpenForm = ((String, String, String), Option<&'static str>);
+
 /// A Cognito authorizer the method can use.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizerOption {
@@ -256,15 +259,13 @@ pub fn MethodPage() -> impl IntoView {
     };
     provide_context(ctx);
     // A message belongs to the form (and method) it was about.
-    Effect::new(
-        move |prev: Option<((String, String, String), Option<&'static str>)>| {
-            let now = (key.get(), edit.get());
-            if prev.is_some_and(|p| p != now) {
-                ctx.clear();
-            }
-            now
-        },
-    );
+    Effect::new(move |prev: Option<OpenForm>| {
+        let now = (key.get(), edit.get());
+        if prev.is_some_and(|p| p != now) {
+            ctx.clear();
+        }
+        now
+    });
     let method = Resource::new(
         move || (key.get(), ctx.changes.get()),
         |((api_id, resource_id, verb), _)| get_api_method(api_id, resource_id, verb),
