@@ -31,7 +31,13 @@ use crate::snapshot::{
 /// Where a COGNITO_USER_POOLS authorizer's public keys come from (the caller's JWKS cache, the
 /// embedded identity provider, ...). Only called on an authorizer-cache miss.
 pub trait KeySource: Sync {
-    fn pools_for(&self, authorizer: &Authorizer) -> impl Future<Output = Vec<PoolKeys>> + Send;
+    /// The keys of the authorizer's pools. `token` is the identity-source value about to be
+    /// checked, so a resolver can refetch a JWKS when it does not know the token's kid yet.
+    fn pools_for(
+        &self,
+        authorizer: &Authorizer,
+        token: &str,
+    ) -> impl Future<Output = Vec<PoolKeys>> + Send;
 }
 
 /// A phase either continues with a value or ends the request with a response.
@@ -300,10 +306,9 @@ impl Runtime {
         let claims = match key.as_ref().and_then(|k| self.cache.get(k, ctx.now)) {
             Some(claims) => claims,
             None => {
-                let pools = if token.is_some() {
-                    keys.pools_for(&authorizer).await
-                } else {
-                    Vec::new()
+                let pools = match token.as_deref() {
+                    Some(token) => keys.pools_for(&authorizer, token).await,
+                    None => Vec::new(),
                 };
                 let outcome = authorize(&AuthorizerInput {
                     authorizer: &authorizer,

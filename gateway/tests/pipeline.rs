@@ -83,7 +83,7 @@ struct CountingKeys {
 }
 
 impl KeySource for CountingKeys {
-    async fn pools_for(&self, _authorizer: &Authorizer) -> Vec<PoolKeys> {
+    async fn pools_for(&self, _authorizer: &Authorizer, _token: &str) -> Vec<PoolKeys> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         vec![pool_keys()]
     }

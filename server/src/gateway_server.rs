@@ -66,10 +66,13 @@ impl gateway::KeySource for Keys {
     async fn pools_for(
         &self,
         authorizer: &apis::model::Authorizer,
+        token: &str,
     ) -> Vec<apis::authorizer::PoolKeys> {
+        // The kid lets the resolver refetch a JWKS that has rotated since it was cached.
+        let kid = apis::keys::token_kid(token);
         let resolved = self
             .resolver
-            .resolve(&self.identity, &authorizer.provider_arns, None)
+            .resolve(&self.identity, &authorizer.provider_arns, kid.as_deref())
             .await;
         for warning in &resolved.warnings {
             tracing::warn!(authorizer.id = %authorizer.id, "{warning}");
