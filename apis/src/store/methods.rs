@@ -386,24 +386,15 @@ pub async fn delete_method_response(
     http_method: HttpMethod,
     status_code: &str,
 ) -> Result<(), ApisError> {
-    validate_status_code(status_code)?;
-    let mut tx = db.begin().await?;
-    lock_method(&mut tx, api_id, resource_id, http_method).await?;
-    let deleted = sqlx::query(
-        "DELETE FROM api_method_responses \
-         WHERE api_id = $1 AND resource_id = $2 AND http_method = $3 AND status_code = $4",
+    delete_response(
+        db,
+        api_id,
+        resource_id,
+        http_method,
+        status_code,
+        Entity::MethodResponse,
     )
-    .bind(api_id)
-    .bind(resource_id)
-    .bind(http_method.as_str())
-    .bind(status_code)
-    .execute(&mut *tx)
-    .await?;
-    if deleted.rows_affected() == 0 {
-        return Err(ApisError::not_found(Entity::MethodResponse));
-    }
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Sets (or replaces) the integration response for `status_code`. The integration must exist,
@@ -494,21 +485,45 @@ pub async fn delete_integration_response(
     http_method: HttpMethod,
     status_code: &str,
 ) -> Result<(), ApisError> {
+    delete_response(
+        db,
+        api_id,
+        resource_id,
+        http_method,
+        status_code,
+        Entity::IntegrationResponse,
+    )
+    .await
+}
+
+/// Deletes one method or integration response (`entity` says which), under the method's lock.
+async fn delete_response(
+    db: &PgPool,
+    api_id: &str,
+    resource_id: &str,
+    http_method: HttpMethod,
+    status_code: &str,
+    entity: Entity,
+) -> Result<(), ApisError> {
     validate_status_code(status_code)?;
+    let sql = if entity == Entity::MethodResponse {
+        "DELETE FROM api_method_responses \
+         WHERE api_id = $1 AND resource_id = $2 AND http_method = $3 AND status_code = $4"
+    } else {
+        "DELETE FROM api_integration_responses \
+         WHERE api_id = $1 AND resource_id = $2 AND http_method = $3 AND status_code = $4"
+    };
     let mut tx = db.begin().await?;
     lock_method(&mut tx, api_id, resource_id, http_method).await?;
-    let deleted = sqlx::query(
-        "DELETE FROM api_integration_responses \
-         WHERE api_id = $1 AND resource_id = $2 AND http_method = $3 AND status_code = $4",
-    )
-    .bind(api_id)
-    .bind(resource_id)
-    .bind(http_method.as_str())
-    .bind(status_code)
-    .execute(&mut *tx)
-    .await?;
+    let deleted = sqlx::query(sql)
+        .bind(api_id)
+        .bind(resource_id)
+        .bind(http_method.as_str())
+        .bind(status_code)
+        .execute(&mut *tx)
+        .await?;
     if deleted.rows_affected() == 0 {
-        return Err(ApisError::not_found(Entity::IntegrationResponse));
+        return Err(ApisError::not_found(entity));
     }
     tx.commit().await?;
     Ok(())
