@@ -60,6 +60,32 @@ fn email_key_for(pool: &Pool, attrs: &BTreeMap<String, String>) -> Option<String
 }
 
 /// Default `*_verified` flags to "false" for attributes that are set.
+/// The Username a new user is stored under: in email-as-username pools the `sub` (the email
+/// becomes the `email` attribute), otherwise the requested name, which must then not look
+/// like an email when email is a sign-in alias.
+fn stored_username(
+    pool: &Pool,
+    requested: &str,
+    sub: Uuid,
+    attrs: &mut BTreeMap<String, String>,
+) -> Result<String, CognitoError> {
+    if pool.email_is_username() {
+        if !attributes::is_email(requested) {
+            return Err(CognitoError::invalid_parameter(
+                "Username should be an email.",
+            ));
+        }
+        attrs.insert("email".to_owned(), requested.to_owned());
+        return Ok(sub.to_string());
+    }
+    if pool.email_is_alias() && attributes::is_email(requested) {
+        return Err(CognitoError::invalid_parameter(
+            "Username cannot be of email format, since user pool is configured for email alias.",
+        ));
+    }
+    Ok(requested.to_owned())
+}
+
 fn default_verification_flags(attrs: &mut BTreeMap<String, String>) {
     for (attr, flag) in [
         ("email", "email_verified"),
@@ -257,22 +283,7 @@ impl Identity {
             Writer::SignUp(&client),
         )?;
         let sub = Uuid::new_v4();
-        let username = if pool.email_is_username() {
-            if !attributes::is_email(&req.username) {
-                return Err(CognitoError::invalid_parameter(
-                    "Username should be an email.",
-                ));
-            }
-            attrs.insert("email".to_owned(), req.username.clone());
-            sub.to_string()
-        } else {
-            if pool.email_is_alias() && attributes::is_email(&req.username) {
-                return Err(CognitoError::invalid_parameter(
-                    "Username cannot be of email format, since user pool is configured for email alias.",
-                ));
-            }
-            req.username.clone()
-        };
+        let username = stored_username(&pool, &req.username, sub, &mut attrs)?;
         default_verification_flags(&mut attrs);
         attributes::check_required(&pool, &attrs)?;
         pool.password.check(password)?;
@@ -718,22 +729,7 @@ impl Identity {
             Writer::AdminCreate,
         )?;
         let sub = Uuid::new_v4();
-        let username = if pool.email_is_username() {
-            if !attributes::is_email(&req.username) {
-                return Err(CognitoError::invalid_parameter(
-                    "Username should be an email.",
-                ));
-            }
-            attrs.insert("email".to_owned(), req.username.clone());
-            sub.to_string()
-        } else {
-            if pool.email_is_alias() && attributes::is_email(&req.username) {
-                return Err(CognitoError::invalid_parameter(
-                    "Username cannot be of email format, since user pool is configured for email alias.",
-                ));
-            }
-            req.username.clone()
-        };
+        let username = stored_username(&pool, &req.username, sub, &mut attrs)?;
         default_verification_flags(&mut attrs);
         attributes::check_required(&pool, &attrs)?;
         if self.find_user(&pool, &req.username).await?.is_some() {
