@@ -8,16 +8,27 @@
 //!   integration (MOCK, HTTP, HTTP_PROXY) → integration response → method response, over plain
 //!   `http::Request<Bytes>` / `http::Response<Bytes>`.
 //! * [`response`]: gateway error responses (reference §1.12).
+//! * [`trace`]: what a request did ([`RequestSummary`] always, [`ExecutionLog`] when traced);
+//!   [`recent`]: the last requests per stage; [`test_invoke`]: the console's Method Test.
 //!
 //! The crate knows no HTTP server: the server mounts [`Runtime::handle`] and supplies the
 //! authorizers' public keys through [`KeySource`].
 
 pub mod integration;
 pub mod pipeline;
+pub mod recent;
 pub mod response;
 pub mod routes;
 pub mod snapshot;
+pub mod test_invoke;
+pub mod trace;
 
 pub use pipeline::{IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
+pub use recent::{RecentRequest, RecentRequests};
 pub use routes::{RouteMatch, RouteNode};
 pub use snapshot::{CompiledStage, Gateway, Runtime, StageInput};
+pub use test_invoke::{InvalidTestRequest, TEST_STAGE, TestInvocation, TestRequest, test_invoke};
+pub use trace::{
+    AuthOutcome, ExecutionLog, LogLine, RequestSummary, TracedAuthorizer, TracedRequest,
+    TracedResponse,
+};

@@ -27,6 +27,10 @@ use crate::routes::{RouteMatch, split_invoke_path};
 use crate::snapshot::{
     CompiledIntegrationResponse, CompiledMethod, CompiledStage, Runtime, Templates,
 };
+use crate::trace::{
+    AuthOutcome, ExecutionLog, Recorder, RequestSummary, TracedAuthorizer, TracedRequest,
+    TracedResponse, header_pairs,
+};
 
 /// Where a COGNITO_USER_POOLS authorizer's public keys come from (the caller's JWKS cache, the
 /// embedded identity provider, ...). Only called on an authorizer-cache miss.
@@ -184,6 +188,29 @@ impl Runtime {
         self.handle_at(req, keys, now_epoch()).await
     }
 
+    /// [`Runtime::handle`], also saying where the request went and how the authorizer
+    /// decided (for the access log and the Stage → Logs page).
+    pub async fn serve<K: KeySource>(
+        &self,
+        req: Request<Bytes>,
+        keys: &K,
+    ) -> (Response<Bytes>, RequestSummary) {
+        self.serve_at(req, keys, now_epoch(), None).await
+    }
+
+    /// Runs one request with an execution log (the console's Test), at a given time (epoch
+    /// seconds).
+    pub async fn trace_at<K: KeySource>(
+        &self,
+        req: Request<Bytes>,
+        keys: &K,
+        now: i64,
+    ) -> (Response<Bytes>, RequestSummary, ExecutionLog) {
+        let mut log = ExecutionLog::default();
+        let (resp, summary) = self.serve_at(req, keys, now, Some(&mut log)).await;
+        (resp, summary, log)
+    }
+
     /// [`Runtime::handle`] at a given time (epoch seconds), for tests.
     pub async fn handle_at<K: KeySource>(
         &self,
@@ -191,13 +218,36 @@ impl Runtime {
         keys: &K,
         now: i64,
     ) -> Response<Bytes> {
+        self.serve_at(req, keys, now, None).await.0
+    }
+
+    async fn serve_at<K: KeySource>(
+        &self,
+        req: Request<Bytes>,
+        keys: &K,
+        now: i64,
+        log: Option<&mut ExecutionLog>,
+    ) -> (Response<Bytes>, RequestSummary) {
         let request_id = uuid::Uuid::new_v4().to_string();
-        let mut resp = match self.run(req, keys, now, &request_id).await {
+        let mut rec = Recorder::new(log);
+        rec.line(|| format!("Starting execution for request: {request_id}"));
+        let mut resp = match self.run(req, keys, now, &request_id, &mut rec).await {
             Ok(r) => r,
             Err(r) => *r,
         };
         set_header(&mut resp, "x-amzn-RequestId", &request_id);
-        resp
+        if rec.tracing() {
+            let traced = TracedResponse {
+                status: resp.status().as_u16(),
+                headers: header_pairs(resp.headers()),
+                body: String::from_utf8_lossy(resp.body()).into_owned(),
+            };
+            rec.line(|| format!("Method completed with status: {}", traced.status));
+            rec.log(|l| l.response = Some(traced));
+        }
+        rec.finish();
+        rec.summary.request_id = request_id;
+        (resp, rec.summary)
     }
 
     async fn run<K: KeySource>(
@@ -206,18 +256,51 @@ impl Runtime {
         keys: &K,
         now: i64,
         request_id: &str,
+        rec: &mut Recorder<'_>,
     ) -> Phase<Response<Bytes>> {
-        let mut ctx = self.route(req, now, request_id)?;
-        self.authorize(&mut ctx, keys).await?;
-        let ireq = integration_request(&ctx)?;
-        match self.integrate(&ctx, &ireq).await? {
-            Integrated::Mapped(result) => integration_response(&ctx, &ireq, result),
+        let mut ctx = match self.route(req, now, request_id, rec) {
+            Ok(ctx) => ctx,
+            Err(resp) => {
+                rec.line(|| {
+                    "No deployed API, stage, resource or method matches the request: 403 Missing Authentication Token".to_owned()
+                });
+                return Err(resp);
+            }
+        };
+        if rec.tracing() {
+            let resource = ctx
+                .stage
+                .resources
+                .get(ctx.route.resource)
+                .map(|r| r.path.clone())
+                .unwrap_or_default();
+            let method = ctx.method;
+            rec.line(|| format!("HTTP Method: {method}, Resource Path: {resource}"));
+            let params = format!("{:?}", ctx.route.params);
+            let query = format!("{:?}", ctx.query);
+            let headers = format!("{:?}", ctx.headers);
+            let body = String::from_utf8_lossy(&ctx.body).into_owned();
+            rec.line(|| format!("Method request path: {params}"));
+            rec.line(|| format!("Method request query string: {query}"));
+            rec.line(|| format!("Method request headers: {headers}"));
+            rec.line(|| format!("Method request body before transformations: {body}"));
+        }
+        self.authorize(&mut ctx, keys, rec).await?;
+        let ireq = integration_request(&ctx, rec)?;
+        match self.integrate(&ctx, &ireq, rec).await? {
+            Integrated::Mapped(result) => integration_response(&ctx, &ireq, result, rec),
             Integrated::Proxied(resp) => Ok(resp),
         }
     }
 
     /// Phase 1: find the stage, resource and method; 403 Missing Authentication Token otherwise.
-    fn route(&self, req: Request<Bytes>, now: i64, request_id: &str) -> Phase<RequestCtx> {
+    fn route(
+        &self,
+        req: Request<Bytes>,
+        now: i64,
+        request_id: &str,
+        rec: &mut Recorder<'_>,
+    ) -> Phase<RequestCtx> {
         let (parts, body) = req.into_parts();
         let method = HttpMethod::parse(parts.method.as_str())
             .ok()
@@ -231,10 +314,12 @@ impl Runtime {
             .stage(api, stage_name)
             .cloned()
             .ok_or_else(|| Box::new(missing_authentication_token()))?;
+        rec.summary.stage = Some(Arc::clone(&stage));
         let route = stage
             .routes
             .find(rest, method)
             .ok_or_else(|| Box::new(missing_authentication_token()))?;
+        rec.summary.resource = stage.resources.get(route.resource).map(|r| r.path.clone());
         let headers = parts
             .headers
             .iter()
@@ -270,11 +355,18 @@ impl Runtime {
     }
 
     /// Phase 2: the method's COGNITO_USER_POOLS authorizer, through the cache.
-    async fn authorize<K: KeySource>(&self, ctx: &mut RequestCtx, keys: &K) -> Phase<()> {
+    async fn authorize<K: KeySource>(
+        &self,
+        ctx: &mut RequestCtx,
+        keys: &K,
+        rec: &mut Recorder<'_>,
+    ) -> Phase<()> {
         let Some(method) = ctx.method() else {
             return Err(Box::new(missing_authentication_token()));
         };
         if method.method.authorization_type != AuthorizationType::CognitoUserPools {
+            let kind = method.method.authorization_type;
+            rec.line(|| format!("Authorization: {kind} (no authorizer runs)"));
             return Ok(());
         }
         let scopes = method.method.authorization_scopes.clone();
@@ -289,6 +381,9 @@ impl Runtime {
                 "{}: method uses COGNITO_USER_POOLS but its authorizer is not in the deployment",
                 ctx.describe()
             );
+            rec.line(|| {
+                "Execution failed: the method's authorizer is not in the deployment".to_owned()
+            });
             return Err(Box::new(internal_error()));
         };
         let token = identity_value(&authorizer, &ctx.headers).map(str::to_owned);
@@ -304,7 +399,25 @@ impl Runtime {
             )
         });
         let claims = match key.as_ref().and_then(|k| self.cache.get(k, ctx.now)) {
-            Some(claims) => claims,
+            Some(claims) => {
+                rec.summary.auth = AuthOutcome::Allowed {
+                    principal: claims_sub(&claims),
+                    cached: true,
+                };
+                if rec.tracing() {
+                    let name = authorizer.name.clone();
+                    rec.line(|| format!("Authorizer {name}: allowed (cached result)"));
+                    rec.log(|l| {
+                        l.authorizer = Some(TracedAuthorizer {
+                            authorizer_id: authorizer.id.clone(),
+                            authorizer_name: authorizer.name.clone(),
+                            outcome: None,
+                            claims: Vec::new(),
+                        })
+                    });
+                }
+                claims
+            }
             None => {
                 let pools = match token.as_deref() {
                     Some(token) => keys.pools_for(&authorizer, token).await,
@@ -319,6 +432,24 @@ impl Runtime {
                 });
                 let seconds =
                     outcome.cache_seconds(authorizer.authorizer_result_ttl_in_seconds, ctx.now);
+                if rec.tracing() {
+                    let name = authorizer.name.clone();
+                    let verdict = if outcome.is_allowed() {
+                        "allowed"
+                    } else {
+                        "denied"
+                    };
+                    let checks = outcome.trace.len();
+                    rec.line(|| format!("Authorizer {name}: {verdict} after {checks} checks"));
+                    rec.log(|l| {
+                        l.authorizer = Some(TracedAuthorizer {
+                            authorizer_id: authorizer.id.clone(),
+                            authorizer_name: authorizer.name.clone(),
+                            outcome: Some(outcome.clone()),
+                            claims: Vec::new(),
+                        })
+                    });
+                }
                 match outcome.decision {
                     Decision::Allow { claims } => {
                         if let Some(key) = key
@@ -327,6 +458,10 @@ impl Runtime {
                             self.cache
                                 .put(key, ctx.now + seconds, claims.clone(), ctx.now);
                         }
+                        rec.summary.auth = AuthOutcome::Allowed {
+                            principal: claims_sub(&claims),
+                            cached: false,
+                        };
                         claims
                     }
                     Decision::Deny { status, message } => {
@@ -336,6 +471,7 @@ impl Runtime {
                             .map(|s| format!("{}: {}", s.check.code(), s.detail))
                             .unwrap_or_default();
                         tracing::info!("{}: authorizer denied: {detail}", ctx.describe());
+                        rec.summary.auth = AuthOutcome::Denied { reason: detail };
                         return Err(Box::new(gateway_error(status, &message, UNAUTHORIZED)));
                     }
                 }
@@ -351,8 +487,22 @@ impl Runtime {
                 (k, s)
             })
             .collect();
+        if rec.tracing() {
+            let claims = ctx.claims.clone();
+            rec.log(|l| {
+                if let Some(a) = l.authorizer.as_mut() {
+                    a.claims = claims;
+                }
+            });
+        }
         Ok(())
     }
+}
+
+/// The `sub` claim: the principal of the access log and the Logs page, only ever taken from
+/// claims the authorizer verified.
+fn claims_sub(claims: &Map<String, Value>) -> Option<String> {
+    claims.get("sub").and_then(Value::as_str).map(str::to_owned)
 }
 
 /// What the integration receives after the integration-request phase.
@@ -395,7 +545,7 @@ pub fn select_request_template<'t>(
 }
 
 /// Phase 3: template selection, passthrough (415) and rendering.
-fn integration_request(ctx: &RequestCtx) -> Phase<IntegrationRequest> {
+fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<IntegrationRequest> {
     let Some(method) = ctx.method() else {
         return Err(Box::new(missing_authentication_token()));
     };
@@ -405,10 +555,17 @@ fn integration_request(ctx: &RequestCtx) -> Phase<IntegrationRequest> {
             ctx.describe(),
             method.errors.join("; ")
         );
+        rec.line(|| {
+            format!(
+                "Execution failed due to configuration errors: {}",
+                method.errors.join("; ")
+            )
+        });
         return Err(Box::new(internal_error()));
     }
     let Some(integration) = method.integration() else {
         tracing::error!("{}: no integration defined for method", ctx.describe());
+        rec.line(|| "Execution failed: the method has no integration".to_owned());
         return Err(Box::new(internal_error()));
     };
     let raw = String::from_utf8_lossy(&ctx.body).into_owned();
@@ -425,12 +582,21 @@ fn integration_request(ctx: &RequestCtx) -> Phase<IntegrationRequest> {
     ) {
         TemplateChoice::Transform(t) => t,
         TemplateChoice::Passthrough => {
+            rec.line(|| "No request template matches: the body passes through".to_owned());
             return Ok(IntegrationRequest {
                 body: raw,
                 overrides: vtl::Overrides::default(),
             });
         }
-        TemplateChoice::Refuse => return Err(Box::new(unsupported_media_type())),
+        TemplateChoice::Refuse => {
+            let behavior = integration.passthrough_behavior;
+            rec.line(|| {
+                format!(
+                    "No request template matches the content type and passthrough is {behavior}: 415 Unsupported Media Type"
+                )
+            });
+            return Err(Box::new(unsupported_media_type()));
+        }
     };
     let vctx = ctx.vtl_context(raw, vtl::Overrides::default());
     match template.render(&vctx) {
@@ -440,6 +606,7 @@ fn integration_request(ctx: &RequestCtx) -> Phase<IntegrationRequest> {
         }),
         Err(e) => {
             tracing::error!("{}: request template failed: {e}", ctx.describe());
+            rec.line(|| format!("Execution failed: the request template failed: {e}"));
             Err(Box::new(internal_error()))
         }
     }
@@ -464,18 +631,47 @@ pub enum Integrated {
 
 impl Runtime {
     /// Phase 4: call the integration.
-    async fn integrate(&self, ctx: &RequestCtx, ireq: &IntegrationRequest) -> Phase<Integrated> {
+    async fn integrate(
+        &self,
+        ctx: &RequestCtx,
+        ireq: &IntegrationRequest,
+        rec: &mut Recorder<'_>,
+    ) -> Phase<Integrated> {
         let Some(integration) = ctx.method().and_then(CompiledMethod::integration) else {
             return Err(Box::new(internal_error()));
         };
         match integration.kind {
             IntegrationType::Mock => match mock_status(&ireq.body) {
-                Some(status) => Ok(Integrated::Mapped(IntegrationResult {
-                    status,
-                    headers: Vec::new(),
-                    body: String::new(),
-                })),
+                Some(status) => {
+                    if rec.tracing() {
+                        let body = ireq.body.clone();
+                        rec.line(|| format!("Endpoint request body after transformations: {body}"));
+                        rec.line(|| format!("MOCK integration: status {status}"));
+                        rec.log(|l| {
+                            l.integration_request = Some(TracedRequest {
+                                integration: "MOCK".to_owned(),
+                                body,
+                                ..TracedRequest::default()
+                            });
+                            l.integration_response = Some(TracedResponse {
+                                status,
+                                ..TracedResponse::default()
+                            });
+                        });
+                    }
+                    Ok(Integrated::Mapped(IntegrationResult {
+                        status,
+                        headers: Vec::new(),
+                        body: String::new(),
+                    }))
+                }
                 None => {
+                    let body = ireq.body.clone();
+                    rec.line(|| {
+                        format!(
+                            "Execution failed: MOCK integration: Unable to parse statusCode from the request template output: {body}"
+                        )
+                    });
                     tracing::error!(
                         "{}: MOCK integration: Unable to parse statusCode from the request template output",
                         ctx.describe()
@@ -484,12 +680,68 @@ impl Runtime {
                 }
             },
             IntegrationType::Http | IntegrationType::HttpProxy => {
-                let outbound = build_request(ctx, integration, ireq).map_err(|e| {
-                    tracing::error!("{}: {e}", ctx.describe());
-                    Box::new(internal_error())
-                })?;
-                let inbound =
-                    send(&self.client, ctx, outbound, integration.timeout_in_millis).await?;
+                let outbound = match build_request(ctx, integration, ireq) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        tracing::error!("{}: {e}", ctx.describe());
+                        rec.line(|| format!("Execution failed due to configuration error: {e}"));
+                        return Err(Box::new(internal_error()));
+                    }
+                };
+                if rec.tracing() {
+                    let traced = TracedRequest {
+                        integration: integration.kind.to_string(),
+                        method: outbound.method.clone(),
+                        uri: outbound.url.clone(),
+                        headers: outbound.headers.clone(),
+                        body: outbound.body.clone(),
+                    };
+                    rec.line(|| format!("Endpoint request URI: {} {}", traced.method, traced.uri));
+                    rec.line(|| format!("Endpoint request headers: {:?}", traced.headers));
+                    rec.line(|| {
+                        format!(
+                            "Endpoint request body after transformations: {}",
+                            traced.body
+                        )
+                    });
+                    rec.log(|l| l.integration_request = Some(traced));
+                }
+                let sent = std::time::Instant::now();
+                let inbound = match send(&self.client, ctx, outbound, integration.timeout_in_millis)
+                    .await
+                {
+                    Ok(i) => i,
+                    Err(resp) => {
+                        let status = resp.status().as_u16();
+                        rec.line(|| {
+                                format!(
+                                    "Execution failed: the endpoint request failed or timed out ({status})"
+                                )
+                            });
+                        return Err(resp);
+                    }
+                };
+                if rec.tracing() {
+                    let traced = TracedResponse {
+                        status: inbound.status,
+                        headers: inbound.headers.clone(),
+                        body: String::from_utf8_lossy(&inbound.body).into_owned(),
+                    };
+                    let ms = sent.elapsed().as_secs_f64() * 1000.0;
+                    rec.line(|| {
+                        format!(
+                            "Received response. Status: {}, Integration latency: {ms:.1} ms",
+                            traced.status
+                        )
+                    });
+                    rec.line(|| {
+                        format!(
+                            "Endpoint response body before transformations: {}",
+                            traced.body
+                        )
+                    });
+                    rec.log(|l| l.integration_response = Some(traced));
+                }
                 if integration.kind == IntegrationType::Http {
                     return Ok(Integrated::Mapped(IntegrationResult {
                         status: inbound.status,
@@ -577,6 +829,7 @@ fn integration_response(
     ctx: &RequestCtx,
     ireq: &IntegrationRequest,
     result: IntegrationResult,
+    rec: &mut Recorder<'_>,
 ) -> Phase<Response<Bytes>> {
     let Some(method) = ctx.method() else {
         return Err(Box::new(internal_error()));
@@ -587,14 +840,28 @@ fn integration_response(
             "{}: No match for output mapping and no default output mapping configured (integration status {selection})",
             ctx.describe()
         );
+        rec.line(|| {
+            format!(
+                "Execution failed: no integration response matches status {selection} and there is no default"
+            )
+        });
         return Err(Box::new(internal_error()));
     };
+    rec.line(|| {
+        format!(
+            "Integration response selected: {} (selection value {selection})",
+            chosen.response.status_code
+        )
+    });
     let status_code = &chosen.response.status_code;
     let Some(method_response) = method.method.method_responses.get(status_code) else {
         tracing::error!(
             "{}: integration response {status_code} has no method response",
             ctx.describe()
         );
+        rec.line(|| {
+            format!("Execution failed: integration response {status_code} has no method response")
+        });
         return Err(Box::new(internal_error()));
     };
     let mut status: u16 = status_code.parse().unwrap_or(500);
@@ -611,12 +878,17 @@ fn integration_response(
                 }
                 Err(e) => {
                     tracing::error!("{}: response template failed: {e}", ctx.describe());
+                    rec.line(|| format!("Execution failed: the response template failed: {e}"));
                     return Err(Box::new(internal_error()));
                 }
             }
         }
         None => result.body.clone(),
     };
+    if rec.tracing() {
+        let body = body.clone();
+        rec.line(|| format!("Method response body after transformations: {body}"));
+    }
     let mut resp = response(status, body);
     set_header(&mut resp, CONTENT_TYPE.as_str(), &content_type);
 

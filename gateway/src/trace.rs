@@ -1,0 +1,174 @@
+//! What one request did, for the access log, the Stage → Logs page and the console's Method
+//! Test.
+//!
+//! Every request yields a small [`RequestSummary`] (the matched stage and resource and the
+//! authorizer's outcome, taken from the verified claims). Only a traced request (the console's
+//! Test) also fills an [`ExecutionLog`]: the phases check `Recorder::tracing` before formatting
+//! anything, so the normal path pays for no strings it does not keep.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use apis::authorizer::AuthorizerOutcome;
+
+use crate::snapshot::CompiledStage;
+
+/// How the authorizer phase ended.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AuthOutcome {
+    /// The method has no authorizer, or the request never reached it.
+    #[default]
+    NotRequired,
+    /// The token was verified; `principal` is its `sub` claim.
+    Allowed {
+        principal: Option<String>,
+        /// The decision came from the authorizer cache.
+        cached: bool,
+    },
+    /// Refused with 401; `reason` is the failed check (`expiry: the token expired ...`).
+    Denied { reason: String },
+}
+
+impl AuthOutcome {
+    /// The verified principal (`sub`), only for allowed requests.
+    pub fn principal(&self) -> Option<&str> {
+        match self {
+            AuthOutcome::Allowed { principal, .. } => principal.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Where a request went and how the authorizer decided; cheap to fill on every request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestSummary {
+    pub request_id: String,
+    /// The stage, when the API and stage exist.
+    pub stage: Option<Arc<CompiledStage>>,
+    /// The matched resource's path (`/pets/{id}`), when one matched.
+    pub resource: Option<String>,
+    pub auth: AuthOutcome,
+}
+
+impl RequestSummary {
+    pub fn api_id(&self) -> Option<&str> {
+        self.stage.as_deref().map(|s| s.rest_api_id.as_str())
+    }
+
+    pub fn stage_name(&self) -> Option<&str> {
+        self.stage.as_deref().map(|s| s.stage_name.as_str())
+    }
+}
+
+/// An HTTP request as the execution log shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TracedRequest {
+    /// `MOCK`, `HTTP` or `HTTP_PROXY`.
+    pub integration: String,
+    /// Empty for MOCK.
+    pub method: String,
+    /// Empty for MOCK.
+    pub uri: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// An HTTP response as the execution log shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TracedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// The authorizer phase as the execution log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TracedAuthorizer {
+    pub authorizer_id: String,
+    pub authorizer_name: String,
+    /// The full outcome (trace, decoded token, claims); `None` when served from the cache.
+    pub outcome: Option<AuthorizerOutcome>,
+    /// `$context.authorizer.claims` as the integration got them (allowed requests).
+    pub claims: Vec<(String, String)>,
+}
+
+/// One line of the execution log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// Since the request started.
+    pub at: Duration,
+    pub text: String,
+}
+
+/// Everything a traced request did, like API Gateway's console Test.
+#[derive(Debug, Clone, Default)]
+pub struct ExecutionLog {
+    pub lines: Vec<LogLine>,
+    pub authorizer: Option<TracedAuthorizer>,
+    /// The integration request after templates and parameter mappings.
+    pub integration_request: Option<TracedRequest>,
+    /// What the integration answered, before the integration-response phase.
+    pub integration_response: Option<TracedResponse>,
+    /// What the client got.
+    pub response: Option<TracedResponse>,
+    pub latency: Duration,
+}
+
+/// Collects the summary and, when tracing, the log; threaded through the phases.
+pub(crate) struct Recorder<'a> {
+    pub summary: RequestSummary,
+    log: Option<&'a mut ExecutionLog>,
+    /// Set only when tracing (the normal path reads no clock here).
+    started: Option<Instant>,
+}
+
+impl<'a> Recorder<'a> {
+    pub fn new(log: Option<&'a mut ExecutionLog>) -> Recorder<'a> {
+        Recorder {
+            summary: RequestSummary::default(),
+            started: log.as_ref().map(|_| Instant::now()),
+            log,
+        }
+    }
+
+    /// Whether an execution log is being written (check before building anything for it).
+    pub fn tracing(&self) -> bool {
+        self.log.is_some()
+    }
+
+    /// Adds a line; `text` runs only when tracing.
+    pub fn line(&mut self, text: impl FnOnce() -> String) {
+        if let (Some(log), Some(started)) = (self.log.as_deref_mut(), self.started) {
+            log.lines.push(LogLine {
+                at: started.elapsed(),
+                text: text(),
+            });
+        }
+    }
+
+    /// Changes the log when tracing.
+    pub fn log(&mut self, f: impl FnOnce(&mut ExecutionLog)) {
+        if let Some(log) = self.log.as_deref_mut() {
+            f(log);
+        }
+    }
+
+    pub fn finish(&mut self) {
+        if let (Some(log), Some(started)) = (self.log.as_deref_mut(), self.started) {
+            log.latency = started.elapsed();
+        }
+    }
+}
+
+/// Headers of an `http` message as pairs (lossy UTF-8).
+pub(crate) fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
