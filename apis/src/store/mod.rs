@@ -8,6 +8,7 @@
 
 mod authorizers;
 mod deployments;
+mod import;
 mod load;
 mod methods;
 mod rest_apis;
@@ -19,6 +20,10 @@ pub use authorizers::{
 pub use deployments::{
     create_deployment, create_stage, delete_deployment, delete_stage, get_deployment_snapshot,
     get_stage, list_deployments, list_stages, point_stage, stage_snapshot, update_stage,
+};
+pub use import::{
+    ApiDefinition, IntegrationDefinition, MethodDefinition, RequestValidator, RequestValidators,
+    apply_definition, request_validators, validate_definition, working_copy,
 };
 pub use methods::{
     delete_integration, delete_integration_response, delete_method, delete_method_response,
