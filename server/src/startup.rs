@@ -98,7 +98,9 @@ impl Application {
 }
 
 fn router(state: AppState, settings: &Settings) -> Router {
-    public_api(state.clone()).merge(console(state, settings))
+    public_api(state.clone())
+        .merge(crate::routes::apigateway::router(state.clone()))
+        .merge(console(state, settings))
 }
 
 /// The machine-facing APIs: called by SDKs (and browsers on other origins), authenticated by

@@ -1,5 +1,6 @@
 //! Plain HTTP routes beside the Leptos pages.
 
+pub mod apigateway;
 pub mod assets;
 pub mod cognito;
 pub mod health;

@@ -1,0 +1,297 @@
+//! Amazon API Gateway's REST management API (service `apigateway`, REST-JSON protocol) at
+//! `{console}/apigateway`, so boto3, the AWS CLI and Terraform can drive Gatehouse.
+//!
+//! Every request is verified with SigV4 (service `apigateway`) against the access keys first,
+//! then matched against the operations of botocore's model ([`operations`]) and handed to the
+//! module of its resource, which calls the same `apis::store` functions as the console (no
+//! second model). Operations Gatehouse does not implement answer 501
+//! `NotImplementedException` naming the operation.
+
+mod authorizers;
+mod deployments;
+mod integrations;
+mod methods;
+mod operations;
+mod resources;
+mod rest_apis;
+mod stages;
+mod wire;
+
+use std::sync::Arc;
+
+use apis::HttpMethod;
+use apis::keys::KeyResolver;
+use app::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::any;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::gateway_server::IdentityKeys;
+use wire::{AwsError, Outcome, ReplyBody};
+
+/// Where the API is mounted on the console's listener.
+pub const PREFIX: &str = "/apigateway";
+/// Larger than any management call; ImportRestApi/PutRestApi bodies go up to 6 MB on AWS.
+const MAX_BODY: usize = 6 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct ApiGatewayState {
+    app: AppState,
+    /// Keys of the authorizers' pools for TestInvokeAuthorizer (embedded pools and fetched
+    /// JWKSs, cached).
+    keys: Arc<KeyResolver>,
+}
+
+/// The `/apigateway` routes. Merged beside the console, outside its session guard and
+/// same-origin check: callers are SDKs authenticated by SigV4, not browser sessions.
+pub fn router(state: AppState) -> Router {
+    let issuer = state.identity.issuer("");
+    let base = issuer.strip_suffix("/cognito-idp/").unwrap_or(&issuer);
+    let state = ApiGatewayState {
+        keys: Arc::new(KeyResolver::new(base)),
+        app: state,
+    };
+    Router::new()
+        .route(PREFIX, any(handle))
+        .route(&format!("{PREFIX}/"), any(handle))
+        .route(&format!("{PREFIX}/{{*rest}}"), any(handle))
+        .with_state(state)
+}
+
+/// One call: what the operation handlers read.
+pub(crate) struct Call {
+    state: ApiGatewayState,
+    params: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+}
+
+impl Call {
+    fn db(&self) -> &sqlx::PgPool {
+        &self.state.app.pool
+    }
+
+    /// A path parameter by its name in the model (`restapi_id`, `resource_id`, ...).
+    fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn api_id(&self) -> &str {
+        self.param("restapi_id")
+    }
+
+    fn resource_id(&self) -> &str {
+        self.param("resource_id")
+    }
+
+    /// The `{http_method}` path parameter.
+    fn http_method(&self) -> Result<HttpMethod, AwsError> {
+        let raw = self.param("http_method");
+        HttpMethod::parse(&raw.to_ascii_uppercase()).map_err(|_| {
+            AwsError::bad_request(format!(
+                "Invalid HTTP method '{raw}': must be one of {}",
+                HttpMethod::ALL
+                    .iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
+
+    fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated query parameter (`embed=methods&embed=...`), commas split.
+    fn query_all(&self, name: &str) -> Vec<&str> {
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .collect()
+    }
+
+    fn json<T: DeserializeOwned>(&self) -> Result<T, AwsError> {
+        wire::parse_body(&self.body)
+    }
+}
+
+async fn handle(State(state): State<ApiGatewayState>, request: Request) -> Response {
+    let request_id = Uuid::new_v4().to_string();
+    let (parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let path = parts
+        .uri
+        .path()
+        .strip_prefix(PREFIX)
+        .unwrap_or("")
+        .to_owned();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(
+                &request_id,
+                &AwsError::bad_request("Request body is too large (at most 6 MB) or unreadable."),
+            );
+        }
+    };
+    if let Err(e) = crate::aws_auth::verify_request(
+        &state.app.pool,
+        &state.app.master_key,
+        &parts,
+        &body,
+        "apigateway",
+    )
+    .await
+    {
+        let status = e.http_status();
+        return error(
+            &request_id,
+            &AwsError {
+                status,
+                code: e.code(),
+                message: e.to_string(),
+            },
+        );
+    }
+    let query = operations::parse_query(parts.uri.query().unwrap_or(""));
+    let Some(matched) = operations::identify(&method, &path, &query) else {
+        return error(&request_id, &AwsError::unknown_operation(&method, &path));
+    };
+    let operation = matched.name;
+    let call = Call {
+        state,
+        params: matched.params,
+        query,
+        headers: parts.headers,
+        body,
+    };
+    let outcome = dispatch(operation, &call, &method, &path).await;
+    match outcome {
+        Ok(reply) => {
+            tracing::debug!(operation, status = reply.status, "apigateway call");
+            success(&request_id, reply)
+        }
+        Err(e) => {
+            tracing::info!(operation, status = e.status, code = e.code, message = %e.message,
+                "apigateway call refused");
+            error(&request_id, &e)
+        }
+    }
+}
+
+async fn dispatch(operation: &str, call: &Call, method: &str, path: &str) -> Outcome {
+    match operation {
+        "CreateRestApi" => rest_apis::create(call).await,
+        "GetRestApis" => rest_apis::list(call).await,
+        "GetRestApi" => rest_apis::get(call).await,
+        "UpdateRestApi" => rest_apis::update(call).await,
+        "DeleteRestApi" => rest_apis::delete(call).await,
+
+        "GetResources" => resources::list(call).await,
+        "GetResource" => resources::get(call).await,
+        "CreateResource" => resources::create(call).await,
+        "DeleteResource" => resources::delete(call).await,
+
+        "PutMethod" => methods::put(call).await,
+        "GetMethod" => methods::get(call).await,
+        "UpdateMethod" => methods::update(call).await,
+        "DeleteMethod" => methods::delete(call).await,
+        "PutMethodResponse" => methods::put_response(call).await,
+        "GetMethodResponse" => methods::get_response(call).await,
+        "DeleteMethodResponse" => methods::delete_response(call).await,
+
+        "PutIntegration" => integrations::put(call).await,
+        "GetIntegration" => integrations::get(call).await,
+        "UpdateIntegration" => integrations::update(call).await,
+        "DeleteIntegration" => integrations::delete(call).await,
+        "PutIntegrationResponse" => integrations::put_response(call).await,
+        "GetIntegrationResponse" => integrations::get_response(call).await,
+        "DeleteIntegrationResponse" => integrations::delete_response(call).await,
+
+        "CreateAuthorizer" => authorizers::create(call).await,
+        "GetAuthorizers" => authorizers::list(call).await,
+        "GetAuthorizer" => authorizers::get(call).await,
+        "UpdateAuthorizer" => authorizers::update(call).await,
+        "DeleteAuthorizer" => authorizers::delete(call).await,
+        "TestInvokeAuthorizer" => authorizers::test_invoke(call).await,
+
+        "CreateDeployment" => deployments::create(call).await,
+        "GetDeployments" => deployments::list(call).await,
+        "GetDeployment" => deployments::get(call).await,
+        "DeleteDeployment" => deployments::delete(call).await,
+
+        "CreateStage" => stages::create(call).await,
+        "GetStages" => stages::list(call).await,
+        "GetStage" => stages::get(call).await,
+        "UpdateStage" => stages::update(call).await,
+        "DeleteStage" => stages::delete(call).await,
+
+        other => Err(AwsError::not_implemented(other, method, path)),
+    }
+}
+
+fn success(request_id: &str, reply: wire::Reply) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+    let mut response = match reply.body {
+        ReplyBody::Empty => Response::new(Body::empty()),
+        ReplyBody::Json(value) => {
+            let mut r = Response::new(Body::from(value.to_string()));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            r
+        }
+        ReplyBody::Document {
+            content_type,
+            disposition,
+            text,
+        } => {
+            let mut r = Response::new(Body::from(text));
+            insert(r.headers_mut(), header::CONTENT_TYPE.as_str(), &content_type);
+            insert(r.headers_mut(), "content-disposition", &disposition);
+            r
+        }
+    };
+    *response.status_mut() = status;
+    insert(response.headers_mut(), "x-amzn-requestid", request_id);
+    response
+}
+
+fn error(request_id: &str, e: &AwsError) -> Response {
+    let body = serde_json::json!({ "message": e.message }).to_string();
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    insert(headers, "x-amzn-requestid", request_id);
+    insert(headers, "x-amzn-errortype", e.code);
+    response
+}
+
+fn insert(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(name), Ok(value)) = (
+        axum::http::HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.insert(name, value);
+    }
+}
