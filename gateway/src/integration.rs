@@ -43,7 +43,8 @@ pub struct Outbound {
     pub method: String,
     pub url: String,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    /// Bytes, not text: an HTTP_PROXY passes binary bodies through unchanged.
+    pub body: Bytes,
 }
 
 /// What the backend answered.
@@ -274,11 +275,16 @@ pub fn build_request(
         None | Some(HttpMethod::Any) => ctx.method.to_string(),
         Some(m) => m.to_string(),
     };
+    let body = if proxy {
+        ctx.body.clone()
+    } else {
+        Bytes::from(ireq.body.clone())
+    };
     Ok(Outbound {
         method,
         url,
         headers,
-        body: ireq.body.clone(),
+        body,
     })
 }
 

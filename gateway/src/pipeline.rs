@@ -694,7 +694,7 @@ impl Runtime {
                         method: outbound.method.clone(),
                         uri: outbound.url.clone(),
                         headers: outbound.headers.clone(),
-                        body: outbound.body.clone(),
+                        body: String::from_utf8_lossy(&outbound.body).into_owned(),
                     };
                     rec.line(|| format!("Endpoint request URI: {} {}", traced.method, traced.uri));
                     rec.line(|| format!("Endpoint request headers: {:?}", traced.headers));

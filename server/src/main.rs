@@ -130,7 +130,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
     )
     .await
     {
-        Ok(g) => g,
+        // Same process: the console's Stage → Logs reads what this listener records.
+        Ok(g) => g.with_recent_requests(app.recent_requests()),
         Err(e) => {
             db.close().await;
             return Err(format!(
