@@ -12,6 +12,9 @@ pub struct AppState {
     pub master_key: master_key::MasterKey,
     /// User pools (the embedded Cognito-compatible identity provider).
     pub identity: identity::Identity,
+    /// The gateway's last requests per stage (this node's; shown on Stage → Logs).
+    #[from_ref(skip)]
+    pub recent_requests: std::sync::Arc<gateway::RecentRequests>,
     /// Where deployed stages are served: `{gateway_base_url}/{restApiId}/{stage}/…`.
     #[from_ref(skip)]
     pub gateway_base_url: String,

@@ -85,6 +85,8 @@ impl gateway::KeySource for Keys {
 struct GatewayState {
     runtime: Arc<gateway::Runtime>,
     keys: Arc<Keys>,
+    /// The last requests per stage (shared with the console's Stage → Logs page).
+    recent: Arc<gateway::RecentRequests>,
 }
 
 /// Every stage's current deployment, compiled.
@@ -127,7 +129,7 @@ async fn fingerprint(pool: &PgPool) -> Result<String, sqlx::Error> {
 
 pub struct GatewayServer {
     listener: TcpListener,
-    router: Router,
+    state: GatewayState,
     runtime: Arc<gateway::Runtime>,
     pool: PgPool,
     seen: Option<String>,
@@ -155,15 +157,26 @@ impl GatewayServer {
         let state = GatewayState {
             runtime: Arc::clone(&runtime),
             keys,
+            recent: Arc::default(),
         };
-        let router = Router::new().fallback(serve).with_state(state);
         Ok(GatewayServer {
             listener,
-            router,
+            state,
             runtime,
             pool,
             seen,
         })
+    }
+
+    /// Records served requests into `recent` (the console's), instead of a log of its own.
+    pub fn with_recent_requests(mut self, recent: Arc<gateway::RecentRequests>) -> GatewayServer {
+        self.state.recent = recent;
+        self
+    }
+
+    /// The last requests per stage this node served.
+    pub fn recent_requests(&self) -> Arc<gateway::RecentRequests> {
+        Arc::clone(&self.state.recent)
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -182,9 +195,10 @@ impl GatewayServer {
             Arc::clone(&self.runtime),
             self.seen,
         ));
+        let router = Router::new().fallback(serve).with_state(self.state);
         let served = axum::serve(
             self.listener,
-            self.router
+            router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
@@ -319,76 +333,6 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
-/// What the access log says about the route a request took, looked up before it runs.
-struct Route {
-    api: String,
-    stage: String,
-    /// The matched resource's path (`/pets/{id}`), when one matched.
-    resource: Option<String>,
-    /// The `sub` claim of the token in the authorizer's identity source, when the method has a
-    /// Cognito authorizer. Unverified here: logged only when the gateway allowed the request.
-    token_sub: Option<String>,
-}
-
-fn route_of(runtime: &gateway::Runtime, request: &axum::http::Request<Bytes>) -> Option<Route> {
-    let (api, stage_name, rest) = gateway::routes::split_invoke_path(request.uri().path())?;
-    let mut route = Route {
-        api: api.to_owned(),
-        stage: stage_name.to_owned(),
-        resource: None,
-        token_sub: None,
-    };
-    let method = apis::model::HttpMethod::parse(request.method().as_str()).ok();
-    let current = runtime.current();
-    let found = method.and_then(|method| {
-        let stage = current.stage(api, stage_name)?;
-        let matched = stage.routes.find(rest, method)?;
-        let resource = stage.resources.get(matched.resource)?;
-        Some((stage, resource, resource.method_for(method)))
-    });
-    if let Some((stage, resource, compiled)) = found {
-        route.resource = Some(resource.path.clone());
-        // TODO: the gateway crate does not expose the authorizer's verified claims; until it
-        // does, the principal is read back from the token the authorizer just accepted.
-        let authorizer = compiled
-            .filter(|m| {
-                m.method.authorization_type == apis::model::AuthorizationType::CognitoUserPools
-            })
-            .and_then(|m| m.method.authorizer_id.as_deref())
-            .and_then(|id| stage.snapshot.authorizer(id));
-        if let Some(authorizer) = authorizer {
-            let headers: Vec<(String, String)> = authorizer
-                .identity_header()
-                .and_then(|name| request.headers().get(name))
-                .and_then(|v| v.to_str().ok())
-                .map(|v| {
-                    (
-                        authorizer.identity_header().unwrap_or_default().to_owned(),
-                        v.to_owned(),
-                    )
-                })
-                .into_iter()
-                .collect();
-            route.token_sub =
-                apis::authorizer::identity_value(authorizer, &headers).and_then(token_sub);
-        }
-    }
-    Some(route)
-}
-
-/// The `sub` claim of a JWT (optionally `Bearer `-prefixed), without verifying it.
-fn token_sub(token: &str) -> Option<String> {
-    let token = token.trim();
-    let token = match token.get(..7) {
-        Some(p) if p.eq_ignore_ascii_case("bearer ") => &token[7..],
-        _ => token,
-    };
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64url_decode(payload.trim_end_matches('='))?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    claims.get("sub")?.as_str().map(str::to_owned)
-}
-
 async fn serve(State(state): State<GatewayState>, request: Request) -> Response {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
@@ -404,70 +348,76 @@ async fn serve(State(state): State<GatewayState>, request: Request) -> Response 
         }
     };
     let request = axum::http::Request::from_parts(parts, body);
-    let route = route_of(&state.runtime, &request);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = state.runtime.handle(request, state.keys.as_ref()).await;
-    access_log(&response, route, &method, &path, started);
+    let (response, summary) = state.runtime.serve(request, state.keys.as_ref()).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    access_log(&response, &summary, &method, &path, latency_ms);
+    remember(&state.recent, &response, summary, &method, &path, latency_ms);
     response.map(Body::from)
 }
 
-/// Unpadded base64url (the server links no base64 crate outside its tests).
-fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
-/// One structured line per request on the `gatehouse::access` target.
-fn access_log(
+/// Keeps the request for the console's Stage → Logs page (only requests that reached an
+/// existing stage, so the table stays bounded).
+fn remember(
+    recent: &gateway::RecentRequests,
     response: &axum::http::Response<Bytes>,
-    route: Option<Route>,
+    summary: gateway::RequestSummary,
     method: &axum::http::Method,
     path: &str,
-    started: Instant,
+    latency_ms: f64,
 ) {
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+    let Some(stage) = summary.stage.as_deref() else {
+        return;
     };
-    // The authorizer's denials are gateway responses typed `UnauthorizedException`.
-    let denied = header("x-amzn-ErrorType") == "UnauthorizedException";
-    let (api, stage, resource, principal) = match route {
-        Some(r) => (r.api, r.stage, r.resource, r.token_sub.filter(|_| !denied)),
-        None => (String::new(), String::new(), None, None),
-    };
+    let below_stage = gateway::routes::split_invoke_path(path)
+        .map(|(_, _, rest)| rest.to_owned())
+        .unwrap_or_default();
+    let time_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    recent.record(
+        &stage.rest_api_id,
+        &stage.stage_name,
+        gateway::RecentRequest {
+            time_ms,
+            request_id: summary.request_id,
+            method: method.to_string(),
+            path: below_stage,
+            resource: summary.resource,
+            status: response.status().as_u16(),
+            latency_ms,
+            auth: summary.auth,
+        },
+    );
+}
+
+/// One structured line per request on the `gatehouse::access` target. The principal is the
+/// `sub` of the claims the authorizer verified: a token the gateway refused names nobody.
+fn access_log(
+    response: &axum::http::Response<Bytes>,
+    summary: &gateway::RequestSummary,
+    method: &axum::http::Method,
+    path: &str,
+    latency_ms: f64,
+) {
     tracing::info!(
         target: "gatehouse::access",
-        request_id = header("x-amzn-RequestId"),
-        api = %api,
-        stage = %stage,
-        resource = resource.as_deref().unwrap_or(""),
+        request_id = %summary.request_id,
+        api = summary.api_id().unwrap_or(""),
+        stage = summary.stage_name().unwrap_or(""),
+        resource = summary.resource.as_deref().unwrap_or(""),
         path,
         method = %method,
         status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        principal = principal.as_deref().unwrap_or(""),
+        latency_ms,
+        principal = access_principal(summary).unwrap_or(""),
         "gateway request"
     );
+}
+
+/// The access log's `principal` field.
+pub fn access_principal(summary: &gateway::RequestSummary) -> Option<&str> {
+    summary.auth.principal()
 }

@@ -26,6 +26,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     identity: identity::Identity,
+    recent_requests: std::sync::Arc<gateway::RecentRequests>,
 }
 
 impl Application {
@@ -59,16 +60,24 @@ impl Application {
             throttle: settings.throttle,
             master_key,
             identity,
+            recent_requests: std::sync::Arc::default(),
             gateway_base_url: settings.gateway_url(),
             database_label,
         };
         let identity = state.identity.clone();
+        let recent_requests = std::sync::Arc::clone(&state.recent_requests);
         let router = router(state, settings);
         Ok(Application {
             listener,
             router,
             identity,
+            recent_requests,
         })
+    }
+
+    /// Where the gateway records its last requests per stage, for the console's Stage → Logs.
+    pub fn recent_requests(&self) -> std::sync::Arc<gateway::RecentRequests> {
+        std::sync::Arc::clone(&self.recent_requests)
     }
 
     /// The user pools service, shared with the gateway's authorizers.
