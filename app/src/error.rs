@@ -175,3 +175,47 @@ impl From<apis::ApisError> for AppError {
         mapped
     }
 }
+
+/// An import/export error. Everything about the document goes beside the document field
+/// (`document`): a syntax error as "line L, column C: …", a structural one with the JSON path it
+/// names, a store refusal (a value out of range, a conflict) with the store's status; a missing
+/// API or stage goes above the form (404); database failures are logged and hidden.
+#[cfg(feature = "ssr")]
+impl From<openapi::OpenApiError> for AppError {
+    fn from(err: openapi::OpenApiError) -> Self {
+        use openapi::OpenApiError as E;
+        let document = crate::pages::apis::import::DOCUMENT_FIELD;
+        let status = err.status();
+        let mapped = match err {
+            E::Syntax {
+                line,
+                column,
+                message,
+            } => AppError::invalid(
+                document,
+                sentence(format!("line {line}, column {column}: {message}")),
+            ),
+            E::Apis(e) if e.kind() == apis::ErrorKind::Internal => return AppError::from(e),
+            E::Apis(e) if e.kind() == apis::ErrorKind::NotFound => {
+                AppError::form(sentence(e.to_string()))
+            }
+            other => AppError::invalid(document, sentence(other.to_string())),
+        };
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(code) = http::StatusCode::from_u16(status)
+        {
+            options.set_status(code);
+        }
+        mapped
+    }
+}
+
+/// The message with a full stop, unless it already ends a sentence.
+#[cfg(feature = "ssr")]
+fn sentence(message: String) -> String {
+    if message.ends_with(['.', '!', '?']) {
+        message
+    } else {
+        format!("{message}.")
+    }
+}

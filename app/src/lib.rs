@@ -18,7 +18,7 @@ use leptos_router::{
 
 use crate::components::layout::ConsoleLayout;
 use crate::pages::{
-    apis::{ApiPage, ApisPage, MethodPage},
+    apis::{ApiPage, ApisPage, ExportApiPage, ImportApiPage, ImportIntoApiPage, MethodPage},
     dashboard::DashboardPage,
     login::LoginPage,
     not_found::NotFound,
@@ -65,7 +65,11 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=StaticSegment("") view=ConsoleLayout>
                     <Route path=StaticSegment("") view=DashboardPage />
                     <Route path=StaticSegment("apis") view=ApisPage />
+                    // "import" before the API-id route, which would take it.
+                    <Route path=(StaticSegment("apis"), StaticSegment("import")) view=ImportApiPage />
                     <Route path=(StaticSegment("apis"), ParamSegment("api_id")) view=ApiPage />
+                    <Route path=(StaticSegment("apis"), ParamSegment("api_id"), StaticSegment("import")) view=ImportIntoApiPage />
+                    <Route path=(StaticSegment("apis"), ParamSegment("api_id"), StaticSegment("export")) view=ExportApiPage />
                     <Route
                         path=(StaticSegment("apis"), ParamSegment("api_id"), StaticSegment("resources"), ParamSegment("resource_id"), StaticSegment("methods"), ParamSegment("http_method"))
                         view=MethodPage

@@ -19,7 +19,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
 use crate::guard;
-use crate::routes::{assets, cognito, health};
+use crate::routes::{assets, cognito, export, health};
 use crate::session_store::PgSessionStore;
 
 pub struct Application {
@@ -162,6 +162,7 @@ fn console(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/pkg/gatehouse.css", get(assets::stylesheet))
+        .route("/apis/{api_id}/export/file", get(export::download))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -3,4 +3,5 @@
 pub mod apigateway;
 pub mod assets;
 pub mod cognito;
+pub mod export;
 pub mod health;

@@ -11,6 +11,7 @@ use super::resources::ResourcesTab;
 use super::stages::StagesTab;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_button::CopyButton;
+use crate::components::form::SECONDARY_BUTTON_CLASS;
 use crate::components::tabs::{TabLinks, tab_id};
 use crate::error::AppError;
 
@@ -126,6 +127,10 @@ fn ApiView(details: ApiDetails, tab: Memo<&'static str>) -> AnyView {
             <h1 class="text-2xl font-semibold tracking-tight">{details.name.clone()}</h1>
             <span class="font-mono text-sm text-slate-500 dark:text-slate-400" data-testid="api-id">{details.id.clone()}</span>
             <CopyButton text=details.id.clone() what="API ID" />
+            <span class="ml-auto flex gap-2">
+                <a href=format!("{base}/import") class=SECONDARY_BUTTON_CLASS>"Import (overwrite / merge)"</a>
+                <a href=format!("{base}/export") class=SECONDARY_BUTTON_CLASS>"Export"</a>
+            </span>
         </div>
         <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
             {if details.description.is_empty() { "No description".to_string() } else { details.description.clone() }}

@@ -4,6 +4,8 @@
 //! * [`list`]: `/apis`, every API, creating one and deleting one (with what goes with it).
 //! * [`api`]: `/apis/{api_id}?tab=resources|authorizers|stages`, an API's header and tabs.
 //! * [`resources`]: the Resources tab (the resource tree, child resources, new methods).
+//! * [`import`]: `/apis/import` and `/apis/{api_id}/import`, Swagger/OpenAPI import with a
+//!   preview; [`export`]: `/apis/{api_id}/export`, the document to copy or download.
 //! * [`method`]: `/apis/{api_id}/resources/{resource_id}/methods/{http_method}`, the method
 //!   execution view; its four edit forms are in [`method_request`], [`integration_request`]
 //!   and [`responses`].
@@ -13,6 +15,8 @@
 
 pub mod api;
 pub mod authorizers;
+pub mod export;
+pub mod import;
 pub mod integration_request;
 pub mod list;
 pub mod method;
@@ -23,6 +27,8 @@ pub mod rows;
 pub mod stages;
 
 pub use api::ApiPage;
+pub use export::ExportApiPage;
+pub use import::{ImportApiPage, ImportIntoApiPage};
 pub use list::ApisPage;
 pub use method::MethodPage;
 

@@ -435,6 +435,7 @@ fn StageItem(
             <div class="flex flex-wrap items-baseline gap-x-3 gap-y-1">
                 <h3 class="font-medium" data-testid="stage-name">{s.name.clone()}</h3>
                 <span class="text-sm text-slate-500 dark:text-slate-400">{if s.description.is_empty() { String::new() } else { s.description.clone() }}</span>
+                <a class=format!("ml-auto {LINK}") href=format!("/apis/{api_id}/export?stage={}", s.name)>"Export"</a>
             </div>
             <div class="mt-3 space-y-1">
                 <p class="text-xs font-medium uppercase text-slate-500 dark:text-slate-400">"Invoke URL"</p>
