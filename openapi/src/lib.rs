@@ -3,7 +3,7 @@
 //!
 //! * [`parse`]: text (JSON or YAML, at most 5 MB) → [`Document`]; syntax errors name the line
 //!   and column.
-//! * [`read_definition`]: [`Document`] → the API it describes ([`apis::ApiDefinition`]) and the
+//! * [`read_definition`]: [`Document`] → the API it describes ([`apis::store::ApiDefinition`]) and the
 //!   warnings; structural errors name the JSON path.
 //! * [`preview_import`] / [`import`]: what an import would change, and the import itself, applied
 //!   in one transaction by [`apis::store::apply_definition`] (all or nothing).
@@ -11,10 +11,20 @@
 //!
 //! No HTTP server or console code here: callers pass a database pool and the text.
 
+mod document;
 mod error;
+mod export;
+mod plan;
+mod read;
 
+pub use document::{Document, parse};
 pub use error::{MAX_DOCUMENT_BYTES, OpenApiError};
+pub use export::export_snapshot;
+pub use read::{Read, read_definition};
 
+use std::collections::BTreeSet;
+
+use apis::store::ApiDefinition;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
@@ -103,11 +113,85 @@ pub struct Imported {
     pub preview: ImportPreview,
 }
 
-fn not_yet() -> OpenApiError {
-    OpenApiError::Structure {
-        path: String::new(),
-        message: "not implemented yet".to_owned(),
+/// Pools of this Gatehouse among `ids` (the embedded identity provider's `user_pools` table).
+async fn local_pools(db: &PgPool, ids: &[String]) -> Result<BTreeSet<String>, OpenApiError> {
+    if ids.is_empty() {
+        return Ok(BTreeSet::new());
     }
+    let found: Vec<String> = sqlx::query_scalar("SELECT id FROM user_pools WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_all(db)
+        .await?;
+    Ok(found.into_iter().collect())
+}
+
+/// Reads the document and works out the API it makes, without writing.
+async fn plan_import(
+    db: &PgPool,
+    ctx: &ImportContext,
+    api_id: Option<&str>,
+    mode: ImportMode,
+    text: &str,
+) -> Result<(ApiDefinition, ImportPreview, Option<String>), OpenApiError> {
+    let doc = parse(text)?;
+    let read = read_definition(&doc, ctx)?;
+    let mut warnings = read.warnings.clone();
+
+    let local_ids: Vec<String> = read
+        .pools
+        .iter()
+        .filter_map(|p| p.local_pool_id.clone())
+        .collect();
+    let local = local_pools(db, &local_ids).await?;
+    for pool in &read.pools {
+        let embedded = pool
+            .local_pool_id
+            .as_ref()
+            .is_some_and(|id| local.contains(id));
+        if !embedded {
+            warnings.push(format!(
+                "Authorizer {}: {} is not one of this Gatehouse's user pools; it is kept as an \
+                 external pool (tokens are checked against that pool's published keys).",
+                pool.authorizer, pool.provider
+            ));
+        }
+    }
+
+    let target = match mode {
+        ImportMode::New => None,
+        ImportMode::Overwrite | ImportMode::Merge => {
+            let Some(id) = api_id else {
+                return Err(OpenApiError::at(
+                    "$",
+                    "Overwrite and merge need the API to import into",
+                ));
+            };
+            Some(id.to_owned())
+        }
+    };
+    let current = match &target {
+        Some(id) => {
+            let (snapshot, validators) = apis::store::working_copy(db, id).await?;
+            Some(ApiDefinition::from_snapshot(&snapshot, &validators))
+        }
+        None => None,
+    };
+    let mut desired = plan::desired(mode, current.as_ref(), &read);
+    if mode == ImportMode::Merge
+        && let Some(c) = &current
+    {
+        // A merge keeps the API's own name and description.
+        desired.name = c.name.clone();
+        desired.description = c.description.clone();
+    }
+    apis::store::validate_definition(&desired)?;
+    let preview = ImportPreview {
+        api_name: desired.name.clone(),
+        spec: doc.spec,
+        changes: plan::changes(current.as_ref(), &desired),
+        warnings,
+    };
+    Ok((desired, preview, target))
 }
 
 /// What an import would change, without writing anything. `api_id` is required for
@@ -119,8 +203,9 @@ pub async fn preview_import(
     mode: ImportMode,
     text: &str,
 ) -> Result<ImportPreview, OpenApiError> {
-    let _ = (db, ctx, api_id, mode, text);
-    Err(not_yet())
+    plan_import(db, ctx, api_id, mode, text)
+        .await
+        .map(|(_, preview, _)| preview)
 }
 
 /// Imports the document in one transaction: all of it or nothing.
@@ -131,8 +216,19 @@ pub async fn import(
     mode: ImportMode,
     text: &str,
 ) -> Result<Imported, OpenApiError> {
-    let _ = (db, ctx, api_id, mode, text);
-    Err(not_yet())
+    let (desired, preview, target) = plan_import(db, ctx, api_id, mode, text).await?;
+    let api = apis::store::apply_definition(db, target.as_deref(), &desired).await?;
+    tracing::info!(
+        api_id = %api.id,
+        mode = ?mode,
+        changes = preview.changes.len(),
+        warnings = preview.warnings.len(),
+        "imported an API definition"
+    );
+    Ok(Imported {
+        api_id: api.id,
+        preview,
+    })
 }
 
 /// Exports the API's working copy.
@@ -142,11 +238,13 @@ pub async fn export_api(
     api_id: &str,
     opts: &ExportOptions,
 ) -> Result<String, OpenApiError> {
-    let _ = (db, ctx, api_id, opts);
-    Err(not_yet())
+    let _ = ctx;
+    let (snapshot, validators) = apis::store::working_copy(db, api_id).await?;
+    export_snapshot(&snapshot, &validators, None, opts)
 }
 
-/// Exports what a stage serves (its deployment's snapshot).
+/// Exports what a stage serves (its deployment's snapshot). Request validators are not part
+/// of snapshots; the API's current ones are exported with it.
 pub async fn export_stage(
     db: &PgPool,
     ctx: &ImportContext,
@@ -154,8 +252,10 @@ pub async fn export_stage(
     stage: &str,
     opts: &ExportOptions,
 ) -> Result<String, OpenApiError> {
-    let _ = (db, ctx, api_id, stage, opts);
-    Err(not_yet())
+    let _ = ctx;
+    let (_, snapshot) = apis::store::stage_snapshot(db, api_id, stage).await?;
+    let validators = apis::store::request_validators(db, api_id).await?;
+    export_snapshot(&snapshot, &validators, Some(stage), opts)
 }
 
 /// The `Content-Type` of an export.
@@ -171,7 +271,13 @@ pub fn file_name(api_name: &str, stage: Option<&str>, opts: &ExportOptions) -> S
     let clean = |s: &str| -> String {
         let s: String = s
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         let s = s.trim_matches('-').to_owned();
         if s.is_empty() { "api".to_owned() } else { s }

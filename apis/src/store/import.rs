@@ -168,33 +168,38 @@ impl ApiDefinition {
                     .resource_methods
                     .iter()
                     .map(|(verb, m)| {
-                        let integration = m.method_integration.as_ref().map(|i| {
-                            IntegrationDefinition {
-                                settings: IntegrationSettings {
-                                    kind: i.kind,
-                                    http_method: i.http_method,
-                                    uri: i.uri.clone(),
-                                    request_parameters: i.request_parameters.clone(),
-                                    request_templates: i.request_templates.clone(),
-                                    passthrough_behavior: Some(i.passthrough_behavior),
-                                    timeout_in_millis: Some(i.timeout_in_millis),
-                                },
-                                responses: i
-                                    .integration_responses
-                                    .iter()
-                                    .map(|(code, r)| {
-                                        (
-                                            code.clone(),
-                                            IntegrationResponseSettings {
-                                                selection_pattern: r.selection_pattern.clone(),
-                                                response_parameters: r.response_parameters.clone(),
-                                                response_templates: r.response_templates.clone(),
-                                            },
-                                        )
-                                    })
-                                    .collect(),
-                            }
-                        });
+                        let integration =
+                            m.method_integration
+                                .as_ref()
+                                .map(|i| IntegrationDefinition {
+                                    settings: IntegrationSettings {
+                                        kind: i.kind,
+                                        http_method: i.http_method,
+                                        uri: i.uri.clone(),
+                                        request_parameters: i.request_parameters.clone(),
+                                        request_templates: i.request_templates.clone(),
+                                        passthrough_behavior: Some(i.passthrough_behavior),
+                                        timeout_in_millis: Some(i.timeout_in_millis),
+                                    },
+                                    responses: i
+                                        .integration_responses
+                                        .iter()
+                                        .map(|(code, r)| {
+                                            (
+                                                code.clone(),
+                                                IntegrationResponseSettings {
+                                                    selection_pattern: r.selection_pattern.clone(),
+                                                    response_parameters: r
+                                                        .response_parameters
+                                                        .clone(),
+                                                    response_templates: r
+                                                        .response_templates
+                                                        .clone(),
+                                                },
+                                            )
+                                        })
+                                        .collect(),
+                                });
                         let definition = MethodDefinition {
                             authorization_type: m.authorization_type,
                             authorizer: m
@@ -266,10 +271,7 @@ pub async fn working_copy(
 }
 
 /// The API's stored request validators.
-pub async fn request_validators(
-    db: &PgPool,
-    api_id: &str,
-) -> Result<RequestValidators, ApisError> {
+pub async fn request_validators(db: &PgPool, api_id: &str) -> Result<RequestValidators, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
     load_validators(&mut conn, api_id).await
@@ -388,7 +390,9 @@ fn check_path(path: &str) -> Result<(), ApisError> {
     }
     let bad = |message: String| ApisError::invalid("pathPart", format!("{path}: {message}"));
     if !path.starts_with('/') || path.ends_with('/') || path.contains("//") {
-        return Err(bad("a path starts with / and has no empty segments".to_owned()));
+        return Err(bad(
+            "a path starts with / and has no empty segments".to_owned()
+        ));
     }
     let mut variables: Vec<String> = Vec::new();
     let mut greedy = false;
@@ -535,18 +539,16 @@ fn check_siblings(def: &ApiDefinition) -> Result<(), ApisError> {
             continue;
         }
         let parent = if parent.is_empty() { "/" } else { parent };
-        if parse_path_part(part).is_ok_and(PathPart::is_variable) {
-            if let Some(other) = variable_child.insert(parent.to_owned(), path.clone())
-                && other != path
-            {
-                return Err(ApisError::invalid(
-                    "pathPart",
-                    format!(
-                        "{path} and {other} are both variable children of {parent} -- only one \
-                         is allowed"
-                    ),
-                ));
-            }
+        if parse_path_part(part).is_ok_and(PathPart::is_variable)
+            && let Some(other) = variable_child.insert(parent.to_owned(), path.clone())
+        {
+            return Err(ApisError::invalid(
+                "pathPart",
+                format!(
+                    "{path} and {other} are both variable children of {parent} -- only one is \
+                     allowed"
+                ),
+            ));
         }
     }
     Ok(())
@@ -566,7 +568,11 @@ async fn write_authorizers(
     let existing: BTreeMap<String, String> = existing.into_iter().collect();
     let mut ids_by_name = BTreeMap::new();
     for (name, a) in &def.authorizers {
-        let provider_arns: Vec<String> = a.provider_arns.iter().map(|p| p.trim().to_owned()).collect();
+        let provider_arns: Vec<String> = a
+            .provider_arns
+            .iter()
+            .map(|p| p.trim().to_owned())
+            .collect();
         let identity_source = a
             .identity_source
             .clone()
@@ -711,7 +717,10 @@ async fn write_method(
     let authorizer_id = match (m.authorization_type, m.authorizer.as_deref()) {
         (AuthorizationType::CognitoUserPools, Some(name)) => {
             Some(authorizer_ids.get(name).cloned().ok_or_else(|| {
-                ApisError::invalid("authorizerId", format!("There is no authorizer named {name}"))
+                ApisError::invalid(
+                    "authorizerId",
+                    format!("There is no authorizer named {name}"),
+                )
             })?)
         }
         _ => None,
