@@ -19,7 +19,10 @@ pub async fn download(
                 (header::CONTENT_TYPE, doc.content_type),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", doc.file_name.replace('"', "")),
+                    format!(
+                        "attachment; filename=\"{}\"",
+                        doc.file_name.replace('"', "")
+                    ),
                 ),
             ],
             doc.text,
@@ -30,7 +33,10 @@ pub async fn download(
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             if status.is_server_error() {
                 tracing::error!(api.id = %api_id, error = %e, "API export failed");
-                return (status, "Something went wrong on the server. Please try again.")
+                return (
+                    status,
+                    "Something went wrong on the server. Please try again.",
+                )
                     .into_response();
             }
             (status, e.to_string()).into_response()

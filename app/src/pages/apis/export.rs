@@ -308,11 +308,19 @@ fn ExportPanel(details: ApiDetails) -> AnyView {
 
 /// A radio button bound to a signal.
 #[component]
-fn Choice<T>(name: &'static str, signal: RwSignal<T>, value: T, label: &'static str) -> impl IntoView
+fn Choice<T>(
+    name: &'static str,
+    signal: RwSignal<T>,
+    value: T,
+    label: &'static str,
+) -> impl IntoView
 where
     T: Copy + PartialEq + Send + Sync + 'static,
 {
-    let id = format!("export-{name}-{}", label.to_lowercase().replace([' ', '.'], "-"));
+    let id = format!(
+        "export-{name}-{}",
+        label.to_lowercase().replace([' ', '.'], "-")
+    );
     view! {
         <div class="flex items-center gap-2">
             <input id=id.clone() type="radio" name=name class="accent-indigo-600"

@@ -119,9 +119,7 @@ pub fn document_problem(text: &str) -> Option<String> {
 
 fn too_large(bytes: usize) -> Option<String> {
     (bytes > MAX_DOCUMENT_BYTES).then(|| {
-        format!(
-            "The document is {bytes} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes (5 MB)."
-        )
+        format!("The document is {bytes} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes (5 MB).")
     })
 }
 
@@ -154,7 +152,9 @@ pub(crate) mod ssr {
             (None, Mode::New) => Ok(openapi::ImportMode::New),
             (Some(_), Mode::Overwrite) => Ok(openapi::ImportMode::Overwrite),
             (Some(_), Mode::Merge) => Ok(openapi::ImportMode::Merge),
-            (None, _) => Err(AppError::form("Choose the API to merge into or overwrite.").with_status()),
+            (None, _) => {
+                Err(AppError::form("Choose the API to merge into or overwrite.").with_status())
+            }
             (Some(_), Mode::New) => Err(AppError::form(
                 "A new API is imported from the APIs list, not into an existing API.",
             )
@@ -349,9 +349,16 @@ fn ImportForm(api_id: Option<String>) -> impl IntoView {
             }
         })
     });
-    let document_error = Signal::derive(move || error.get().and_then(|e| e.for_field(DOCUMENT_FIELD)));
+    let document_error =
+        Signal::derive(move || error.get().and_then(|e| e.for_field(DOCUMENT_FIELD)));
 
-    let request = move || (api_id.get_value(), mode.get_untracked(), text.get_untracked());
+    let request = move || {
+        (
+            api_id.get_value(),
+            mode.get_untracked(),
+            text.get_untracked(),
+        )
+    };
     let on_preview = move |_| {
         if let Some(problem) = text.with_untracked(|t| document_problem(t)) {
             local_error.set(Some(AppError::invalid(DOCUMENT_FIELD, problem)));
