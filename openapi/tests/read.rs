@@ -3,29 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 use apis::{AuthorizationType, HttpMethod, IntegrationType, PassthroughBehavior};
-use openapi::{Format, ImportContext, OpenApiError, Spec, parse, read_definition};
+use openapi::{Format, OpenApiError, Spec, parse, read_definition};
 
-pub fn data(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-fn ctx() -> ImportContext {
-    ImportContext {
-        account_id: "000000000000".into(),
-        region: "us-east-1".into(),
-    }
-}
-
-/// The seed example with its trailing comma removed and a real pool ARN.
-pub fn seed_fixed(arn: &str) -> String {
-    let text = data("seed-cognito-user-pool.json");
-    let fixed = text.replacen("</html>\"\n              },\n", "</html>\"\n              }\n", 1);
-    assert_ne!(fixed, text, "the trailing comma is where the test expects it");
-    fixed.replace(
-        "arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}",
-        arn,
-    )
-}
+mod common;
+use common::{ctx, data, seed_fixed};
 
 fn read(text: &str) -> openapi::Read {
     read_definition(&parse(text).unwrap(), &ctx()).unwrap()
