@@ -198,8 +198,7 @@ impl GatewayServer {
         let router = Router::new().fallback(serve).with_state(self.state);
         let served = axum::serve(
             self.listener,
-            router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await;
@@ -353,7 +352,14 @@ async fn serve(State(state): State<GatewayState>, request: Request) -> Response 
     let (response, summary) = state.runtime.serve(request, state.keys.as_ref()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     access_log(&response, &summary, &method, &path, latency_ms);
-    remember(&state.recent, &response, summary, &method, &path, latency_ms);
+    remember(
+        &state.recent,
+        &response,
+        summary,
+        &method,
+        &path,
+        latency_ms,
+    );
     response.map(Body::from)
 }
 

@@ -13,13 +13,16 @@ use serde::{Deserialize, Serialize};
 use super::api::{ApiNotFound, api_crumbs};
 use super::integration_request::IntegrationRequestForm;
 use super::method_request::MethodRequestForm;
+use super::method_test::MethodTestCard;
 use super::responses::{IntegrationResponsesEditor, MethodResponsesEditor};
 use super::{
     BADGE, CARD, LINK, LINK_DANGER, MUTED, STALE_FIELD, api_href, method_href, resource_href,
     verb_class,
 };
 use crate::components::breadcrumbs::Breadcrumbs;
-use crate::components::form::{DANGER_BUTTON_CLASS, FormError, SECONDARY_BUTTON_CLASS};
+use crate::components::form::{
+    BUTTON_CLASS, DANGER_BUTTON_CLASS, FormError, SECONDARY_BUTTON_CLASS,
+};
 use crate::error::AppError;
 
 /// Which method (api, resource, http method) and which edit form is open.
@@ -232,6 +235,8 @@ const EDITS: &[(&str, &str)] = &[
     ("integration-request", "Integration request"),
     ("integration-response", "Integration response"),
     ("method-response", "Method response"),
+    // Not an edit form: the Test panel.
+    ("test", "Test"),
 ];
 
 #[component]
@@ -319,15 +324,22 @@ fn MethodExecution(method: MethodView, edit: Memo<Option<&'static str>>) -> AnyV
                     "Method execution: how a request to this method reaches the backend and how its answer comes back. Changes take effect on the next deployment to a stage."
                 </p>
             </div>
-            <DeleteMethod method=method.clone() />
+            <div class="flex shrink-0 items-start gap-4">
+                <a href=method.edit_href("test") class=BUTTON_CLASS data-testid="method-test-open">"Test"</a>
+                <DeleteMethod method=method.clone() />
+            </div>
         </div>
         <Diagram method=method.clone() edit />
         <div class="mt-6">
             {move || {
                 let method = m.get_value();
                 edit.get().map(|key| {
+                    if key == "test" {
+                        let close = method.href();
+                        return view! { <MethodTestCard method close /> }.into_any();
+                    }
                     let title = EDITS.iter().find(|(k, _)| *k == key).map(|(_, t)| *t).unwrap_or_default();
-                    view! { <EditPanel method key title /> }
+                    view! { <EditPanel method key title /> }.into_any()
                 })
             }}
         </div>

@@ -21,9 +21,11 @@ pub mod integration_request;
 pub mod list;
 pub mod method;
 pub mod method_request;
+pub mod method_test;
 pub mod resources;
 pub mod responses;
 pub mod rows;
+pub mod stage_logs;
 pub mod stages;
 
 pub use api::ApiPage;

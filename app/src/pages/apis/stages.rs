@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::stage_logs::StageLogs;
 use super::{BADGE, CARD, CODE_BLOCK, EMPTY, LINK, MUTED, TH};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{
@@ -427,6 +428,8 @@ fn StageItem(
     notice: RwSignal<Option<String>>,
 ) -> AnyView {
     let editing = RwSignal::new(false);
+    let logs_open = RwSignal::new(false);
+    let logs_for = StoredValue::new((api_id.clone(), stage.name.clone()));
     let url = stage.invoke_url.clone();
     let stage = StoredValue::new(stage);
     let s = stage.get_value();
@@ -476,6 +479,19 @@ fn StageItem(
             >
                 <StageSettingsForm api_id=api_id.clone() stage=stage.get_value() editing changed notice />
             </Show>
+            <div class="mt-4 border-t border-slate-200 pt-3 dark:border-slate-700">
+                <button type="button" class=LINK data-testid="stage-logs-toggle"
+                    aria-expanded=move || logs_open.get().to_string()
+                    on:click=move |_| logs_open.update(|o| *o = !*o)>
+                    {move || if logs_open.get() { "Hide logs" } else { "Logs: recent requests" }}
+                </button>
+                <Show when=move || logs_open.get()>
+                    {move || {
+                        let (api_id, stage) = logs_for.get_value();
+                        view! { <StageLogs api_id stage /> }
+                    }}
+                </Show>
+            </div>
         </li>
     }
     .into_any()

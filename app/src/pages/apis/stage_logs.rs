@@ -1,0 +1,183 @@
+//! A stage's Logs: the most recent requests the gateway served on it, newest first, with the
+//! authorizer's outcome. Kept in memory by the gateway of this process (the console and the
+//! gateway run in one process), the last 200 per stage: other nodes keep their own, and a
+//! restart starts afresh.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{EMPTY, MUTED, TH};
+use crate::components::form::SECONDARY_BUTTON_CLASS;
+use crate::error::AppError;
+
+/// How the authorizer decided, in words for the table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AuthView {
+    /// The method has no authorizer (or the request never reached it).
+    None,
+    Allowed {
+        principal: Option<String>,
+        cached: bool,
+    },
+    Denied {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestLogView {
+    /// UTC, `2026-11-26 09:40:12.345`.
+    pub time: String,
+    pub request_id: String,
+    pub method: String,
+    pub path: String,
+    pub resource: Option<String>,
+    pub status: u16,
+    /// Milliseconds, two decimals.
+    pub latency_ms: String,
+    pub auth: AuthView,
+}
+
+#[server(endpoint = "list_stage_requests")]
+pub async fn list_stage_requests(
+    api_id: String,
+    stage: String,
+) -> Result<Vec<RequestLogView>, AppError> {
+    use crate::auth::ssr::{require_admin, state};
+    use sqlx::types::time::OffsetDateTime;
+
+    require_admin().await?;
+    let recent = state().recent_requests.list(&api_id, &stage);
+    Ok(recent
+        .into_iter()
+        .map(|r| {
+            let time = OffsetDateTime::from_unix_timestamp_nanos(i128::from(r.time_ms) * 1_000_000)
+                .map(|t| {
+                    format!(
+                        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}",
+                        t.year(),
+                        u8::from(t.month()),
+                        t.day(),
+                        t.hour(),
+                        t.minute(),
+                        t.second(),
+                        t.millisecond()
+                    )
+                })
+                .unwrap_or_default();
+            RequestLogView {
+                time,
+                request_id: r.request_id,
+                method: r.method,
+                path: r.path,
+                resource: r.resource,
+                status: r.status,
+                latency_ms: format!("{:.2}", r.latency_ms),
+                auth: match r.auth {
+                    gateway::AuthOutcome::NotRequired => AuthView::None,
+                    gateway::AuthOutcome::Allowed { principal, cached } => {
+                        AuthView::Allowed { principal, cached }
+                    }
+                    gateway::AuthOutcome::Denied { reason } => AuthView::Denied { reason },
+                },
+            }
+        })
+        .collect())
+}
+
+#[component]
+pub fn StageLogs(api_id: String, stage: String) -> AnyView {
+    let refreshed = RwSignal::new(0u32);
+    let key = (api_id, stage);
+    let requests = Resource::new(
+        move || (key.clone(), refreshed.get()),
+        |((api_id, stage), _)| list_stage_requests(api_id, stage),
+    );
+    view! {
+        <div class="mt-3 space-y-3" data-testid="stage-logs">
+            <div class="flex flex-wrap items-center justify-between gap-2">
+                <p class=MUTED>
+                    "The last 200 requests this Gatehouse node served on the stage, newest first. Kept in memory: other nodes keep their own, a restart clears them."
+                </p>
+                <button type="button" class=SECONDARY_BUTTON_CLASS data-testid="stage-logs-refresh"
+                    on:click=move |_| refreshed.update(|n| *n += 1)>"Refresh"</button>
+            </div>
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading requests…"</p> }>
+                {move || Suspend::new(async move {
+                    match requests.await {
+                        Ok(rows) if rows.is_empty() => view! {
+                            <div class=EMPTY data-testid="stage-logs-empty">
+                                <p class="font-medium text-slate-700 dark:text-slate-200">"No requests yet"</p>
+                                <p class="mt-1">"Call the invoke URL, then Refresh."</p>
+                            </div>
+                        }.into_any(),
+                        Ok(rows) => view! { <LogTable rows /> }.into_any(),
+                        Err(e) => view! { <p role="alert" class="text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn LogTable(rows: Vec<RequestLogView>) -> AnyView {
+    view! {
+        <div class="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-700">
+            <table class="w-full text-left text-sm" data-testid="stage-logs-table">
+                <thead class="bg-slate-50 dark:bg-slate-800/50">
+                    <tr>
+                        <th scope="col" class=TH>"Time (UTC)"</th>
+                        <th scope="col" class=TH>"Request"</th>
+                        <th scope="col" class=TH>"Status"</th>
+                        <th scope="col" class=TH>"Latency"</th>
+                        <th scope="col" class=TH>"Authorizer"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                    {rows.into_iter().map(|r| {
+                        let status_class = if r.status < 400 {
+                            "font-mono font-semibold text-emerald-700 dark:text-emerald-400"
+                        } else if r.status < 500 {
+                            "font-mono font-semibold text-amber-700 dark:text-amber-400"
+                        } else {
+                            "font-mono font-semibold text-red-700 dark:text-red-400"
+                        };
+                        let (auth_class, auth_text) = match &r.auth {
+                            AuthView::None => ("text-slate-500 dark:text-slate-400", "None".to_owned()),
+                            AuthView::Allowed { principal, cached } => (
+                                "text-emerald-700 dark:text-emerald-400",
+                                format!(
+                                    "Allowed{} · sub {}",
+                                    if *cached { " (cached)" } else { "" },
+                                    principal.clone().unwrap_or_else(|| "(none)".to_owned())
+                                ),
+                            ),
+                            AuthView::Denied { reason } => {
+                                ("text-red-700 dark:text-red-400", format!("Denied · {reason}"))
+                            }
+                        };
+                        view! {
+                            <tr data-testid="stage-log-row" data-status=r.status.to_string()>
+                                <td class="whitespace-nowrap px-3 py-2 font-mono text-xs">{r.time}</td>
+                                <td class="px-3 py-2">
+                                    <span class="font-mono text-xs font-semibold">{r.method}</span>" "
+                                    <span class="break-all font-mono text-xs">{r.path}</span>
+                                    <span class="block text-xs text-slate-500 dark:text-slate-400">
+                                        {r.resource.map(|p| format!("{p} · ")).unwrap_or_default()}
+                                        <span class="font-mono">{r.request_id}</span>
+                                    </span>
+                                </td>
+                                <td class="px-3 py-2"><span class=status_class>{r.status}</span></td>
+                                <td class="whitespace-nowrap px-3 py-2 text-xs">{format!("{} ms", r.latency_ms)}</td>
+                                <td class=format!("px-3 py-2 text-xs break-words {auth_class}") data-testid="stage-log-auth">{auth_text}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
