@@ -7,6 +7,7 @@ mod cli;
 mod cognito;
 mod gateway;
 mod gateway_attacks;
+mod gateway_logs;
 mod gateway_nodes;
 mod health;
 mod helpers;
