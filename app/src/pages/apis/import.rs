@@ -298,7 +298,7 @@ pub fn ImportIntoApiPage() -> impl IntoView {
 }
 
 #[component]
-fn ImportForm(api_id: Option<String>) -> impl IntoView {
+fn ImportForm(api_id: Option<String>) -> AnyView {
     let existing = api_id.is_some();
     let api_id = StoredValue::new(api_id);
     let mode = RwSignal::new(if existing { Mode::Merge } else { Mode::New });
@@ -398,6 +398,58 @@ fn ImportForm(api_id: Option<String>) -> impl IntoView {
     let preview_pending = preview.pending();
     let import_pending = import.pending();
 
+    let upload = view! {
+        <div class="space-y-1">
+            <label for="import-file" class="block text-sm font-medium">"Upload a file"</label>
+            <input id="import-file" type="file" accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+                on:change=on_file aria-describedby="import-file-help"
+                class="block w-full text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-700 hover:file:bg-slate-100 dark:text-slate-300 dark:file:border-slate-700 dark:file:bg-slate-900 dark:file:text-slate-200" />
+            <p id="import-file-help" class="text-xs text-slate-500 dark:text-slate-400">
+                {move || file_note.get().unwrap_or_else(|| "JSON or YAML, at most 5 MB. Its text appears below, where you can edit it.".to_owned())}
+            </p>
+        </div>
+    }
+    .into_any();
+    let editor = view! {
+        <div class="space-y-1">
+            <label for="import-document" class="block text-sm font-medium">"Swagger / OpenAPI document"</label>
+            <div on:input=move |ev| {
+                text.set(event_target_value(&ev));
+                edited();
+            }>
+                {move || {
+                    let (_, value) = loaded.get();
+                    view! {
+                        <CodeEditor id="import-document" name=DOCUMENT_FIELD value rows=22
+                            described_by="import-document-error"
+                            invalid=Signal::derive(move || document_error.get().is_some())
+                            placeholder="{\n  \"swagger\": \"2.0\",\n  \"info\": { \"title\": \"Pets\", \"version\": \"1\" },\n  \"paths\": { ... }\n}" />
+                    }
+                }}
+            </div>
+            <p id="import-document-error" role="alert" data-testid="error-document" class="whitespace-pre-wrap text-sm text-red-600 dark:text-red-400">
+                {move || document_error.get()}
+            </p>
+        </div>
+    }
+    .into_any();
+    let buttons = view! {
+        <div class="flex flex-wrap items-center gap-2">
+            <button type="button" class=SECONDARY_BUTTON_CLASS on:click=on_preview
+                disabled=move || preview_pending.get() || import_pending.get()>
+                {move || if preview_pending.get() { "Checking…" } else { "Preview" }}
+            </button>
+            <button type="button" class=BUTTON_CLASS on:click=on_import
+                disabled=move || !fresh.get() || import_pending.get() || preview_pending.get()>
+                {move || if import_pending.get() { "Importing…" } else { apply_label(mode.get()) }}
+            </button>
+            <span class=MUTED>
+                {move || if fresh.get() { "Nothing is written until you import; it is applied all at once or not at all." } else { "Preview first: it lists every change and warning." }}
+            </span>
+        </div>
+    }
+    .into_any();
+
     view! {
         <div class="mt-6 grid items-start gap-6 xl:grid-cols-2">
             <section class=format!("{CARD} min-w-0 space-y-4") aria-labelledby="import-document-heading">
@@ -411,49 +463,10 @@ fn ImportForm(api_id: Option<String>) -> impl IntoView {
                         <ModeChoice mode value=Mode::Overwrite label="Overwrite"
                             help="Make the API exactly the document: resources, methods and authorizers that are not in it are deleted." on_change=edited />
                     </fieldset>
-                })}
-                <div class="space-y-1">
-                    <label for="import-file" class="block text-sm font-medium">"Upload a file"</label>
-                    <input id="import-file" type="file" accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml"
-                        on:change=on_file aria-describedby="import-file-help"
-                        class="block w-full text-sm text-slate-600 file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-slate-700 hover:file:bg-slate-100 dark:text-slate-300 dark:file:border-slate-700 dark:file:bg-slate-900 dark:file:text-slate-200" />
-                    <p id="import-file-help" class="text-xs text-slate-500 dark:text-slate-400">
-                        {move || file_note.get().unwrap_or_else(|| "JSON or YAML, at most 5 MB. Its text appears below, where you can edit it.".to_owned())}
-                    </p>
-                </div>
-                <div class="space-y-1">
-                    <label for="import-document" class="block text-sm font-medium">"Swagger / OpenAPI document"</label>
-                    <div on:input=move |ev| {
-                        text.set(event_target_value(&ev));
-                        edited();
-                    }>
-                        {move || {
-                            let (_, value) = loaded.get();
-                            view! {
-                                <CodeEditor id="import-document" name=DOCUMENT_FIELD value rows=22
-                                    described_by="import-document-error"
-                                    invalid=Signal::derive(move || document_error.get().is_some())
-                                    placeholder="{\n  \"swagger\": \"2.0\",\n  \"info\": { \"title\": \"Pets\", \"version\": \"1\" },\n  \"paths\": { ... }\n}" />
-                            }
-                        }}
-                    </div>
-                    <p id="import-document-error" role="alert" data-testid="error-document" class="whitespace-pre-wrap text-sm text-red-600 dark:text-red-400">
-                        {move || document_error.get()}
-                    </p>
-                </div>
-                <div class="flex flex-wrap items-center gap-2">
-                    <button type="button" class=SECONDARY_BUTTON_CLASS on:click=on_preview
-                        disabled=move || preview_pending.get() || import_pending.get()>
-                        {move || if preview_pending.get() { "Checking…" } else { "Preview" }}
-                    </button>
-                    <button type="button" class=BUTTON_CLASS on:click=on_import
-                        disabled=move || !fresh.get() || import_pending.get() || preview_pending.get()>
-                        {move || if import_pending.get() { "Importing…" } else { apply_label(mode.get()) }}
-                    </button>
-                    <span class=MUTED>
-                        {move || if fresh.get() { "Nothing is written until you import; it is applied all at once or not at all." } else { "Preview first: it lists every change and warning." }}
-                    </span>
-                </div>
+                }.into_any())}
+                {upload}
+                {editor}
+                {buttons}
             </section>
             <section class=format!("{CARD} min-w-0") aria-labelledby="import-preview-heading" data-testid="import-preview">
                 <h2 id="import-preview-heading" class="font-semibold">"Preview"</h2>
@@ -469,6 +482,7 @@ fn ImportForm(api_id: Option<String>) -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }
 
 #[component]
