@@ -95,6 +95,7 @@ pub async fn update_integration_request(
         "" => None,
         p => Some(PassthroughBehavior::parse(p).map_err(|e| on_form(e, fields))?),
     };
+    super::template_preview::check_templates("request_templates", &request_templates)?;
     let settings = IntegrationSettings {
         kind,
         http_method: integration_verb,

@@ -27,6 +27,7 @@ pub mod responses;
 pub mod rows;
 pub mod stage_logs;
 pub mod stages;
+pub mod template_preview;
 
 pub use api::ApiPage;
 pub use export::ExportApiPage;

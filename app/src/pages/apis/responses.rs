@@ -80,6 +80,7 @@ pub async fn save_integration_response(
             ));
         }
     }
+    super::template_preview::check_templates("response_templates", &response_templates)?;
     let settings = apis::IntegrationResponseSettings {
         selection_pattern: Some(selection_pattern.trim().to_string()).filter(|p| !p.is_empty()),
         response_parameters: mappings("response_parameters", &response_parameters)?,

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::template_preview::TemplatePreview;
 use crate::components::code_editor::CodeEditor;
 use crate::components::form::{INPUT_CLASS, SECONDARY_BUTTON_CLASS};
 use crate::error::AppError;
@@ -188,6 +189,7 @@ pub fn TemplateRows(
                         let ct_id = format!("{base}-content-type");
                         let editor_id = format!("{base}-template");
                         let err_id = format!("{base}-error");
+                        let editor_err = err_id.clone();
                         view! {
                             <li class="rounded-lg border border-slate-200 p-3 dark:border-slate-700" data-testid=format!("{section}-row")>
                                 <input type="hidden" name=format!("{prefix}[key]") value=key.to_string() />
@@ -205,8 +207,11 @@ pub fn TemplateRows(
                                 </div>
                                 <div class="mt-2 space-y-1">
                                     <label for=editor_id.clone() class="block text-xs font-medium text-slate-600 dark:text-slate-300">{what}</label>
-                                    <CodeEditor id=editor_id name=format!("{prefix}[template]") value=template
-                                        described_by=err_id.clone() invalid=Signal::derive(move || invalid.get().is_some()) rows=8 />
+                                    <TemplatePreview id=editor_id.clone() initial=template.clone()
+                                        what=if what.starts_with("Request") { "request" } else { "response" }>
+                                        <CodeEditor id=editor_id name=format!("{prefix}[template]") value=template
+                                            described_by=editor_err invalid=Signal::derive(move || invalid.get().is_some()) rows=8 />
+                                    </TemplatePreview>
                                 </div>
                                 <p id=err_id class="mt-1 text-sm text-red-600 dark:text-red-400" data-testid="error-row">{message}</p>
                             </li>
