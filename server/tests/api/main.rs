@@ -12,3 +12,4 @@ mod gateway_nodes;
 mod health;
 mod helpers;
 mod settings;
+mod swagger_seed;

@@ -1,0 +1,176 @@
+//! The seed's second way to enable a user pool authorizer, end to end over real HTTP: its
+//! Swagger example (trailing comma removed, this Gatehouse's pool ARN) imported with the
+//! `openapi` crate gives the `MyUserPool` authorizer on `GET /` with a MOCK integration;
+//! deployed, the gateway answers 401 without a token and 200 with a pool user's ID token.
+//! Verbatim, the example is refused at its stray comma. An imported AWS integration is
+//! stored, and the gateway answers it with 500 rather than failing.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::gateway_server::GatewayServer;
+
+use crate::helpers::spawn_app;
+
+const SEED: &str = include_str!("../../../openapi/tests/data/seed-cognito-user-pool.json");
+const PETSTORE: &str = include_str!("../../../openapi/tests/data/aws-export-petstore.json");
+
+async fn call(idp: &identity::Identity, action: &str, body: Value) -> Value {
+    idp.dispatch(action, body.to_string().as_bytes(), true)
+        .await
+        .unwrap_or_else(|e| panic!("{action}: {e:?}"))
+}
+
+fn ctx() -> openapi::ImportContext {
+    openapi::ImportContext {
+        account_id: "000000000000".into(),
+        region: "us-east-1".into(),
+    }
+}
+
+#[tokio::test]
+async fn the_seed_swagger_example_imports_deploys_and_guards_get_root() {
+    let app = spawn_app().await;
+    let console = format!("http://{}", app.addr);
+    let idp = identity::Identity::new(
+        app.pool.clone(),
+        app.master_key.clone(),
+        identity::IdentityConfig {
+            issuer_base: console.clone(),
+            account_id: "000000000000".into(),
+        },
+    );
+    let pool = call(&idp, "CreateUserPool", json!({"PoolName": "seed"})).await;
+    let pool_id = pool["UserPool"]["Id"].as_str().expect("id").to_string();
+    let arn = pool["UserPool"]["Arn"].as_str().expect("arn").to_string();
+    let client = call(
+        &idp,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
+    )
+    .await;
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .expect("client")
+        .to_string();
+    call(
+        &idp,
+        "SignUp",
+        json!({"ClientId": client_id, "Username": "dana", "Password": "Seed-Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "dana@example.com"}]}),
+    )
+    .await;
+    call(
+        &idp,
+        "AdminConfirmSignUp",
+        json!({"UserPoolId": pool_id, "Username": "dana"}),
+    )
+    .await;
+    let auth = call(
+        &idp,
+        "InitiateAuth",
+        json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "dana", "PASSWORD": "Seed-Passw0rd!"}}),
+    )
+    .await;
+    let id_token = auth["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .expect("id token")
+        .to_string();
+
+    // Verbatim: refused at the stray comma, nothing stored.
+    let err = openapi::import(&app.pool, &ctx(), None, openapi::ImportMode::New, SEED)
+        .await
+        .expect_err("the trailing comma");
+    assert!(
+        matches!(&err, openapi::OpenApiError::Syntax { message, .. } if message.starts_with("trailing comma")),
+        "{err:?}"
+    );
+    assert!(apis::store::list_rest_apis(&app.pool).await.expect("list").is_empty());
+
+    let fixed = SEED
+        .replacen("</html>\"\n              },\n", "</html>\"\n              }\n", 1)
+        .replace(
+            "arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}",
+            &arn,
+        );
+    let imported = openapi::import(&app.pool, &ctx(), None, openapi::ImportMode::New, &fixed)
+        .await
+        .expect("import");
+    assert!(
+        imported.preview.warnings.is_empty(),
+        "the pool is this Gatehouse's: {:?}",
+        imported.preview.warnings
+    );
+    let api_id = imported.api_id;
+    let authorizers = apis::store::list_authorizers(&app.pool, &api_id)
+        .await
+        .expect("authorizers");
+    assert_eq!(authorizers.len(), 1);
+    assert_eq!(authorizers[0].name, "MyUserPool");
+    let resources = apis::store::list_resources(&app.pool, &api_id)
+        .await
+        .expect("resources");
+    let get = &resources[0].resource_methods[&apis::HttpMethod::Get];
+    assert_eq!(get.authorizer_id.as_deref(), Some(authorizers[0].id.as_str()));
+    assert_eq!(
+        get.method_integration.as_ref().expect("integration").kind,
+        apis::IntegrationType::Mock
+    );
+
+    apis::store::create_deployment(&app.pool, &api_id, "imported", Some("test"), None)
+        .await
+        .expect("deploy");
+    let petstore = openapi::import(&app.pool, &ctx(), None, openapi::ImportMode::New, PETSTORE)
+        .await
+        .expect("petstore");
+    apis::store::create_deployment(&app.pool, &petstore.api_id, "", Some("prod"), None)
+        .await
+        .expect("deploy petstore");
+
+    let gateway = GatewayServer::build(
+        "127.0.0.1:0".parse().expect("addr"),
+        app.pool.clone(),
+        idp.clone(),
+        &console,
+    )
+    .await
+    .expect("gateway");
+    let addr = gateway.local_addr();
+    tokio::spawn(gateway.run_until(std::future::pending()));
+    let http = reqwest::Client::new();
+    let url = format!("http://{addr}/{api_id}/test/");
+
+    let res = http.get(&url).send().await.expect("request");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"message": "Unauthorized"})
+    );
+
+    let res = http
+        .get(&url)
+        .header("Authorization", &id_token)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/html");
+    let body = res.text().await.expect("body");
+    assert_eq!(
+        body,
+        "<html><body><h1>Hello, dana@example.com</h1></body></html>"
+    );
+
+    // The imported AWS (Lambda) integration is stored but cannot run here: 500, no panic.
+    let res = http
+        .get(format!(
+            "http://{addr}/{}/prod/calc?operand1=1&operand2=2&operator=add",
+            petstore.api_id
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"message": "Internal server error"})
+    );
+}
