@@ -9,6 +9,7 @@
 
 mod authorizers;
 mod deployments;
+mod documents;
 mod integrations;
 mod methods;
 mod operations;
@@ -240,6 +241,10 @@ async fn dispatch(operation: &str, call: &Call, method: &str, path: &str) -> Out
         "GetStage" => stages::get(call).await,
         "UpdateStage" => stages::update(call).await,
         "DeleteStage" => stages::delete(call).await,
+
+        "ImportRestApi" => documents::import(call).await,
+        "PutRestApi" => documents::put(call).await,
+        "GetExport" => documents::export(call).await,
 
         other => Err(AwsError::not_implemented(other, method, path)),
     }

@@ -29,14 +29,6 @@ impl AwsError {
         }
     }
 
-    pub fn not_found(message: impl Into<String>) -> AwsError {
-        AwsError {
-            status: 404,
-            code: "NotFoundException",
-            message: message.into(),
-        }
-    }
-
     /// An operation of AWS's API that Gatehouse does not implement. 501 is not retried by the
     /// SDKs (they retry 500, 502, 503 and 504) and botocore surfaces it as a `ClientError`
     /// with this code.
