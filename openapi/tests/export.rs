@@ -63,8 +63,18 @@ async fn round_trips_give_the_same_document(db: PgPool) {
                     "{name} {spec:?} {format:?}"
                 );
                 assert_eq!(
-                    again.preview.warnings.iter().filter(|w| w.contains("not one of")).count(),
-                    first.preview.warnings.iter().filter(|w| w.contains("not one of")).count(),
+                    again
+                        .preview
+                        .warnings
+                        .iter()
+                        .filter(|w| w.contains("not one of"))
+                        .count(),
+                    first
+                        .preview
+                        .warnings
+                        .iter()
+                        .filter(|w| w.contains("not one of"))
+                        .count(),
                 );
             }
         }
@@ -135,8 +145,7 @@ async fn the_export_has_aws_shape(db: PgPool) {
         "cognito_user_pools"
     );
     assert_eq!(
-        parsed.root["paths"]["/"]["get"]["responses"]["200"]["headers"]["Content-Type"]["schema"]
-            ["type"],
+        parsed.root["paths"]["/"]["get"]["responses"]["200"]["headers"]["Content-Type"]["schema"]["type"],
         "string"
     );
 }
@@ -144,9 +153,15 @@ async fn the_export_has_aws_shape(db: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn extension_switches(db: PgPool) {
     embedded_pool(&db, POOL_ID).await;
-    let api = import(&db, &ctx(), None, ImportMode::New, &data("aws-export-petstore.json"))
-        .await
-        .unwrap();
+    let api = import(
+        &db,
+        &ctx(),
+        None,
+        ImportMode::New,
+        &data("aws-export-petstore.json"),
+    )
+    .await
+    .unwrap();
     let api2 = import(&db, &ctx(), None, ImportMode::New, &seed_fixed(POOL_ARN))
         .await
         .unwrap();
@@ -189,7 +204,9 @@ async fn a_stage_exports_its_deployment_not_the_working_copy(db: PgPool) {
         .await
         .unwrap();
     let o = opts(Spec::Swagger2, Format::Json, Extensions::Both);
-    let stage = export_stage(&db, &ctx(), &api.api_id, "prod", &o).await.unwrap();
+    let stage = export_stage(&db, &ctx(), &api.api_id, "prod", &o)
+        .await
+        .unwrap();
     let working = export_api(&db, &ctx(), &api.api_id, &o).await.unwrap();
     assert!(!stage.contains("/later"));
     assert!(working.contains("/later"));
@@ -199,20 +216,34 @@ async fn a_stage_exports_its_deployment_not_the_working_copy(db: PgPool) {
         .created_date
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    assert_eq!(doc["info"]["version"], when.as_str(), "the deployment's time");
+    assert_eq!(
+        doc["info"]["version"],
+        when.as_str(),
+        "the deployment's time"
+    );
     let o3 = opts(Spec::OpenApi3, Format::Json, Extensions::None);
-    let stage3 = export_stage(&db, &ctx(), &api.api_id, "prod", &o3).await.unwrap();
+    let stage3 = export_stage(&db, &ctx(), &api.api_id, "prod", &o3)
+        .await
+        .unwrap();
     let doc: Value = serde_json::from_str(&stage3).unwrap();
-    assert_eq!(doc["servers"][0]["variables"]["basePath"]["default"], "prod");
+    assert_eq!(
+        doc["servers"][0]["variables"]["basePath"]["default"],
+        "prod"
+    );
 
-    let err = export_stage(&db, &ctx(), &api.api_id, "nope", &o).await.unwrap_err();
+    let err = export_stage(&db, &ctx(), &api.api_id, "nope", &o)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), 404);
 }
 
 #[test]
 fn file_names_and_content_types() {
     let o = opts(Spec::Swagger2, Format::Json, Extensions::Both);
-    assert_eq!(file_name("Pet Store", Some("prod"), &o), "Pet-Store-prod-swagger.json");
+    assert_eq!(
+        file_name("Pet Store", Some("prod"), &o),
+        "Pet-Store-prod-swagger.json"
+    );
     assert_eq!(content_type(&o), "application/json");
     let o = opts(Spec::OpenApi3, Format::Yaml, Extensions::None);
     assert_eq!(file_name("orders", None, &o), "orders-oas30.yaml");

@@ -30,8 +30,30 @@ fn corpus() -> Vec<String> {
 
 /// Characters that matter to JSON and YAML syntax.
 const INTERESTING: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "'", "\n", " ", "-", "#", "&a", "*a", "!", "|", ">", "$ref",
-    "\\", "\u{0}", "é", "{proxy+}", "/", "x-amazon-apigateway-integration",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "'",
+    "\n",
+    " ",
+    "-",
+    "#",
+    "&a",
+    "*a",
+    "!",
+    "|",
+    ">",
+    "$ref",
+    "\\",
+    "\u{0}",
+    "é",
+    "{proxy+}",
+    "/",
+    "x-amazon-apigateway-integration",
 ];
 
 #[derive(Debug, Clone)]
@@ -165,13 +187,21 @@ proptest! {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_failed_import_writes_nothing(db: PgPool) {
     embedded_pool(&db, POOL_ID).await;
-    let existing = import(&db, &ctx(), None, ImportMode::New, &data("aws-export-petstore.json"))
-        .await
-        .unwrap();
+    let existing = import(
+        &db,
+        &ctx(),
+        None,
+        ImportMode::New,
+        &data("aws-export-petstore.json"),
+    )
+    .await
+    .unwrap();
     // Cases are drawn up front (a fixed seed) because the test body is async.
     let mut runner = TestRunner::new_with_rng(
         config(DB_CASES as u32),
-        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
     );
     let strategy = document();
     let mut failures = 0;
@@ -179,11 +209,18 @@ async fn a_failed_import_writes_nothing(db: PgPool) {
         let text = strategy.new_tree(&mut runner).unwrap().current();
         for mode in [ImportMode::New, ImportMode::Overwrite, ImportMode::Merge] {
             let counts = row_counts(&db).await;
-            let (before, _) = apis::store::working_copy(&db, &existing.api_id).await.unwrap();
-            if import(&db, &ctx(), Some(&existing.api_id), mode, &text).await.is_err() {
+            let (before, _) = apis::store::working_copy(&db, &existing.api_id)
+                .await
+                .unwrap();
+            if import(&db, &ctx(), Some(&existing.api_id), mode, &text)
+                .await
+                .is_err()
+            {
                 failures += 1;
                 assert_eq!(row_counts(&db).await, counts, "{mode:?}\n{text}");
-                let (after, _) = apis::store::working_copy(&db, &existing.api_id).await.unwrap();
+                let (after, _) = apis::store::working_copy(&db, &existing.api_id)
+                    .await
+                    .unwrap();
                 assert_eq!(before.resources, after.resources, "{mode:?}\n{text}");
                 assert_eq!(before.authorizers, after.authorizers, "{mode:?}\n{text}");
             }

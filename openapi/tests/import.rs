@@ -46,7 +46,9 @@ async fn the_seed_imports_with_the_embedded_pool(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(imported.preview, preview);
-    let authorizers = store::list_authorizers(&db, &imported.api_id).await.unwrap();
+    let authorizers = store::list_authorizers(&db, &imported.api_id)
+        .await
+        .unwrap();
     assert_eq!(authorizers.len(), 1);
     assert_eq!(authorizers[0].name, "MyUserPool");
     assert_eq!(authorizers[0].provider_arns, [POOL_ARN]);
@@ -54,12 +56,14 @@ async fn the_seed_imports_with_the_embedded_pool(db: PgPool) {
     assert_eq!(resources.len(), 1);
     let get = &resources[0].resource_methods[&HttpMethod::Get];
     assert_eq!(get.authorization_type, AuthorizationType::CognitoUserPools);
-    assert_eq!(get.authorizer_id.as_deref(), Some(authorizers[0].id.as_str()));
+    assert_eq!(
+        get.authorizer_id.as_deref(),
+        Some(authorizers[0].id.as_str())
+    );
     let integration = get.method_integration.as_ref().unwrap();
     assert_eq!(integration.kind, IntegrationType::Mock);
     assert_eq!(
-        integration.integration_responses["200"].response_parameters
-            ["method.response.header.Content-Type"],
+        integration.integration_responses["200"].response_parameters["method.response.header.Content-Type"],
         "'text/html'"
     );
     // Deployable as it is.
@@ -76,17 +80,22 @@ async fn a_pool_that_is_not_here_is_kept_as_external_with_a_warning(db: PgPool) 
         .unwrap();
     assert_eq!(
         imported.preview.warnings,
-        ["Authorizer MyUserPool: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/\
+        [
+            "Authorizer MyUserPool: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/\
           eu-west-1_Far4way is not one of this Gatehouse's user pools; it is kept as an external \
-          pool (tokens are checked against that pool's published keys)."]
+          pool (tokens are checked against that pool's published keys)."
+        ]
     );
-    let a = store::list_authorizers(&db, &imported.api_id).await.unwrap();
+    let a = store::list_authorizers(&db, &imported.api_id)
+        .await
+        .unwrap();
     assert_eq!(
         a[0].provider_arns,
         ["arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Far4way"]
     );
     // Right account and region, but no such pool here: also external.
-    let text = seed_fixed("arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Gone12345");
+    let text =
+        seed_fixed("arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Gone12345");
     let preview = preview_import(&db, &ctx(), None, ImportMode::New, &text)
         .await
         .unwrap();
@@ -146,9 +155,13 @@ async fn merge_adds_and_replaces_methods_and_keeps_the_rest(db: PgPool) {
     );
     assert_eq!(statuses(&after, "/a", HttpMethod::Post).unwrap(), ["200"]);
     assert!(statuses(&after, "/b", HttpMethod::Get).is_some());
-    assert_eq!(store::list_authorizers(&db, &b.api_id).await.unwrap().len(), 1);
+    assert_eq!(
+        store::list_authorizers(&db, &b.api_id).await.unwrap().len(),
+        1
+    );
     // Resources keep their ids; the replaced method moved past its old version.
-    let id_of = |rs: &[apis::Resource], p: &str| rs.iter().find(|r| r.path == p).unwrap().id.clone();
+    let id_of =
+        |rs: &[apis::Resource], p: &str| rs.iter().find(|r| r.path == p).unwrap().id.clone();
     assert_eq!(id_of(&before, "/a"), id_of(&after, "/a"));
     let version = |rs: &[apis::Resource]| {
         rs.iter().find(|r| r.path == "/a").unwrap().resource_methods[&HttpMethod::Get].version
@@ -183,9 +196,17 @@ async fn overwrite_makes_the_api_exactly_the_document(db: PgPool) {
     let after = store::list_resources(&db, &b.api_id).await.unwrap();
     let paths: Vec<&str> = after.iter().map(|r| r.path.as_str()).collect();
     assert_eq!(paths, ["/", "/a"]);
-    assert_eq!(statuses(&after, "/a", HttpMethod::Get).unwrap(), ["200", "400"]);
+    assert_eq!(
+        statuses(&after, "/a", HttpMethod::Get).unwrap(),
+        ["200", "400"]
+    );
     assert!(statuses(&after, "/a", HttpMethod::Post).is_none());
-    assert!(store::list_authorizers(&db, &b.api_id).await.unwrap().is_empty());
+    assert!(
+        store::list_authorizers(&db, &b.api_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(store::get_rest_api(&db, &b.api_id).await.unwrap().name, "A");
     assert_eq!(before[0].id, after[0].id, "the root keeps its id");
     // Importing the same document again changes nothing.
@@ -199,19 +220,33 @@ async fn overwrite_makes_the_api_exactly_the_document(db: PgPool) {
 async fn authorizers_keep_their_ids_across_a_reimport(db: PgPool) {
     embedded_pool(&db, POOL_ID).await;
     let text = seed_fixed(POOL_ARN);
-    let api = import(&db, &ctx(), None, ImportMode::New, &text).await.unwrap();
+    let api = import(&db, &ctx(), None, ImportMode::New, &text)
+        .await
+        .unwrap();
     let first = store::list_authorizers(&db, &api.api_id).await.unwrap();
     let changed = text.replace(
         "\"type\": \"cognito_user_pools\",",
         "\"type\": \"cognito_user_pools\", \"authorizerResultTtlInSeconds\": 30,",
     );
-    let preview = preview_import(&db, &ctx(), Some(&api.api_id), ImportMode::Overwrite, &changed)
-        .await
-        .unwrap();
+    let preview = preview_import(
+        &db,
+        &ctx(),
+        Some(&api.api_id),
+        ImportMode::Overwrite,
+        &changed,
+    )
+    .await
+    .unwrap();
     assert_eq!(changes(&preview.changes), ["update authorizer MyUserPool"]);
-    import(&db, &ctx(), Some(&api.api_id), ImportMode::Overwrite, &changed)
-        .await
-        .unwrap();
+    import(
+        &db,
+        &ctx(),
+        Some(&api.api_id),
+        ImportMode::Overwrite,
+        &changed,
+    )
+    .await
+    .unwrap();
     let second = store::list_authorizers(&db, &api.api_id).await.unwrap();
     assert_eq!(first[0].id, second[0].id);
     assert_eq!(second[0].authorizer_result_ttl_in_seconds, 30);
@@ -277,7 +312,9 @@ async fn a_refused_import_stores_nothing(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn overwrite_and_merge_need_an_existing_api(db: PgPool) {
-    let err = import(&db, &ctx(), None, ImportMode::Merge, A).await.unwrap_err();
+    let err = import(&db, &ctx(), None, ImportMode::Merge, A)
+        .await
+        .unwrap_err();
     assert!(matches!(err, OpenApiError::Structure { .. }), "{err:?}");
     let err = import(&db, &ctx(), Some("abcdefghij"), ImportMode::Overwrite, A)
         .await

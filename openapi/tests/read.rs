@@ -30,7 +30,10 @@ fn the_seed_verbatim_points_at_its_trailing_comma() {
         .find(|(i, l)| {
             l.trim() == "},"
                 && text.lines().nth(i + 1).is_some_and(|n| n.trim() == "}")
-                && text.lines().nth(i - 1).is_some_and(|p| p.contains("</html>"))
+                && text
+                    .lines()
+                    .nth(i - 1)
+                    .is_some_and(|p| p.contains("</html>"))
         })
         .unwrap();
     let comma_column = line.find(',').unwrap() + 1;
@@ -77,9 +80,8 @@ fn the_seed_fixed_gives_my_user_pool_on_get_root_with_a_mock() {
         i.responses["200"].response_parameters["method.response.header.Content-Type"],
         "'text/html'"
     );
-    assert_eq!(
-        get.method_responses["200"].response_parameters["method.response.header.Content-Type"],
-        false
+    assert!(
+        !get.method_responses["200"].response_parameters["method.response.header.Content-Type"]
     );
 }
 
@@ -93,7 +95,7 @@ fn an_aws_export_with_integrations() {
     assert_eq!(paths, ["/", "/calc", "/pets", "/pets/{petId}"]);
 
     let list = &def.resources["/pets"][&HttpMethod::Get];
-    assert_eq!(list.request_parameters["method.request.querystring.type"], false);
+    assert!(!list.request_parameters["method.request.querystring.type"]);
     let http = list.integration.as_ref().unwrap();
     assert_eq!(http.settings.kind, IntegrationType::Http);
     assert_eq!(http.settings.http_method, Some(HttpMethod::Get));
@@ -109,12 +111,15 @@ fn an_aws_export_with_integrations() {
         i.settings.passthrough_behavior,
         Some(PassthroughBehavior::WhenNoTemplates)
     );
-    assert_eq!(i.responses["400"].selection_pattern.as_deref(), Some(r"4\d{2}"));
+    assert_eq!(
+        i.responses["400"].selection_pattern.as_deref(),
+        Some(r"4\d{2}")
+    );
     assert_eq!(i.responses["200"].selection_pattern, None);
     assert!(i.settings.request_templates["application/json"].contains("$input.path('$')"));
 
     let get = &def.resources["/pets/{petId}"][&HttpMethod::Get];
-    assert_eq!(get.request_parameters["method.request.path.petId"], true);
+    assert!(get.request_parameters["method.request.path.petId"]);
 
     let calc = &def.resources["/calc"][&HttpMethod::Get];
     let aws = calc.integration.as_ref().unwrap();
@@ -136,9 +141,18 @@ fn an_aws_export_with_integrations() {
     let warnings = r.warnings.join("\n");
     assert!(warnings.contains("AWS / AWS_PROXY"), "{warnings}");
     assert!(warnings.contains("GET /calc (AWS)"), "{warnings}");
-    assert!(warnings.contains("credentials is not supported"), "{warnings}");
-    assert!(warnings.contains("Models (schemas) are not supported"), "{warnings}");
-    assert!(warnings.contains("Request validators are stored"), "{warnings}");
+    assert!(
+        warnings.contains("credentials is not supported"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("Models (schemas) are not supported"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("Request validators are stored"),
+        "{warnings}"
+    );
 }
 
 #[test]
@@ -153,19 +167,25 @@ fn an_openapi_3_yaml_file_with_a_cognito_scheme() {
         a.provider_arns,
         ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Orders123"]
     );
-    assert_eq!(a.identity_validation_expression.as_deref(), Some("^[a-z0-9]{26}$"));
+    assert_eq!(
+        a.identity_validation_expression.as_deref(),
+        Some("^[a-z0-9]{26}$")
+    );
     assert_eq!(a.authorizer_result_ttl_in_seconds, Some(60));
 
     let list = &def.resources["/orders"][&HttpMethod::Get];
     assert_eq!(list.authorizer.as_deref(), Some("OrdersPool"));
     assert!(list.authorization_scopes.is_empty(), "ID token");
-    assert_eq!(list.request_parameters["method.request.header.X-Request-Id"], true);
-    assert_eq!(list.request_parameters["method.request.querystring.status"], false);
+    assert!(list.request_parameters["method.request.header.X-Request-Id"]);
+    assert!(!list.request_parameters["method.request.querystring.status"]);
     let create = &def.resources["/orders"][&HttpMethod::Post];
-    assert_eq!(create.authorization_scopes, ["orders/write", "orders/admin"]);
+    assert_eq!(
+        create.authorization_scopes,
+        ["orders/write", "orders/admin"]
+    );
     // Path-level parameters through a $ref to components.parameters.
     let get = &def.resources["/orders/{orderId}"][&HttpMethod::Get];
-    assert_eq!(get.request_parameters["method.request.path.orderId"], true);
+    assert!(get.request_parameters["method.request.path.orderId"]);
     assert_eq!(
         get.integration.as_ref().unwrap().settings.kind,
         IntegrationType::HttpProxy
@@ -236,11 +256,12 @@ fn an_unknown_ref_is_named() {
 
 #[test]
 fn a_duplicate_operation_is_refused() {
-    let (path, message) = structure(&minimal(
-        r#"{"/pets": {"get": {}}, "/pets/": {"get": {}}}"#,
-    ));
+    let (path, message) = structure(&minimal(r#"{"/pets": {"get": {}}, "/pets/": {"get": {}}}"#));
     assert_eq!(path, "paths./pets/.get");
-    assert_eq!(message, "Duplicate operation GET /pets: paths./pets.get already defines it");
+    assert_eq!(
+        message,
+        "Duplicate operation GET /pets: paths./pets.get already defines it"
+    );
     // The same key twice in one object is caught while parsing, with its position.
     let err = parse(&minimal(r#"{"/pets": {"get": {}, "get": {}}}"#)).unwrap_err();
     assert!(
@@ -264,23 +285,79 @@ fn an_undefined_security_scheme_is_named() {
 #[test]
 fn structural_errors_name_their_path() {
     let cases: &[(&str, &str, &str)] = &[
-        (r#"{"swagger": "2.0", "paths": {}}"#, "info", "is required (with a title, the API's name)"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}}"#, "paths", "is required (an object of paths)"),
-        (r#"{"swagger": "3.0", "info": {"title": "t"}, "paths": {}}"#, "swagger", "Unsupported Swagger version '3.0': only \"2.0\" is supported"),
-        (r#"{"openapi": "3.1.0", "info": {"title": "t"}, "paths": {}}"#, "openapi", "Unsupported OpenAPI version '3.1.0': API Gateway imports OpenAPI 3.0.x (and Swagger 2.0)"),
-        (r#"{"info": {"title": "t"}, "paths": {}}"#, "$", "Not a Swagger/OpenAPI document: it has neither `swagger: \"2.0\"` nor `openapi: 3.0.x`"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": []}"#, "paths", "must be an object, not an array"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"pets": {}}}"#, "paths.pets", "'pets' is not a path: paths start with / and have no empty segments"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"fetch": {}}}}"#, "paths./pets.fetch", "'fetch' is not an operation: use get, put, post, delete, options, head, patch or x-amazon-apigateway-any-method"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "responses": {"default": {}}}}}}}"#, "paths./pets.get.x-amazon-apigateway-integration.responses.default.statusCode", "is required"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "timeoutInMillis": 60000}}}}}"#, "paths./pets.get.x-amazon-apigateway-integration.timeoutInMillis", "Timeout should be between 50 ms and 29000 ms"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "passthroughBehavior": "sometimes"}}}}}"#, "paths./pets.get.x-amazon-apigateway-integration.passthroughBehavior", "'sometimes' is not a passthrough behavior: use when_no_match, when_no_templates or never"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"responses": {"2000": {}}}}}}"#, "paths./pets.get.responses.2000", "'2000' is not a status code: use a 3-digit code from 100 to 599"),
-        (r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {}, "securityDefinitions": {"P": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools"}}}}"#, "securityDefinitions.P.x-amazon-apigateway-authorizer.providerARNs", "is required: the user pools whose tokens this authorizer accepts"),
+        (
+            r#"{"swagger": "2.0", "paths": {}}"#,
+            "info",
+            "is required (with a title, the API's name)",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}}"#,
+            "paths",
+            "is required (an object of paths)",
+        ),
+        (
+            r#"{"swagger": "3.0", "info": {"title": "t"}, "paths": {}}"#,
+            "swagger",
+            "Unsupported Swagger version '3.0': only \"2.0\" is supported",
+        ),
+        (
+            r#"{"openapi": "3.1.0", "info": {"title": "t"}, "paths": {}}"#,
+            "openapi",
+            "Unsupported OpenAPI version '3.1.0': API Gateway imports OpenAPI 3.0.x (and Swagger 2.0)",
+        ),
+        (
+            r#"{"info": {"title": "t"}, "paths": {}}"#,
+            "$",
+            "Not a Swagger/OpenAPI document: it has neither `swagger: \"2.0\"` nor `openapi: 3.0.x`",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": []}"#,
+            "paths",
+            "must be an object, not an array",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"pets": {}}}"#,
+            "paths.pets",
+            "'pets' is not a path: paths start with / and have no empty segments",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"fetch": {}}}}"#,
+            "paths./pets.fetch",
+            "'fetch' is not an operation: use get, put, post, delete, options, head, patch or x-amazon-apigateway-any-method",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "responses": {"default": {}}}}}}}"#,
+            "paths./pets.get.x-amazon-apigateway-integration.responses.default.statusCode",
+            "is required",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "timeoutInMillis": 60000}}}}}"#,
+            "paths./pets.get.x-amazon-apigateway-integration.timeoutInMillis",
+            "Timeout should be between 50 ms and 29000 ms",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"x-amazon-apigateway-integration": {"type": "mock", "passthroughBehavior": "sometimes"}}}}}"#,
+            "paths./pets.get.x-amazon-apigateway-integration.passthroughBehavior",
+            "'sometimes' is not a passthrough behavior: use when_no_match, when_no_templates or never",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/pets": {"get": {"responses": {"2000": {}}}}}}"#,
+            "paths./pets.get.responses.2000",
+            "'2000' is not a status code: use a 3-digit code from 100 to 599",
+        ),
+        (
+            r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {}, "securityDefinitions": {"P": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "cognito_user_pools", "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools"}}}}"#,
+            "securityDefinitions.P.x-amazon-apigateway-authorizer.providerARNs",
+            "is required: the user pools whose tokens this authorizer accepts",
+        ),
     ];
     for (text, want_path, want_message) in cases {
         let (path, message) = structure(text);
-        assert_eq!((path.as_str(), message.as_str()), (*want_path, *want_message), "{text}");
+        assert_eq!(
+            (path.as_str(), message.as_str()),
+            (*want_path, *want_message),
+            "{text}"
+        );
     }
 }
 
@@ -304,6 +381,10 @@ fn too_large_and_empty_documents_are_refused() {
     );
     let err = parse(&big).unwrap_err();
     assert!(matches!(err, OpenApiError::TooLarge { .. }));
-    assert!(err.to_string().contains("the limit is 5242880 bytes (5 MB)"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("the limit is 5242880 bytes (5 MB)"),
+        "{err}"
+    );
     assert!(matches!(parse("  \n"), Err(OpenApiError::Empty)));
 }

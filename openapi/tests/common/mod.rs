@@ -5,7 +5,8 @@ use openapi::ImportContext;
 use sqlx::PgPool;
 
 pub const POOL_ID: &str = "us-east-1_AbC123xyz";
-pub const POOL_ARN: &str = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_AbC123xyz";
+pub const POOL_ARN: &str =
+    "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_AbC123xyz";
 
 pub fn data(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -21,7 +22,11 @@ pub fn ctx() -> ImportContext {
 /// The seed example with its trailing comma removed and `arn` as its pool.
 pub fn seed_fixed(arn: &str) -> String {
     let text = data("seed-cognito-user-pool.json");
-    let fixed = text.replacen("</html>\"\n              },\n", "</html>\"\n              }\n", 1);
+    let fixed = text.replacen(
+        "</html>\"\n              },\n",
+        "</html>\"\n              }\n",
+        1,
+    );
     assert_ne!(fixed, text);
     fixed.replace(
         "arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}",

@@ -83,10 +83,19 @@ async fn the_seed_swagger_example_imports_deploys_and_guards_get_root() {
         matches!(&err, openapi::OpenApiError::Syntax { message, .. } if message.starts_with("trailing comma")),
         "{err:?}"
     );
-    assert!(apis::store::list_rest_apis(&app.pool).await.expect("list").is_empty());
+    assert!(
+        apis::store::list_rest_apis(&app.pool)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 
     let fixed = SEED
-        .replacen("</html>\"\n              },\n", "</html>\"\n              }\n", 1)
+        .replacen(
+            "</html>\"\n              },\n",
+            "</html>\"\n              }\n",
+            1,
+        )
         .replace(
             "arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}",
             &arn,
@@ -109,7 +118,10 @@ async fn the_seed_swagger_example_imports_deploys_and_guards_get_root() {
         .await
         .expect("resources");
     let get = &resources[0].resource_methods[&apis::HttpMethod::Get];
-    assert_eq!(get.authorizer_id.as_deref(), Some(authorizers[0].id.as_str()));
+    assert_eq!(
+        get.authorizer_id.as_deref(),
+        Some(authorizers[0].id.as_str())
+    );
     assert_eq!(
         get.method_integration.as_ref().expect("integration").kind,
         apis::IntegrationType::Mock
