@@ -218,7 +218,7 @@ fn ExportPanel(details: ApiDetails) -> AnyView {
             </p>
         </div>
         <section class=format!("mt-6 {CARD}") aria-label="Export options">
-            <div class="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+            <div class="grid gap-4 lg:grid-cols-4">
                 <div class="space-y-1">
                     <label for="export-source" class="block text-sm font-medium">"Source"</label>
                     <Transition fallback=|| view! { <select id="export-source" class=INPUT_CLASS disabled=true><option>"Working copy"</option></select> }>
