@@ -226,6 +226,8 @@ async fn a_failed_import_writes_nothing(db: PgPool) {
             }
         }
     }
-    // Most mutations break the document; the budget really exercised the failure path.
+    // Most mutations break the document, so the budget exercises the failure path; some
+    // survive and are imported, which changes what later cases start from.
     assert!(failures > DB_CASES, "only {failures} failed imports");
+    assert!(failures < 3 * DB_CASES, "no mutated document was imported");
 }
