@@ -19,7 +19,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
 expect_contains() { case "$1" in *"$2"*) ;; *) fail "$3: '$1' lacks '$2'" ;; esac; }
 
-# GET through the gateway; prints "status body". Retries 404s while a deployment loads.
+# GET through the gateway; prints "status body". Until a new deployment is loaded (within a
+# second) the gateway answers as AWS does for unknown routes (403 Missing Authentication Token):
+# retried.
 invoke() {
   local url=$1 token=${2:-} out status
   for _ in $(seq 1 50); do
@@ -29,7 +31,10 @@ invoke() {
       out=$(curl -s -w '\n%{http_code}' "$url")
     fi
     status=${out##*$'\n'}
-    [ "$status" != 404 ] && break
+    case "$status ${out%$'\n'*}" in
+      404*|"403 "*"Missing Authentication Token"*) ;;
+      *) break ;;
+    esac
     sleep 0.1
   done
   echo "$status ${out%$'\n'*}"
