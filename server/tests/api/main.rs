@@ -5,6 +5,7 @@ mod apigateway;
 mod auth;
 mod cli;
 mod cognito;
+mod console_import_export;
 mod gateway;
 mod gateway_attacks;
 mod gateway_logs;

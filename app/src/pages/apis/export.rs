@@ -143,7 +143,20 @@ pub mod ssr {
         let options = options(choice);
         let db = &state.pool;
         let text = match choice.stage.as_deref() {
-            Some(stage) => openapi::export_stage(db, &ctx, api_id, stage, &options).await?,
+            Some(stage) => openapi::export_stage(db, &ctx, api_id, stage, &options)
+                .await
+                .map_err(|e| match e {
+                    // The store says AWS's "Invalid Stage identifier specified"; name the stage.
+                    openapi::OpenApiError::Apis(e) if e.is_not_found(apis::Entity::Stage) => {
+                        openapi::OpenApiError::Apis(apis::ApisError::NotFound {
+                            entity: apis::Entity::Stage,
+                            message: format!(
+                                "This API has no stage {stage}: deploy it to {stage} first, or export the working copy."
+                            ),
+                        })
+                    }
+                    other => other,
+                })?,
             None => openapi::export_api(db, &ctx, api_id, &options).await?,
         };
         let api = apis::store::get_rest_api(db, api_id).await?;
