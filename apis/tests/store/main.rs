@@ -5,5 +5,6 @@
 mod authorizers;
 mod common;
 mod deployments;
+mod import;
 mod methods;
 mod resources;
