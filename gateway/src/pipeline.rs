@@ -434,13 +434,13 @@ impl Runtime {
                     outcome.cache_seconds(authorizer.authorizer_result_ttl_in_seconds, ctx.now);
                 if rec.tracing() {
                     let name = authorizer.name.clone();
-                    let verdict = if outcome.is_allowed() {
-                        "allowed"
-                    } else {
-                        "denied"
+                    let verdict = match outcome.failed_step() {
+                        None => format!("allowed, {} checks passed", outcome.trace.len()),
+                        Some(step) => {
+                            format!("denied at “{}”: {}", step.check.title(), step.detail)
+                        }
                     };
-                    let checks = outcome.trace.len();
-                    rec.line(|| format!("Authorizer {name}: {verdict} after {checks} checks"));
+                    rec.line(|| format!("Authorizer {name}: {verdict}"));
                     rec.log(|l| {
                         l.authorizer = Some(TracedAuthorizer {
                             authorizer_id: authorizer.id.clone(),

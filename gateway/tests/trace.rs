@@ -277,7 +277,7 @@ async fn test_invoke_with_a_valid_token_logs_every_phase() {
     assert!(
         lines
             .iter()
-            .any(|l| l.starts_with("Authorizer pool-authorizer: allowed after")),
+            .any(|l| l.starts_with("Authorizer pool-authorizer: allowed, ")),
         "{lines:#?}"
     );
     assert_eq!(lines.last().unwrap(), "Method completed with status: 200");
