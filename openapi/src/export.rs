@@ -3,7 +3,7 @@
 //! authorizers as apiKey security schemes; the extensions only when asked for; enum values
 //! lower-case inside the extensions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use apis::store::RequestValidators;
 use apis::{AuthorizationType, DeploymentSnapshot, HttpMethod, Method};
@@ -214,6 +214,38 @@ fn operation(
     opts: &ExportOptions,
 ) -> Out {
     let mut op = Out::obj();
+    if opts.spec == Spec::Swagger2 {
+        // As AWS derives them: request templates' content types, and those of the responses.
+        let consumes: BTreeSet<&String> = method
+            .method_integration
+            .iter()
+            .flat_map(|i| i.request_templates.keys())
+            .collect();
+        let produces: BTreeSet<&String> = method
+            .method_integration
+            .iter()
+            .flat_map(|i| i.integration_responses.values())
+            .flat_map(|r| r.response_templates.keys())
+            .chain(
+                method
+                    .method_responses
+                    .values()
+                    .flat_map(|r| r.response_models.keys()),
+            )
+            .collect();
+        if !consumes.is_empty() {
+            op.set(
+                "consumes",
+                Out::List(consumes.into_iter().map(|c| Out::str(c)).collect()),
+            );
+        }
+        if !produces.is_empty() {
+            op.set(
+                "produces",
+                Out::List(produces.into_iter().map(|c| Out::str(c)).collect()),
+            );
+        }
+    }
     let mut params = Vec::new();
     for (location, prefix) in [
         ("path", "method.request.path."),
@@ -320,7 +352,7 @@ fn operation(
             );
             ext.set("timeoutInMillis", Out::Int(i64::from(i.timeout_in_millis)));
             let mut rs = Out::obj();
-            let mut seen = std::collections::BTreeSet::new();
+            let mut seen = BTreeSet::new();
             for (code, r) in &i.integration_responses {
                 let pattern = r.selection_pattern.as_deref().unwrap_or("default");
                 // Responses are keyed by pattern in files: a second one with the same pattern

@@ -369,7 +369,8 @@ pub fn read_definition(doc: &Document, ctx: &ImportContext) -> Result<Read, Open
             if let Scheme::Unsupported(what) = &kind {
                 warnings.push(format!(
                     "Security scheme {scheme_name} ({what}) is not supported by Gatehouse: \
-                     methods that use it are imported without authorization."
+                     methods that use it are imported WITHOUT authorization (open to anyone \
+                     once deployed): give them a Cognito authorizer before deploying."
                 ));
             }
             scheme_kinds.insert(scheme_name.clone(), kind);

@@ -99,6 +99,9 @@ async fn the_export_has_aws_shape(db: PgPool) {
     assert_eq!(doc["swagger"], "2.0");
     assert_eq!(doc["info"]["title"], "cognito-user-pool-auth-api");
     let get = &doc["paths"]["/"]["get"];
+    // Derived as AWS does (and as the seed's own example has them).
+    assert_eq!(get["consumes"], serde_json::json!(["application/json"]));
+    assert_eq!(get["produces"], serde_json::json!(["text/html"]));
     assert_eq!(get["security"], serde_json::json!([{"MyUserPool": []}]));
     assert_eq!(get["responses"]["200"]["description"], "200 response");
     assert_eq!(

@@ -388,3 +388,22 @@ fn too_large_and_empty_documents_are_refused() {
     );
     assert!(matches!(parse("  \n"), Err(OpenApiError::Empty)));
 }
+
+#[test]
+fn a_lambda_authorizer_is_flagged_and_its_methods_are_open() {
+    let text = r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/": {"get": {"security": [{"Tok": []}], "x-amazon-apigateway-integration": {"type": "mock"}}}},
+      "securityDefinitions": {"Tok": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "custom",
+        "x-amazon-apigateway-authorizer": {"type": "token", "authorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations", "authorizerResultTtlInSeconds": 300}}}}"#;
+    let r = read(text);
+    assert!(r.definition.authorizers.is_empty());
+    let get = &r.definition.resources["/"][&HttpMethod::Get];
+    assert_eq!(get.authorization_type, AuthorizationType::None);
+    assert_eq!(
+        r.warnings,
+        [
+            "Security scheme Tok (a Lambda token authorizer) is not supported by Gatehouse: methods \
+          that use it are imported WITHOUT authorization (open to anyone once deployed): give \
+          them a Cognito authorizer before deploying."
+        ]
+    );
+}
