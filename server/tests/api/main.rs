@@ -10,6 +10,7 @@ mod gateway;
 mod gateway_attacks;
 mod gateway_logs;
 mod gateway_nodes;
+mod gateway_redeploy;
 mod health;
 mod helpers;
 mod settings;
