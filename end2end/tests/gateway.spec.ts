@@ -126,9 +126,6 @@ test.describe('gateway from the console', () => {
       await expect(previewError).toContainText('Syntax error:');
       await expect(previewError).toContainText('at 4:1');
       await expect(previewError).toHaveAttribute('data-line', '4');
-      // Saving it is refused beside the template, with the same place.
-      await ires.getByRole('button', { name: 'Save integration response' }).click();
-      await expect(ires.getByTestId('error-row')).toContainText('Line 4, column 1: the template does not parse');
 
       // The seed's template renders against sample claims...
       await editor.fill(SEED_TEMPLATE);
@@ -136,18 +133,25 @@ test.describe('gateway from the console', () => {
       await expect(output).toContainText('"username" : "sample-user"');
       await expect(preview).toContainText('with sample claims');
       // ...and against a pasted token's (decoded, not verified).
-      await preview.getByTestId('template-preview-token').fill(idToken);
-      await expect(output).toContainText('"username" : "alice"');
-      await expect(output).toContainText('"email" : "alice@example.com"');
-      await expect(preview).toContainText('claims of the pasted token (decoded, not verified)');
       await preview.getByTestId('template-preview-token').fill('not-a-token');
       await expect(previewError).toContainText('The token is not a JWT');
       await preview.getByTestId('template-preview-token').fill(idToken);
       await expect(output).toContainText('"username" : "alice"');
+      await expect(output).toContainText('"email" : "alice@example.com"');
+      await expect(preview).toContainText('claims of the pasted token (decoded, not verified)');
       if (SCREENSHOTS) {
-        await ires.scrollIntoViewIfNeeded();
-        await ires.screenshot({ path: path.join(DOCS, 'apis-template-preview.png') });
+        await page.setViewportSize({ width: 1280, height: 1400 });
+        const row = ires.getByTestId('response_templates-row');
+        await row.scrollIntoViewIfNeeded();
+        await row.screenshot({ path: path.join(DOCS, 'apis-template-preview.png') });
+        await page.setViewportSize({ width: 1280, height: 900 });
       }
+
+      // Saving a template that does not parse is refused beside it, with the same place.
+      await editor.fill(BROKEN_TEMPLATE);
+      await ires.getByRole('button', { name: 'Save integration response' }).click();
+      await expect(ires.getByTestId('error-row')).toContainText('Line 4, column 1: the template does not parse');
+      await editor.fill(SEED_TEMPLATE);
       await ires.getByRole('button', { name: 'Save integration response' }).click();
       await expect(page.getByTestId('form-success')).toHaveText('Integration response 200 saved.');
     });
@@ -221,8 +225,10 @@ test.describe('gateway from the console', () => {
       await expect(log).toContainText(`Method response body after transformations: {`);
       await expect(log).toContainText('Method completed with status: 200');
       if (SCREENSHOTS) {
+        await page.setViewportSize({ width: 1280, height: 2200 });
         await panel.scrollIntoViewIfNeeded();
         await panel.screenshot({ path: path.join(DOCS, 'apis-method-test.png') });
+        await page.setViewportSize({ width: 1280, height: 900 });
       }
     });
 
@@ -249,8 +255,10 @@ test.describe('gateway from the console', () => {
       await expect(rows).toHaveCount(count + 1);
       await expect(rows.first().getByTestId('stage-log-auth')).toHaveText(`Allowed (cached) · sub ${sub}`);
       if (SCREENSHOTS) {
+        await page.setViewportSize({ width: 1280, height: 1400 });
         await stage.scrollIntoViewIfNeeded();
         await stage.screenshot({ path: path.join(DOCS, 'apis-stage-logs.png') });
+        await page.setViewportSize({ width: 1280, height: 900 });
       }
     });
 

@@ -276,9 +276,9 @@ impl Runtime {
                 .unwrap_or_default();
             let method = ctx.method;
             rec.line(|| format!("HTTP Method: {method}, Resource Path: {resource}"));
-            let params = format!("{:?}", ctx.route.params);
-            let query = format!("{:?}", ctx.query);
-            let headers = format!("{:?}", ctx.headers);
+            let params = aws_map(&ctx.route.params);
+            let query = aws_map(&ctx.query);
+            let headers = aws_map(&ctx.headers);
             let body = String::from_utf8_lossy(&ctx.body).into_owned();
             rec.line(|| format!("Method request path: {params}"));
             rec.line(|| format!("Method request query string: {query}"));
@@ -499,6 +499,12 @@ impl Runtime {
     }
 }
 
+/// Pairs as API Gateway's execution log prints them: `{name=value, other=value}`.
+fn aws_map(pairs: &[(String, String)]) -> String {
+    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{{{}}}", inner.join(", "))
+}
+
 /// The `sub` claim: the principal of the access log and the Logs page, only ever taken from
 /// claims the authorizer verified.
 fn claims_sub(claims: &Map<String, Value>) -> Option<String> {
@@ -697,7 +703,7 @@ impl Runtime {
                         body: String::from_utf8_lossy(&outbound.body).into_owned(),
                     };
                     rec.line(|| format!("Endpoint request URI: {} {}", traced.method, traced.uri));
-                    rec.line(|| format!("Endpoint request headers: {:?}", traced.headers));
+                    rec.line(|| format!("Endpoint request headers: {}", aws_map(&traced.headers)));
                     rec.line(|| {
                         format!(
                             "Endpoint request body after transformations: {}",

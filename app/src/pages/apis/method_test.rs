@@ -491,7 +491,7 @@ fn HttpSection(title: &'static str, message: TracedHttp, testid: &'static str) -
 #[component]
 pub fn MethodTestCard(method: MethodView, close: String) -> AnyView {
     view! {
-        <section class=CARD aria-labelledby="method-test-heading" data-testid="method-test-panel">
+        <section class=format!("{CARD} scroll-mt-20") aria-labelledby="method-test-heading" data-testid="method-test-panel">
             <div class="flex items-center justify-between gap-3">
                 <h2 id="method-test-heading" class="text-lg font-semibold">{format!("Test {} {}", method.http_method, method.resource_path)}</h2>
                 <a href=close class="text-sm hover:underline">"Close"</a>

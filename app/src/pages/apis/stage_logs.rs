@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{EMPTY, MUTED, TH};
+use super::{EMPTY, MUTED};
 use crate::components::form::SECONDARY_BUTTON_CLASS;
 use crate::error::AppError;
 
@@ -97,7 +97,7 @@ pub fn StageLogs(api_id: String, stage: String) -> AnyView {
         <div class="mt-3 space-y-3" data-testid="stage-logs">
             <div class="flex flex-wrap items-center justify-between gap-2">
                 <p class=MUTED>
-                    "The last 200 requests this Gatehouse node served on the stage, newest first. Kept in memory: other nodes keep their own, a restart clears them."
+                    "The last 200 requests this Gatehouse node served on the stage, newest first (times in UTC). Kept in memory: other nodes keep their own, a restart clears them."
                 </p>
                 <button type="button" class=SECONDARY_BUTTON_CLASS data-testid="stage-logs-refresh"
                     on:click=move |_| refreshed.update(|n| *n += 1)>"Refresh"</button>
@@ -123,61 +123,50 @@ pub fn StageLogs(api_id: String, stage: String) -> AnyView {
 
 #[component]
 fn LogTable(rows: Vec<RequestLogView>) -> AnyView {
+    // A list rather than a table: the stage card is a narrow column beside the deploy form.
     view! {
-        <div class="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-700">
-            <table class="w-full text-left text-sm" data-testid="stage-logs-table">
-                <thead class="bg-slate-50 dark:bg-slate-800/50">
-                    <tr>
-                        <th scope="col" class=TH>"Time (UTC)"</th>
-                        <th scope="col" class=TH>"Request"</th>
-                        <th scope="col" class=TH>"Status"</th>
-                        <th scope="col" class=TH>"Latency"</th>
-                        <th scope="col" class=TH>"Authorizer"</th>
-                    </tr>
-                </thead>
-                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                    {rows.into_iter().map(|r| {
-                        let status_class = if r.status < 400 {
-                            "font-mono font-semibold text-emerald-700 dark:text-emerald-400"
-                        } else if r.status < 500 {
-                            "font-mono font-semibold text-amber-700 dark:text-amber-400"
-                        } else {
-                            "font-mono font-semibold text-red-700 dark:text-red-400"
-                        };
-                        let (auth_class, auth_text) = match &r.auth {
-                            AuthView::None => ("text-slate-500 dark:text-slate-400", "None".to_owned()),
-                            AuthView::Allowed { principal, cached } => (
-                                "text-emerald-700 dark:text-emerald-400",
-                                format!(
-                                    "Allowed{} · sub {}",
-                                    if *cached { " (cached)" } else { "" },
-                                    principal.clone().unwrap_or_else(|| "(none)".to_owned())
-                                ),
-                            ),
-                            AuthView::Denied { reason } => {
-                                ("text-red-700 dark:text-red-400", format!("Denied · {reason}"))
-                            }
-                        };
-                        view! {
-                            <tr data-testid="stage-log-row" data-status=r.status.to_string()>
-                                <td class="whitespace-nowrap px-3 py-2 font-mono text-xs">{r.time}</td>
-                                <td class="px-3 py-2">
-                                    <span class="font-mono text-xs font-semibold">{r.method}</span>" "
-                                    <span class="break-all font-mono text-xs">{r.path}</span>
-                                    <span class="block text-xs text-slate-500 dark:text-slate-400">
-                                        {r.resource.map(|p| format!("{p} · ")).unwrap_or_default()}
-                                        <span class="font-mono">{r.request_id}</span>
-                                    </span>
-                                </td>
-                                <td class="px-3 py-2"><span class=status_class>{r.status}</span></td>
-                                <td class="whitespace-nowrap px-3 py-2 text-xs">{format!("{} ms", r.latency_ms)}</td>
-                                <td class=format!("px-3 py-2 text-xs break-words {auth_class}") data-testid="stage-log-auth">{auth_text}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ol class="divide-y divide-slate-100 rounded-md border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-700" data-testid="stage-logs-table">
+            {rows.into_iter().map(|r| {
+                let status_class = if r.status < 400 {
+                    "rounded bg-emerald-100 px-1.5 py-0.5 font-mono text-xs font-semibold text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300"
+                } else if r.status < 500 {
+                    "rounded bg-amber-100 px-1.5 py-0.5 font-mono text-xs font-semibold text-amber-800 dark:bg-amber-950 dark:text-amber-300"
+                } else {
+                    "rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs font-semibold text-red-800 dark:bg-red-950 dark:text-red-300"
+                };
+                let (auth_class, auth_text) = match &r.auth {
+                    AuthView::None => ("text-slate-500 dark:text-slate-400", "No authorizer".to_owned()),
+                    AuthView::Allowed { principal, cached } => (
+                        "text-emerald-700 dark:text-emerald-400",
+                        format!(
+                            "Allowed{} · sub {}",
+                            if *cached { " (cached)" } else { "" },
+                            principal.clone().unwrap_or_else(|| "(none)".to_owned())
+                        ),
+                    ),
+                    AuthView::Denied { reason } => {
+                        ("text-red-700 dark:text-red-400", format!("Denied · {reason}"))
+                    }
+                };
+                let clock = r.time.split_once(' ').map(|(_, c)| c.to_owned()).unwrap_or_default();
+                let full_time = format!("{} UTC", r.time);
+                view! {
+                    <li class="space-y-1 px-3 py-2" data-testid="stage-log-row" data-status=r.status.to_string()>
+                        <div class="flex flex-wrap items-center gap-x-3 gap-y-1">
+                            <time class="font-mono text-xs text-slate-500 dark:text-slate-400" title=full_time>{clock}</time>
+                            <span class=status_class>{r.status}</span>
+                            <span class="min-w-0 break-all font-mono text-xs"><span class="font-semibold">{r.method}</span>" "{r.path}</span>
+                            <span class="ml-auto whitespace-nowrap text-xs text-slate-500 dark:text-slate-400">{format!("{} ms", r.latency_ms)}</span>
+                        </div>
+                        <p class=format!("break-all text-xs {auth_class}") data-testid="stage-log-auth">{auth_text}</p>
+                        <p class="break-all text-xs text-slate-500 dark:text-slate-400">
+                            {r.resource.map(|p| format!("resource {p} · ")).unwrap_or_default()}
+                            "request "<span class="font-mono">{r.request_id}</span>
+                        </p>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
     }
     .into_any()
 }
