@@ -8,6 +8,7 @@ mod cognito;
 mod console_import_export;
 mod gateway;
 mod gateway_attacks;
+mod gateway_backends;
 mod gateway_logs;
 mod gateway_nodes;
 mod gateway_redeploy;
