@@ -44,7 +44,8 @@ const IGNORED_ROOT_EXTENSIONS: &[&str] = &[
 pub(crate) struct PoolRef {
     pub authorizer: String,
     pub provider: String,
-    /// The pool id, when the entry is an ARN of this Gatehouse's account and region.
+    /// The pool id, when the entry could name one of this Gatehouse's pools (whether it does
+    /// is looked up in the database).
     pub local_pool_id: Option<String>,
 }
 
@@ -53,7 +54,7 @@ pub(crate) struct PoolRef {
 pub struct Read {
     pub definition: ApiDefinition,
     pub warnings: Vec<String>,
-    /// `(authorizer name, provider)` of providers that are not ARNs of this account/region.
+    /// Every `providerARNs` entry, for matching to this Gatehouse's pools.
     pub(crate) pools: Vec<PoolRef>,
     /// Full paths and verbs the document names (merge replaces exactly these).
     pub named_methods: BTreeSet<(String, HttpMethod)>,
@@ -279,8 +280,7 @@ enum Scheme {
     Unsupported(String),
 }
 
-/// Reads a parsed document. `ctx` supplies `${AWS::*}` values and says which ARNs are this
-/// Gatehouse's (same account and region).
+/// Reads a parsed document. `ctx` supplies the `${AWS::*}` values.
 pub fn read_definition(doc: &Document, ctx: &ImportContext) -> Result<Read, OpenApiError> {
     let mut root_value = doc.root.clone();
     substitute_aws_variables(&mut root_value, ctx);
@@ -365,7 +365,7 @@ pub fn read_definition(doc: &Document, ctx: &ImportContext) -> Result<Read, Open
         for (scheme_name, raw) in schemes {
             let sp = schemes_path.k(scheme_name);
             let scheme = obj(resolve(root_value, raw), &sp)?;
-            let kind = read_scheme(scheme_name, scheme, &sp, ctx, &mut definition, &mut pools)?;
+            let kind = read_scheme(scheme_name, scheme, &sp, &mut definition, &mut pools)?;
             if let Scheme::Unsupported(what) = &kind {
                 warnings.push(format!(
                     "Security scheme {scheme_name} ({what}) is not supported by Gatehouse: \
@@ -551,7 +551,6 @@ fn read_scheme(
     scheme_name: &str,
     scheme: &Map<String, Value>,
     sp: &P,
-    ctx: &ImportContext,
     definition: &mut ApiDefinition,
     pools: &mut Vec<PoolRef>,
 ) -> Result<Scheme, OpenApiError> {
@@ -668,16 +667,19 @@ fn read_scheme(
         ..settings
     };
     for provider in providers {
+        // As the gateway decides: an ARN names this Gatehouse's pool when a pool with that
+        // id exists here; an issuer URL when it has this Gatehouse's form
+        // (`{console}/cognito-idp/{poolId}`) and the pool exists.
         let local_pool_id = apis::provider_to_pool(&provider, "")
             .ok()
-            .and_then(|r| match r.kind {
-                apis::ProviderKind::Arn { account }
-                    if account == ctx.account_id && r.region == ctx.region =>
-                {
-                    Some(r.pool_id)
-                }
-                _ => None,
-            });
+            .filter(|r| match r.kind {
+                apis::ProviderKind::Arn { .. } => true,
+                _ => provider
+                    .trim()
+                    .trim_end_matches('/')
+                    .ends_with(&format!("/cognito-idp/{}", r.pool_id)),
+            })
+            .map(|r| r.pool_id);
         pools.push(PoolRef {
             authorizer: scheme_name.to_owned(),
             provider: provider.trim().to_owned(),

@@ -100,6 +100,22 @@ async fn a_pool_that_is_not_here_is_kept_as_external_with_a_warning(db: PgPool) 
         .await
         .unwrap();
     assert_eq!(preview.warnings.len(), 1);
+    // As the gateway decides: a pool of this Gatehouse, named by an ARN of another account or
+    // by its issuer URL here, is embedded.
+    embedded_pool(&db, POOL_ID).await;
+    for provider in [
+        "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123xyz",
+        "http://127.0.0.1:3000/cognito-idp/us-east-1_AbC123xyz",
+    ] {
+        let preview = preview_import(&db, &ctx(), None, ImportMode::New, &seed_fixed(provider))
+            .await
+            .unwrap();
+        assert!(
+            preview.warnings.is_empty(),
+            "{provider}: {:?}",
+            preview.warnings
+        );
+    }
 }
 
 /// API Gateway's documented example: B has GET /a (200, 206) and POST /a; A has GET /a
