@@ -130,6 +130,12 @@ test.describe('import and export', () => {
         new RegExp(`^line ${COMMA_LINE}, column ${column}: trailing comma`),
       );
       await expect(editor).toHaveValue(broken);
+      // ... and the editor selects that comma.
+      const at = broken.split('\n').slice(0, COMMA_LINE - 1).join('\n').length + 1 + column - 1;
+      expect(broken[at]).toBe(',');
+      await expect
+        .poll(() => editor.evaluate((el: HTMLTextAreaElement) => [el.selectionStart, el.selectionEnd]))
+        .toEqual([at, at + 1]);
       await expect(page.getByRole('button', { name: 'Import API' })).toBeDisabled();
     });
 

@@ -351,6 +351,29 @@ fn ImportForm(api_id: Option<String>) -> AnyView {
     });
     let document_error =
         Signal::derive(move || error.get().and_then(|e| e.for_field(DOCUMENT_FIELD)));
+    // A syntax error's line and column are selected in the editor when an answer arrives (not
+    // on later edits, so typing is never interrupted).
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| {
+            let message = preview.value().with(|v| match v {
+                Some(Err(e)) => e.for_field(DOCUMENT_FIELD),
+                _ => None,
+            });
+            if let Some(message) = message {
+                text.with_untracked(|t| reveal_error(t, &message));
+            }
+        });
+        Effect::new(move |_| {
+            let message = import.value().with(|v| match v {
+                Some(Err(e)) => e.for_field(DOCUMENT_FIELD),
+                _ => None,
+            });
+            if let Some(message) = message {
+                text.with_untracked(|t| reveal_error(t, &message));
+            }
+        });
+    }
 
     let request = move || {
         (
@@ -576,6 +599,56 @@ fn PreviewBody(preview: ImportPreviewView, mode: Mode, stale: Signal<bool>) -> A
     .into_any()
 }
 
+/// The line and column of a syntax error message ("line 45, column 16: trailing comma").
+pub fn error_position(message: &str) -> Option<(usize, usize)> {
+    let rest = message.strip_prefix("line ")?;
+    let (line, rest) = rest.split_once(", column ")?;
+    let (column, _) = rest.split_once(':')?;
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// The offset of a 1-based line and column in `text`, in UTF-16 units (as a textarea's
+/// selection counts); the end of the line when the column is past it.
+pub fn utf16_offset(text: &str, line: usize, column: usize) -> Option<u32> {
+    let mut offset = 0usize;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line {
+            let within: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf16)
+                .sum();
+            return u32::try_from(offset + within).ok();
+        }
+        offset += l.chars().map(char::len_utf16).sum::<usize>() + 1;
+    }
+    None
+}
+
+/// Selects the character a syntax error points at and scrolls the editor to it.
+#[cfg(feature = "hydrate")]
+fn reveal_error(text: &str, message: &str) {
+    use leptos::wasm_bindgen::JsCast;
+
+    let Some((line, column)) = error_position(message) else {
+        return;
+    };
+    let Some(start) = utf16_offset(text, line, column) else {
+        return;
+    };
+    let Some(area) = document()
+        .get_element_by_id("import-document")
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let _ = area.focus();
+    let _ = area.set_selection_range(start, start + 1);
+    // Lines are 20 px (leading-5); keep two lines of context above.
+    let top = line.saturating_sub(3).saturating_mul(20);
+    area.set_scroll_top(i32::try_from(top).unwrap_or(i32::MAX));
+}
+
 /// Reads the chosen file's text in the browser (refusing files over the limit before reading).
 #[cfg(feature = "hydrate")]
 fn read_file(ev: leptos::ev::Event, done: impl FnOnce(Result<(String, String), String>) + 'static) {
@@ -635,6 +708,19 @@ mod tests {
             p.summary(),
             "2 to create, 0 to change, 1 to delete, 1 warning"
         );
+    }
+
+    #[test]
+    fn a_syntax_error_points_at_its_character() {
+        let message = "line 2, column 9: trailing comma";
+        assert_eq!(error_position(message), Some((2, 9)));
+        assert_eq!(error_position("paths./pets: unknown $ref"), None);
+        let text = "{\n  \"a\": 1,\n}";
+        assert_eq!(utf16_offset(text, 2, 9), Some(10));
+        assert_eq!(&text[10..11], ",");
+        // UTF-16 units, as the textarea counts: "é" is one, "😀" two.
+        assert_eq!(utf16_offset("😀é\nx", 2, 1), Some(4));
+        assert_eq!(utf16_offset("ab", 3, 1), None);
     }
 
     #[test]
