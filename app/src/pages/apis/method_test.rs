@@ -3,6 +3,8 @@
 //! execution log out. It runs the gateway's own pipeline on the API's working copy (saved but
 //! not yet deployed, as AWS's Test does), under the stage name `test-invoke-stage`, and, unlike
 //! AWS's Test, runs the Cognito authorizer too, showing its checks and claims.
+// The server function takes one argument per form field (ActionForm).
+#![allow(clippy::too_many_arguments)]
 
 use std::collections::BTreeMap;
 
@@ -503,6 +505,7 @@ pub fn MethodTestCard(method: MethodView, close: String) -> AnyView {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
