@@ -31,7 +31,8 @@ function seedDefinition(poolArn: string, trailingComma: boolean): string {
   return lines.join('\n');
 }
 
-/** A YAML OpenAPI 3.0 document with POST /pets (HTTP_PROXY) and no GET /. */
+/** A YAML OpenAPI 3.0 document with POST /pets (HTTP_PROXY), GET /legacy (an AWS integration,
+ * which Gatehouse stores but cannot run) and no GET /. */
 const PETS_YAML = `openapi: 3.0.1
 info:
   title: cognito-user-pool-auth-api
@@ -47,6 +48,15 @@ paths:
         httpMethod: POST
         uri: http://127.0.0.1:9/pets
         passthroughBehavior: when_no_match
+  /legacy:
+    get:
+      responses:
+        "200":
+          description: 200 response
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:Legacy/invocations
 `;
 
 async function openTab(page: Page, name: string): Promise<void> {
@@ -151,10 +161,6 @@ test.describe('import and export', () => {
       await expect(creates.filter({ hasText: 'method' })).toContainText('GET /');
       await expect(preview.locator('[data-testid="import-change"][data-kind="delete"]')).toHaveCount(0);
       await expect(page.getByTestId('error-document')).toBeEmpty();
-      if (SCREENSHOTS) {
-        await page.evaluate(() => window.scrollTo(0, 0));
-        await page.screenshot({ path: path.join(DOCS, 'apis-import-preview.png') });
-      }
 
       // An edit after the preview asks for a new one before importing.
       await editor.press('End');
@@ -261,10 +267,14 @@ test.describe('import and export', () => {
       await page.getByRole('button', { name: 'Preview' }).click();
       const preview = page.getByTestId('import-preview');
       await expect(preview.getByTestId('import-summary')).toContainText('OpenAPI 3.0');
-      await expect(
-        preview.locator('[data-testid="import-change"][data-kind="create"]').filter({ hasText: 'method' }),
-      ).toContainText('POST /pets');
+      const creates = preview.locator('[data-testid="import-change"][data-kind="create"]');
+      await expect(creates.filter({ hasText: 'POST /pets' })).toContainText('method');
+      await expect(creates.filter({ hasText: 'GET /legacy' })).toContainText('method');
       await expect(preview.locator('[data-testid="import-change"][data-kind="delete"]')).toHaveCount(0);
+      await expect(preview.getByTestId('import-warning')).toContainText(
+        'Integrations of type AWS / AWS_PROXY need AWS services',
+      );
+      await expect(preview.getByTestId('import-summary')).toContainText('1 warning');
 
       // Overwrite: what the file lacks goes (GET / and MyUserPool).
       await page.getByLabel('Overwrite').check();
@@ -274,6 +284,10 @@ test.describe('import and export', () => {
       await expect(deletes.filter({ hasText: 'method' })).toContainText('GET /');
       await expect(deletes.filter({ hasText: 'authorizer' })).toContainText('MyUserPool');
       await expect(page.getByRole('button', { name: 'Overwrite API' })).toBeEnabled();
+      if (SCREENSHOTS) {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: path.join(DOCS, 'apis-import-preview.png') });
+      }
 
       // Merge it for real: both methods are there afterwards.
       await page.getByLabel('Merge').check();
@@ -284,6 +298,7 @@ test.describe('import and export', () => {
       await hydrated(page);
       const tree = page.getByTestId('resource-tree');
       await expect(tree.getByTestId('resource-node').filter({ hasText: 'pets' })).toContainText('POST');
+      await expect(tree.getByTestId('resource-node').filter({ hasText: 'legacy' })).toContainText('GET');
       await expect(tree.getByTestId('resource-node').first()).toContainText('GET');
     });
   });

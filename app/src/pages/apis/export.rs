@@ -231,7 +231,7 @@ fn ExportPanel(details: ApiDetails) -> AnyView {
             </p>
         </div>
         <section class=format!("mt-6 {CARD}") aria-label="Export options">
-            <div class="grid gap-4 lg:grid-cols-4">
+            <div class="grid gap-x-8 gap-y-4 lg:grid-cols-[1fr_auto_auto_1fr]">
                 <div class="space-y-1">
                     <label for="export-source" class="block text-sm font-medium">"Source"</label>
                     <Transition fallback=|| view! { <select id="export-source" class=INPUT_CLASS disabled=true><option>"Working copy"</option></select> }>
