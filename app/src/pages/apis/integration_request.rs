@@ -95,7 +95,6 @@ pub async fn update_integration_request(
         "" => None,
         p => Some(PassthroughBehavior::parse(p).map_err(|e| on_form(e, fields))?),
     };
-    super::template_preview::check_templates("request_templates", &request_templates)?;
     let settings = IntegrationSettings {
         kind,
         http_method: integration_verb,
@@ -105,6 +104,8 @@ pub async fn update_integration_request(
         passthrough_behavior: passthrough,
         timeout_in_millis: timeout,
     };
+    // After the rows' own checks, so those messages come first.
+    super::template_preview::check_templates("request_templates", &request_templates)?;
     let db = db();
     match version.trim() {
         // The form was loaded when the method had no integration.

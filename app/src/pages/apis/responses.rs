@@ -80,12 +80,13 @@ pub async fn save_integration_response(
             ));
         }
     }
-    super::template_preview::check_templates("response_templates", &response_templates)?;
     let settings = apis::IntegrationResponseSettings {
         selection_pattern: Some(selection_pattern.trim().to_string()).filter(|p| !p.is_empty()),
         response_parameters: mappings("response_parameters", &response_parameters)?,
         response_templates: templates("response_templates", &response_templates)?,
     };
+    // After the rows' own checks, so those messages come first.
+    super::template_preview::check_templates("response_templates", &response_templates)?;
     apis::store::put_integration_response(&db, &api_id, &resource_id, verb, status, &settings)
         .await
         .map_err(|e| on_form(e, RESPONSE_FIELDS))?;

@@ -274,7 +274,10 @@ pub fn TemplatePreview(
 #[cfg(feature = "ssr")]
 pub fn check_templates(section: &str, rows: &[super::rows::TemplateInput]) -> Result<(), AppError> {
     for row in rows {
-        if row.template.trim().is_empty() {
+        // Empty and oversized templates get the apis crate's own messages.
+        if row.template.trim().is_empty()
+            || row.template.len() > vtl::Limits::default().max_template_bytes
+        {
             continue;
         }
         if let Err(e) = vtl::Template::parse(&row.template) {
