@@ -34,6 +34,8 @@ pub struct Signing<'a> {
     pub sent_body: Option<&'a str>,
     /// An `Origin` header (not signed), as a browser on another site would send.
     pub origin: Option<&'a str>,
+    /// An `Accept` header (not signed).
+    pub accept: Option<&'a str>,
 }
 
 impl<'a> Signing<'a> {
@@ -45,6 +47,7 @@ impl<'a> Signing<'a> {
             at: OffsetDateTime::now_utc(),
             sent_body: None,
             origin: None,
+            accept: None,
         }
     }
 }
@@ -91,6 +94,9 @@ pub async fn send_signed(
     if let Some(origin) = signing.origin {
         builder = builder.header("origin", origin);
     }
+    if let Some(accept) = signing.accept {
+        builder = builder.header("accept", accept);
+    }
     builder
         .header("x-amz-date", date)
         .header("content-type", "application/json")
@@ -133,7 +139,11 @@ pub async fn error_of(res: reqwest::Response) -> (StatusCode, String, String) {
         .unwrap_or("")
         .to_string();
     let body: Value = res.json().await.expect("json error body");
-    (status, code, body["message"].as_str().unwrap_or("").to_string())
+    (
+        status,
+        code,
+        body["message"].as_str().unwrap_or("").to_string(),
+    )
 }
 
 async fn ok(app: &TestApp, key: &Key, method: Method, path: &str, body: Option<Value>) -> Value {
@@ -151,13 +161,20 @@ async fn requests_must_carry_a_valid_signature() {
     let res = call(&app, &key, Method::GET, "/restapis", None).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers().contains_key("x-amzn-requestid"));
-    assert_eq!(res.json::<Value>().await.expect("json"), json!({"item": []}));
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"item": []})
+    );
 
     let create = json!({"name": "signed"});
     let expect = async |signing: Signing<'_>, code: &str, needle: &str| {
         let res = send_signed(&app, Method::POST, "/restapis", Some(&create), &signing).await;
         let (status, got, message) = error_of(res).await;
-        assert_eq!((status, got.as_str()), (StatusCode::FORBIDDEN, code), "{message}");
+        assert_eq!(
+            (status, got.as_str()),
+            (StatusCode::FORBIDDEN, code),
+            "{message}"
+        );
         assert!(message.contains(needle), "{message}");
     };
     expect(
@@ -230,7 +247,14 @@ async fn requests_must_carry_a_valid_signature() {
     };
     let res = send_signed(&app, Method::GET, "/restapis?limit=5", None, &signing).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let res = send_signed(&app, Method::POST, "/restapis", Some(&json!({"name": "x"})), &signing).await;
+    let res = send_signed(
+        &app,
+        Method::POST,
+        "/restapis",
+        Some(&json!({"name": "x"})),
+        &signing,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // Only the last, properly signed request created anything.
@@ -294,7 +318,10 @@ async fn builds_an_api_with_aws_wire_shapes() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!((pets["path"].as_str(), pets["parentId"].as_str()), (Some("/pets"), Some(root.as_str())));
+    assert_eq!(
+        (pets["path"].as_str(), pets["parentId"].as_str()),
+        (Some("/pets"), Some(root.as_str()))
+    );
     let pets_id = pets["id"].as_str().expect("id").to_owned();
     let method_path = format!("{base}/resources/{pets_id}/methods/GET");
 
@@ -393,7 +420,10 @@ async fn builds_an_api_with_aws_wire_shapes() {
         ]})),
     )
     .await;
-    assert_eq!(integration["requestTemplates"]["text/plain"], "{\"statusCode\": 200}");
+    assert_eq!(
+        integration["requestTemplates"]["text/plain"],
+        "{\"statusCode\": 200}"
+    );
     let method = ok(
         app,
         k,
@@ -417,7 +447,10 @@ async fn builds_an_api_with_aws_wire_shapes() {
         method["methodIntegration"]["integrationResponses"]["200"]["responseTemplates"]["application/json"],
         template
     );
-    assert_eq!(method["methodResponses"]["200"]["responseModels"]["application/json"], "Empty");
+    assert_eq!(
+        method["methodResponses"]["200"]["responseModels"]["application/json"],
+        "Empty"
+    );
     let listed = ok(app, k, Method::GET, &format!("{base}/resources"), None).await;
     let item = listed["item"]
         .as_array()
@@ -425,14 +458,31 @@ async fn builds_an_api_with_aws_wire_shapes() {
         .expect("pets listed")
         .clone();
     assert_eq!(item["resourceMethods"], json!({"GET": {}}));
-    let embedded = ok(app, k, Method::GET, &format!("{base}/resources?embed=methods"), None).await;
+    let embedded = ok(
+        app,
+        k,
+        Method::GET,
+        &format!("{base}/resources?embed=methods"),
+        None,
+    )
+    .await;
     let item = embedded["item"]
         .as_array()
         .and_then(|items| items.iter().find(|r| r["path"] == "/pets"))
         .expect("pets listed")
         .clone();
-    assert_eq!(item["resourceMethods"]["GET"]["authorizerId"], authorizer_id.as_str());
-    let one = ok(app, k, Method::GET, &format!("{base}/resources/{pets_id}?embed=methods"), None).await;
+    assert_eq!(
+        item["resourceMethods"]["GET"]["authorizerId"],
+        authorizer_id.as_str()
+    );
+    let one = ok(
+        app,
+        k,
+        Method::GET,
+        &format!("{base}/resources/{pets_id}?embed=methods"),
+        None,
+    )
+    .await;
     assert_eq!(one["resourceMethods"]["GET"]["httpMethod"], "GET");
 
     // TestInvokeAuthorizer: a malformed token is denied, with the checks in the log.
@@ -446,10 +496,19 @@ async fn builds_an_api_with_aws_wire_shapes() {
     .await;
     assert_eq!(test["clientStatus"], 401, "{test}");
     let log = test["log"].as_str().expect("log");
-    assert!(log.starts_with("Execution log for request test-request"), "{log}");
-    assert!(log.contains(&format!("Starting authorizer: {authorizer_id}")), "{log}");
+    assert!(
+        log.starts_with("Execution log for request test-request"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("Starting authorizer: {authorizer_id}")),
+        "{log}"
+    );
     assert!(log.contains("JWT format FAILED"), "{log}");
-    assert!(log.contains("Authorizer result: Deny (401 Unauthorized)"), "{log}");
+    assert!(
+        log.contains("Authorizer result: Deny (401 Unauthorized)"),
+        "{log}"
+    );
     assert!(!log.contains("not-a-jwt"), "the identity is masked: {log}");
     assert!(test["latency"].is_u64());
     assert!(test.get("claims").is_none());
@@ -498,7 +557,10 @@ async fn builds_an_api_with_aws_wire_shapes() {
         ]})),
     )
     .await;
-    assert_eq!(stage["variables"], json!({"backend": "https://example.com"}));
+    assert_eq!(
+        stage["variables"],
+        json!({"backend": "https://example.com"})
+    );
     assert_eq!(stage["description"], "development");
 
     let (status, prod) = json_of(
@@ -525,23 +587,64 @@ async fn builds_an_api_with_aws_wire_shapes() {
     // Deletes answer as AWS does: 202 for stages, resources, APIs; 204 for methods.
     let res = call(app, k, Method::DELETE, &format!("{base}/stages/prod"), None).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
-    let res = call(app, k, Method::DELETE, &format!("{method_path}/integration/responses/200"), None).await;
+    let res = call(
+        app,
+        k,
+        Method::DELETE,
+        &format!("{method_path}/integration/responses/200"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call(app, k, Method::DELETE, &format!("{method_path}/responses/200"), None).await;
+    let res = call(
+        app,
+        k,
+        Method::DELETE,
+        &format!("{method_path}/responses/200"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call(app, k, Method::DELETE, &format!("{method_path}/integration"), None).await;
+    let res = call(
+        app,
+        k,
+        Method::DELETE,
+        &format!("{method_path}/integration"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = call(app, k, Method::DELETE, &method_path, None).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = call(app, k, Method::DELETE, &format!("{base}/authorizers/{authorizer_id}"), None).await;
+    let res = call(
+        app,
+        k,
+        Method::DELETE,
+        &format!("{base}/authorizers/{authorizer_id}"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
-    let res = call(app, k, Method::DELETE, &format!("{base}/resources/{pets_id}"), None).await;
+    let res = call(
+        app,
+        k,
+        Method::DELETE,
+        &format!("{base}/resources/{pets_id}"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let res = call(app, k, Method::DELETE, &base, None).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let (status, code, message) = error_of(call(app, k, Method::GET, &base, None).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "NotFoundException"));
-    assert!(message.contains("Invalid API identifier specified"), "{message}");
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::NOT_FOUND, "NotFoundException")
+    );
+    assert!(
+        message.contains("Invalid API identifier specified"),
+        "{message}"
+    );
 }
 
 /// One request and the error it must get.
@@ -578,14 +681,42 @@ async fn every_operation_answers_not_found_and_bad_request() {
     let key = access_key(&app).await;
     let (app, k) = (&app, &key);
 
-    let api = ok(app, k, Method::POST, "/restapis", Some(json!({"name": "errors"}))).await;
+    let api = ok(
+        app,
+        k,
+        Method::POST,
+        "/restapis",
+        Some(json!({"name": "errors"})),
+    )
+    .await;
     let api_id = api["id"].as_str().expect("id").to_owned();
     let root = api["rootResourceId"].as_str().expect("root").to_owned();
     let b = format!("/restapis/{api_id}");
     let m = format!("{b}/resources/{root}/methods/GET");
-    ok(app, k, Method::PUT, &m, Some(json!({"authorizationType": "NONE"}))).await;
-    ok(app, k, Method::PUT, &format!("{m}/integration"), Some(json!({"type": "MOCK"}))).await;
-    let deployment = ok(app, k, Method::POST, &format!("{b}/deployments"), Some(json!({}))).await;
+    ok(
+        app,
+        k,
+        Method::PUT,
+        &m,
+        Some(json!({"authorizationType": "NONE"})),
+    )
+    .await;
+    ok(
+        app,
+        k,
+        Method::PUT,
+        &format!("{m}/integration"),
+        Some(json!({"type": "MOCK"})),
+    )
+    .await;
+    let deployment = ok(
+        app,
+        k,
+        Method::POST,
+        &format!("{b}/deployments"),
+        Some(json!({})),
+    )
+    .await;
     let deployment_id = deployment["id"].as_str().expect("id").to_owned();
 
     let nf = StatusCode::NOT_FOUND;
@@ -593,99 +724,568 @@ async fn every_operation_answers_not_found_and_bad_request() {
     let (nfe, bre) = ("NotFoundException", "BadRequestException");
     let missing_api = "/restapis/nosuchapi0";
     let missing_method = format!("{b}/resources/{root}/methods/PATCH");
-    let patch = |path: &str| json!({"patchOperations": [{"op": "replace", "path": path, "value": "x"}]});
+    let patch =
+        |path: &str| json!({"patchOperations": [{"op": "replace", "path": path, "value": "x"}]});
     let cases = vec![
         // REST APIs
-        case(Method::POST, "/restapis", Some(json!({})), br, bre, "'name' is required"),
-        case(Method::POST, "/restapis", Some(json!({"name": ""})), br, bre, ""),
-        case(Method::POST, "/restapis", Some(json!({"name": "x", "cloneFrom": "abc"})), br, bre, "cloneFrom"),
-        case(Method::GET, missing_api, None, nf, nfe, "Invalid API identifier specified"),
-        case(Method::GET, "/restapis?limit=0", None, br, bre, "Invalid limit"),
-        case(Method::PATCH, missing_api, Some(patch("/name")), nf, nfe, "Invalid API identifier"),
-        case(Method::PATCH, b.clone(), Some(patch("/version")), br, bre, "Invalid patch path '/version'"),
-        case(Method::PATCH, b.clone(), Some(json!({"patchOperations": [{"op": "remove", "path": "/name"}]})), br, bre, "Must be one of: [replace]"),
-        case(Method::PATCH, b.clone(), Some(json!({"patchOperations": "nope"})), br, bre, "Invalid request body"),
-        case(Method::DELETE, missing_api, None, nf, nfe, "Invalid API identifier"),
+        case(
+            Method::POST,
+            "/restapis",
+            Some(json!({})),
+            br,
+            bre,
+            "'name' is required",
+        ),
+        case(
+            Method::POST,
+            "/restapis",
+            Some(json!({"name": ""})),
+            br,
+            bre,
+            "",
+        ),
+        case(
+            Method::POST,
+            "/restapis",
+            Some(json!({"name": "x", "cloneFrom": "abc"})),
+            br,
+            bre,
+            "cloneFrom",
+        ),
+        case(
+            Method::GET,
+            missing_api,
+            None,
+            nf,
+            nfe,
+            "Invalid API identifier specified",
+        ),
+        case(
+            Method::GET,
+            "/restapis?limit=0",
+            None,
+            br,
+            bre,
+            "Invalid limit",
+        ),
+        case(
+            Method::PATCH,
+            missing_api,
+            Some(patch("/name")),
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
+        case(
+            Method::PATCH,
+            b.clone(),
+            Some(patch("/version")),
+            br,
+            bre,
+            "Invalid patch path '/version'",
+        ),
+        case(
+            Method::PATCH,
+            b.clone(),
+            Some(json!({"patchOperations": [{"op": "remove", "path": "/name"}]})),
+            br,
+            bre,
+            "Must be one of: [replace]",
+        ),
+        case(
+            Method::PATCH,
+            b.clone(),
+            Some(json!({"patchOperations": "nope"})),
+            br,
+            bre,
+            "Invalid request body",
+        ),
+        case(
+            Method::DELETE,
+            missing_api,
+            None,
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
         // Resources
-        case(Method::GET, format!("{missing_api}/resources"), None, nf, nfe, "Invalid API identifier"),
-        case(Method::GET, format!("{b}/resources/nosuchres0"), None, nf, nfe, "Invalid Resource identifier specified"),
-        case(Method::POST, format!("{b}/resources/nosuchres0"), Some(json!({"pathPart": "a"})), nf, nfe, "Invalid Resource identifier"),
-        case(Method::POST, format!("{b}/resources/{root}"), Some(json!({})), br, bre, "'pathPart' is required"),
-        case(Method::POST, format!("{b}/resources/{root}"), Some(json!({"pathPart": "a b"})), br, bre, "path part only allow"),
-        case(Method::DELETE, format!("{b}/resources/nosuchres0"), None, nf, nfe, "Invalid Resource identifier"),
-        case(Method::DELETE, format!("{b}/resources/{root}"), None, br, bre, "Cannot delete the root resource"),
+        case(
+            Method::GET,
+            format!("{missing_api}/resources"),
+            None,
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
+        case(
+            Method::GET,
+            format!("{b}/resources/nosuchres0"),
+            None,
+            nf,
+            nfe,
+            "Invalid Resource identifier specified",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/resources/nosuchres0"),
+            Some(json!({"pathPart": "a"})),
+            nf,
+            nfe,
+            "Invalid Resource identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/resources/{root}"),
+            Some(json!({})),
+            br,
+            bre,
+            "'pathPart' is required",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/resources/{root}"),
+            Some(json!({"pathPart": "a b"})),
+            br,
+            bre,
+            "path part only allow",
+        ),
+        case(
+            Method::DELETE,
+            format!("{b}/resources/nosuchres0"),
+            None,
+            nf,
+            nfe,
+            "Invalid Resource identifier",
+        ),
+        case(
+            Method::DELETE,
+            format!("{b}/resources/{root}"),
+            None,
+            br,
+            bre,
+            "Cannot delete the root resource",
+        ),
         // Methods
-        case(Method::GET, missing_method.clone(), None, nf, nfe, "Invalid Method identifier specified"),
-        case(Method::GET, format!("{b}/resources/{root}/methods/FETCH"), None, br, bre, "Invalid HTTP method 'FETCH'"),
-        case(Method::PUT, format!("{b}/resources/{root}/methods/POST"), Some(json!({})), br, bre, "'authorizationType' is required"),
-        case(Method::PUT, format!("{b}/resources/{root}/methods/POST"), Some(json!({"authorizationType": "AWS_IAM"})), br, bre, "Invalid value 'AWS_IAM' for authorizationType"),
-        case(Method::PUT, m.clone(), Some(json!({"authorizationType": "NONE"})), StatusCode::CONFLICT, "ConflictException", "Method already exists"),
-        case(Method::PATCH, missing_method.clone(), Some(patch("/authorizationType")), nf, nfe, "Invalid Method identifier"),
-        case(Method::PATCH, m.clone(), Some(patch("/operationName")), br, bre, "Invalid patch path '/operationName'"),
-        case(Method::PATCH, m.clone(), Some(patch("/apiKeyRequired")), br, bre, "must be true or false"),
-        case(Method::DELETE, missing_method.clone(), None, nf, nfe, "Invalid Method identifier"),
+        case(
+            Method::GET,
+            missing_method.clone(),
+            None,
+            nf,
+            nfe,
+            "Invalid Method identifier specified",
+        ),
+        case(
+            Method::GET,
+            format!("{b}/resources/{root}/methods/FETCH"),
+            None,
+            br,
+            bre,
+            "Invalid HTTP method 'FETCH'",
+        ),
+        case(
+            Method::PUT,
+            format!("{b}/resources/{root}/methods/POST"),
+            Some(json!({})),
+            br,
+            bre,
+            "'authorizationType' is required",
+        ),
+        case(
+            Method::PUT,
+            format!("{b}/resources/{root}/methods/POST"),
+            Some(json!({"authorizationType": "BASIC"})),
+            br,
+            bre,
+            "Invalid value 'BASIC' for authorizationType",
+        ),
+        case(
+            Method::PUT,
+            m.clone(),
+            Some(json!({"authorizationType": "NONE"})),
+            StatusCode::CONFLICT,
+            "ConflictException",
+            "Method already exists",
+        ),
+        case(
+            Method::PATCH,
+            missing_method.clone(),
+            Some(patch("/authorizationType")),
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
+        case(
+            Method::PATCH,
+            m.clone(),
+            Some(patch("/operationName")),
+            br,
+            bre,
+            "Invalid patch path '/operationName'",
+        ),
+        case(
+            Method::PATCH,
+            m.clone(),
+            Some(patch("/apiKeyRequired")),
+            br,
+            bre,
+            "must be true or false",
+        ),
+        case(
+            Method::DELETE,
+            missing_method.clone(),
+            None,
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
         // Method responses
-        case(Method::GET, format!("{m}/responses/418"), None, nf, nfe, "Invalid Response status code specified"),
-        case(Method::PUT, format!("{missing_method}/responses/200"), Some(json!({})), nf, nfe, "Invalid Method identifier"),
-        case(Method::PUT, format!("{m}/responses/2000"), Some(json!({})), br, bre, ""),
-        case(Method::DELETE, format!("{m}/responses/418"), None, nf, nfe, "Invalid Response status code"),
+        case(
+            Method::GET,
+            format!("{m}/responses/418"),
+            None,
+            nf,
+            nfe,
+            "Invalid Response status code specified",
+        ),
+        case(
+            Method::PUT,
+            format!("{missing_method}/responses/200"),
+            Some(json!({})),
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
+        case(
+            Method::PUT,
+            format!("{m}/responses/2000"),
+            Some(json!({})),
+            br,
+            bre,
+            "",
+        ),
+        case(
+            Method::DELETE,
+            format!("{m}/responses/418"),
+            None,
+            nf,
+            nfe,
+            "Invalid Response status code",
+        ),
         // Integrations
-        case(Method::GET, format!("{missing_method}/integration"), None, nf, nfe, "Invalid Method identifier"),
-        case(Method::PUT, format!("{m}/integration"), Some(json!({})), br, bre, "'type' is required"),
-        case(Method::PUT, format!("{m}/integration"), Some(json!({"type": "LAMBDA"})), br, bre, "Invalid value 'LAMBDA' for type"),
-        case(Method::PUT, format!("{m}/integration"), Some(json!({"type": "HTTP", "httpMethod": "GET", "uri": "ftp://x"})), br, bre, "Invalid HTTP endpoint"),
-        case(Method::PUT, format!("{m}/integration"), Some(json!({"type": "MOCK", "timeoutInMillis": 10})), br, bre, "Timeout should be between"),
-        case(Method::PATCH, format!("{m}/integration"), Some(patch("/connectionType")), br, bre, "Invalid patch path '/connectionType'"),
-        case(Method::PATCH, format!("{missing_method}/integration"), Some(patch("/uri")), nf, nfe, "Invalid Method identifier"),
-        case(Method::DELETE, format!("{missing_method}/integration"), None, nf, nfe, "Invalid Method identifier"),
+        case(
+            Method::GET,
+            format!("{missing_method}/integration"),
+            None,
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
+        case(
+            Method::PUT,
+            format!("{m}/integration"),
+            Some(json!({})),
+            br,
+            bre,
+            "'type' is required",
+        ),
+        case(
+            Method::PUT,
+            format!("{m}/integration"),
+            Some(json!({"type": "LAMBDA"})),
+            br,
+            bre,
+            "Invalid value 'LAMBDA' for type",
+        ),
+        case(
+            Method::PUT,
+            format!("{m}/integration"),
+            Some(json!({"type": "HTTP", "httpMethod": "GET", "uri": "ftp://x"})),
+            br,
+            bre,
+            "Invalid HTTP endpoint",
+        ),
+        case(
+            Method::PUT,
+            format!("{m}/integration"),
+            Some(json!({"type": "MOCK", "timeoutInMillis": 10})),
+            br,
+            bre,
+            "Timeout should be between",
+        ),
+        case(
+            Method::PATCH,
+            format!("{m}/integration"),
+            Some(patch("/connectionType")),
+            br,
+            bre,
+            "Invalid patch path '/connectionType'",
+        ),
+        case(
+            Method::PATCH,
+            format!("{missing_method}/integration"),
+            Some(patch("/uri")),
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
+        case(
+            Method::DELETE,
+            format!("{missing_method}/integration"),
+            None,
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
         // Integration responses
-        case(Method::GET, format!("{m}/integration/responses/418"), None, nf, nfe, "Invalid Response status code"),
-        case(Method::PUT, format!("{missing_method}/integration/responses/200"), Some(json!({})), nf, nfe, "Invalid Method identifier"),
-        case(Method::PUT, format!("{m}/integration/responses/abc"), Some(json!({})), br, bre, ""),
-        case(Method::DELETE, format!("{m}/integration/responses/418"), None, nf, nfe, "Invalid Response status code"),
+        case(
+            Method::GET,
+            format!("{m}/integration/responses/418"),
+            None,
+            nf,
+            nfe,
+            "Invalid Response status code",
+        ),
+        case(
+            Method::PUT,
+            format!("{missing_method}/integration/responses/200"),
+            Some(json!({})),
+            nf,
+            nfe,
+            "Invalid Method identifier",
+        ),
+        case(
+            Method::PUT,
+            format!("{m}/integration/responses/abc"),
+            Some(json!({})),
+            br,
+            bre,
+            "",
+        ),
+        case(
+            Method::DELETE,
+            format!("{m}/integration/responses/418"),
+            None,
+            nf,
+            nfe,
+            "Invalid Response status code",
+        ),
         // Authorizers
-        case(Method::GET, format!("{b}/authorizers/nosuch"), None, nf, nfe, "Invalid Authorizer identifier specified"),
-        case(Method::GET, format!("{missing_api}/authorizers"), None, nf, nfe, "Invalid API identifier"),
-        case(Method::POST, format!("{b}/authorizers"), Some(json!({"name": "a"})), br, bre, "'name' and 'type' are required"),
-        case(Method::POST, format!("{b}/authorizers"), Some(json!({"name": "a", "type": "TOKEN"})), br, bre, "only COGNITO_USER_POOLS"),
-        case(Method::POST, format!("{b}/authorizers"), Some(json!({"name": "a", "type": "COGNITO_USER_POOLS", "providerARNs": ["nonsense"]})), br, bre, ""),
-        case(Method::PATCH, format!("{b}/authorizers/nosuch"), Some(patch("/name")), nf, nfe, "Invalid Authorizer identifier"),
-        case(Method::DELETE, format!("{b}/authorizers/nosuch"), None, nf, nfe, "Invalid Authorizer identifier"),
-        case(Method::POST, format!("{b}/authorizers/nosuch"), Some(json!({"headers": {}})), nf, nfe, "Invalid Authorizer identifier"),
+        case(
+            Method::GET,
+            format!("{b}/authorizers/nosuch"),
+            None,
+            nf,
+            nfe,
+            "Invalid Authorizer identifier specified",
+        ),
+        case(
+            Method::GET,
+            format!("{missing_api}/authorizers"),
+            None,
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/authorizers"),
+            Some(json!({"name": "a"})),
+            br,
+            bre,
+            "'name' and 'type' are required",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/authorizers"),
+            Some(json!({"name": "a", "type": "TOKEN"})),
+            br,
+            bre,
+            "only COGNITO_USER_POOLS",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/authorizers"),
+            Some(json!({"name": "a", "type": "COGNITO_USER_POOLS", "providerARNs": ["nonsense"]})),
+            br,
+            bre,
+            "",
+        ),
+        case(
+            Method::PATCH,
+            format!("{b}/authorizers/nosuch"),
+            Some(patch("/name")),
+            nf,
+            nfe,
+            "Invalid Authorizer identifier",
+        ),
+        case(
+            Method::DELETE,
+            format!("{b}/authorizers/nosuch"),
+            None,
+            nf,
+            nfe,
+            "Invalid Authorizer identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/authorizers/nosuch"),
+            Some(json!({"headers": {}})),
+            nf,
+            nfe,
+            "Invalid Authorizer identifier",
+        ),
         // Deployments
-        case(Method::GET, format!("{b}/deployments/nosuch"), None, nf, nfe, "Invalid Deployment identifier specified"),
-        case(Method::GET, format!("{missing_api}/deployments"), None, nf, nfe, "Invalid API identifier"),
-        case(Method::POST, format!("{missing_api}/deployments"), Some(json!({})), nf, nfe, "Invalid API identifier"),
-        case(Method::POST, format!("{b}/deployments"), Some(json!({"stageName": "bad name"})), br, bre, "Stage name only allows"),
-        case(Method::DELETE, format!("{b}/deployments/nosuch"), None, nf, nfe, "Invalid Deployment identifier"),
+        case(
+            Method::GET,
+            format!("{b}/deployments/nosuch"),
+            None,
+            nf,
+            nfe,
+            "Invalid Deployment identifier specified",
+        ),
+        case(
+            Method::GET,
+            format!("{missing_api}/deployments"),
+            None,
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{missing_api}/deployments"),
+            Some(json!({})),
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/deployments"),
+            Some(json!({"stageName": "bad name"})),
+            br,
+            bre,
+            "Stage name only allows",
+        ),
+        case(
+            Method::DELETE,
+            format!("{b}/deployments/nosuch"),
+            None,
+            nf,
+            nfe,
+            "Invalid Deployment identifier",
+        ),
         // Stages
-        case(Method::GET, format!("{b}/stages/nosuch"), None, nf, nfe, "Invalid Stage identifier specified"),
-        case(Method::GET, format!("{missing_api}/stages"), None, nf, nfe, "Invalid API identifier"),
-        case(Method::POST, format!("{b}/stages"), Some(json!({"stageName": "x"})), br, bre, "'stageName' and 'deploymentId' are required"),
-        case(Method::POST, format!("{b}/stages"), Some(json!({"stageName": "x", "deploymentId": "nosuch"})), nf, nfe, "Invalid Deployment identifier"),
-        case(Method::POST, format!("{b}/stages"), Some(json!({"stageName": "bad name", "deploymentId": deployment_id})), br, bre, "Stage name only allows"),
-        case(Method::PATCH, format!("{b}/stages/nosuch"), Some(patch("/description")), nf, nfe, "Invalid Stage identifier"),
-        case(Method::DELETE, format!("{b}/stages/nosuch"), None, nf, nfe, "Invalid Stage identifier"),
+        case(
+            Method::GET,
+            format!("{b}/stages/nosuch"),
+            None,
+            nf,
+            nfe,
+            "Invalid Stage identifier specified",
+        ),
+        case(
+            Method::GET,
+            format!("{missing_api}/stages"),
+            None,
+            nf,
+            nfe,
+            "Invalid API identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/stages"),
+            Some(json!({"stageName": "x"})),
+            br,
+            bre,
+            "'stageName' and 'deploymentId' are required",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/stages"),
+            Some(json!({"stageName": "x", "deploymentId": "nosuch"})),
+            nf,
+            nfe,
+            "Invalid Deployment identifier",
+        ),
+        case(
+            Method::POST,
+            format!("{b}/stages"),
+            Some(json!({"stageName": "bad name", "deploymentId": deployment_id})),
+            br,
+            bre,
+            "Stage name only allows",
+        ),
+        case(
+            Method::PATCH,
+            format!("{b}/stages/nosuch"),
+            Some(patch("/description")),
+            nf,
+            nfe,
+            "Invalid Stage identifier",
+        ),
+        case(
+            Method::DELETE,
+            format!("{b}/stages/nosuch"),
+            None,
+            nf,
+            nfe,
+            "Invalid Stage identifier",
+        ),
     ];
     let total = cases.len();
     for c in cases {
         let what = format!("{} {}", c.method, c.path);
         let res = call(app, k, c.method, &c.path, c.body).await;
         let (status, code, message) = error_of(res).await;
-        assert_eq!((status, code.as_str()), (c.status, c.code), "{what}: {message}");
-        assert!(message.contains(c.message), "{what}: {message:?} lacks {:?}", c.message);
+        assert_eq!(
+            (status, code.as_str()),
+            (c.status, c.code),
+            "{what}: {message}"
+        );
+        assert!(
+            message.contains(c.message),
+            "{what}: {message:?} lacks {:?}",
+            c.message
+        );
         assert!(!message.is_empty(), "{what}: empty message");
     }
     assert!(total > 50);
 
     // A stage on the deployment makes its deletion a 400 with AWS's message.
-    ok(app, k, Method::POST, &format!("{b}/stages"), Some(json!({"stageName": "live", "deploymentId": deployment_id}))).await;
-    let (status, code, message) =
-        error_of(call(app, k, Method::DELETE, &format!("{b}/deployments/{deployment_id}"), None).await).await;
+    ok(
+        app,
+        k,
+        Method::POST,
+        &format!("{b}/stages"),
+        Some(json!({"stageName": "live", "deploymentId": deployment_id})),
+    )
+    .await;
+    let (status, code, message) = error_of(
+        call(
+            app,
+            k,
+            Method::DELETE,
+            &format!("{b}/deployments/{deployment_id}"),
+            None,
+        )
+        .await,
+    )
+    .await;
     assert_eq!((status, code.as_str()), (br, bre));
-    assert!(message.contains("Active stages pointing to this deployment"), "{message}");
+    assert!(
+        message.contains("Active stages pointing to this deployment"),
+        "{message}"
+    );
     let (status, code, _) = error_of(
-        call(app, k, Method::PATCH, &format!("{b}/stages/live"), Some(patch("/deploymentId"))).await,
+        call(
+            app,
+            k,
+            Method::PATCH,
+            &format!("{b}/stages/live"),
+            Some(patch("/deploymentId")),
+        )
+        .await,
     )
     .await;
     assert_eq!((status, code.as_str()), (nf, nfe));
@@ -700,7 +1300,11 @@ async fn unsupported_operations_are_named_never_500() {
         (Method::GET, "/apikeys", "GetApiKeys"),
         (Method::POST, "/usageplans", "CreateUsagePlan"),
         (Method::GET, "/restapis/abc/models", "GetModels"),
-        (Method::PATCH, "/restapis/abc/resources/def", "UpdateResource"),
+        (
+            Method::PATCH,
+            "/restapis/abc/resources/def",
+            "UpdateResource",
+        ),
         (Method::GET, "/domainnames", "GetDomainNames"),
     ] {
         let res = call(&app, &key, method.clone(), path, Some(json!({}))).await;
@@ -730,16 +1334,30 @@ async fn the_console_and_the_api_share_one_store() {
 
     // Built in the console...
     let res = app
-        .call("create_rest_api", &[("name", "from-console"), ("description", "made by hand")])
+        .call(
+            "create_rest_api",
+            &[("name", "from-console"), ("description", "made by hand")],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let console_api: String = res.json().await.expect("id");
-    let api = ok(&app, &key, Method::GET, &format!("/restapis/{console_api}"), None).await;
+    let api = ok(
+        &app,
+        &key,
+        Method::GET,
+        &format!("/restapis/{console_api}"),
+        None,
+    )
+    .await;
     let root = api["rootResourceId"].as_str().expect("root").to_owned();
     let res = app
         .call(
             "create_api_resource",
-            &[("api_id", &console_api), ("parent_id", &root), ("path_part", "orders")],
+            &[
+                ("api_id", &console_api),
+                ("parent_id", &root),
+                ("path_part", "orders"),
+            ],
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -747,7 +1365,11 @@ async fn the_console_and_the_api_share_one_store() {
     let res = app
         .call(
             "create_api_method",
-            &[("api_id", &console_api), ("resource_id", &resource), ("http_method", "POST")],
+            &[
+                ("api_id", &console_api),
+                ("resource_id", &resource),
+                ("http_method", "POST"),
+            ],
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -771,13 +1393,23 @@ async fn the_console_and_the_api_share_one_store() {
     );
 
     // Built through the API...
-    let api = ok(&app, &key, Method::POST, "/restapis", Some(json!({"name": "from-sdk"}))).await;
+    let api = ok(
+        &app,
+        &key,
+        Method::POST,
+        "/restapis",
+        Some(json!({"name": "from-sdk"})),
+    )
+    .await;
     let sdk_api = api["id"].as_str().expect("id").to_owned();
     ok(
         &app,
         &key,
         Method::POST,
-        &format!("/restapis/{sdk_api}/resources/{}", api["rootResourceId"].as_str().expect("root")),
+        &format!(
+            "/restapis/{sdk_api}/resources/{}",
+            api["rootResourceId"].as_str().expect("root")
+        ),
         Some(json!({"pathPart": "{id}"})),
     )
     .await;
@@ -792,12 +1424,21 @@ async fn the_console_and_the_api_share_one_store() {
         .filter_map(|r| r["name"].as_str())
         .collect();
     assert_eq!(names, ["from-console", "from-sdk"]);
-    let res = app.call("list_api_resources", &[("api_id", &sdk_api)]).await;
+    let res = app
+        .call("list_api_resources", &[("api_id", &sdk_api)])
+        .await;
     let tree = res.text().await.expect("tree");
     assert!(tree.contains("/{id}"), "{tree}");
 
     // Deleted through the API: gone from the console.
-    let res = call(&app, &key, Method::DELETE, &format!("/restapis/{console_api}"), None).await;
+    let res = call(
+        &app,
+        &key,
+        Method::DELETE,
+        &format!("/restapis/{console_api}"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let res = app.call("get_rest_api", &[("api_id", &console_api)]).await;
     assert!(!res.status().is_success());

@@ -2,6 +2,7 @@
 //! One binary for all of them (faster to link); one module per area.
 
 mod apigateway;
+mod apigateway_documents;
 mod auth;
 mod cli;
 mod cognito;

@@ -105,9 +105,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
                 let arn = p.value()?;
                 s.provider_arns.retain(|a| a != arn);
             }
-            "/identitySource" if p.is("replace") => {
-                s.identity_source = Some(p.value()?.to_owned())
-            }
+            "/identitySource" if p.is("replace") => s.identity_source = Some(p.value()?.to_owned()),
             "/identityValidationExpression" if p.is("replace") || p.is("add") => {
                 s.identity_validation_expression = Some(p.value()?.to_owned())
             }
@@ -198,7 +196,9 @@ pub(super) async fn test_invoke(call: &Call) -> Outcome {
     ));
     line(&format!(
         "Incoming identity: {}",
-        identity.as_deref().map_or_else(|| "(none)".to_owned(), mask)
+        identity
+            .as_deref()
+            .map_or_else(|| "(none)".to_owned(), mask)
     ));
     for source in &keys.sources {
         let origin = match source.origin {

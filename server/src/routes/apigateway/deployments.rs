@@ -63,12 +63,9 @@ pub(super) async fn list(call: &Call) -> Outcome {
 }
 
 pub(super) async fn get(call: &Call) -> Outcome {
-    let snapshot = apis::store::get_deployment_snapshot(
-        call.db(),
-        call.api_id(),
-        call.param("deployment_id"),
-    )
-    .await?;
+    let snapshot =
+        apis::store::get_deployment_snapshot(call.db(), call.api_id(), call.param("deployment_id"))
+            .await?;
     let mut body = wire::deployment_of(&snapshot);
     if call.query_all("embed").contains(&"apisummary") {
         body["apiSummary"] = wire::api_summary(&snapshot);

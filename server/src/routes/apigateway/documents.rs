@@ -27,7 +27,11 @@ fn document(call: &Call) -> Result<&str, AwsError> {
 }
 
 /// `failonwarnings=true`: refuse (and write nothing) when the import would warn, as AWS does.
-async fn refuse_warnings(call: &Call, api_id: Option<&str>, mode: ImportMode) -> Result<(), AwsError> {
+async fn refuse_warnings(
+    call: &Call,
+    api_id: Option<&str>,
+    mode: ImportMode,
+) -> Result<(), AwsError> {
     if !call
         .query("failonwarnings")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
@@ -47,7 +51,11 @@ async fn refuse_warnings(call: &Call, api_id: Option<&str>, mode: ImportMode) ->
     }
 }
 
-async fn imported(call: &Call, api_id: &str, warnings: Vec<String>) -> Result<serde_json::Value, AwsError> {
+async fn imported(
+    call: &Call,
+    api_id: &str,
+    warnings: Vec<String>,
+) -> Result<serde_json::Value, AwsError> {
     let api = apis::store::get_rest_api(call.db(), api_id).await?;
     let mut body = wire::rest_api(&api);
     if !warnings.is_empty() {
@@ -59,9 +67,15 @@ async fn imported(call: &Call, api_id: &str, warnings: Vec<String>) -> Result<se
 /// `POST /restapis?mode=import`: a new API from the document (201).
 pub(super) async fn import(call: &Call) -> Outcome {
     refuse_warnings(call, None, ImportMode::New).await?;
-    let done = openapi::import(call.db(), &context(call), None, ImportMode::New, document(call)?)
-        .await
-        .map_err(to_aws)?;
+    let done = openapi::import(
+        call.db(),
+        &context(call),
+        None,
+        ImportMode::New,
+        document(call)?,
+    )
+    .await
+    .map_err(to_aws)?;
     tracing::info!(api.id = %done.api_id, "API imported through the management API");
     Ok(Reply::created(
         imported(call, &done.api_id, done.preview.warnings).await?,
@@ -82,10 +96,18 @@ pub(super) async fn put(call: &Call) -> Outcome {
     let api_id = call.api_id();
     apis::store::get_rest_api(call.db(), api_id).await?;
     refuse_warnings(call, Some(api_id), mode).await?;
-    let done = openapi::import(call.db(), &context(call), Some(api_id), mode, document(call)?)
-        .await
-        .map_err(to_aws)?;
-    Ok(Reply::ok(imported(call, &done.api_id, done.preview.warnings).await?))
+    let done = openapi::import(
+        call.db(),
+        &context(call),
+        Some(api_id),
+        mode,
+        document(call)?,
+    )
+    .await
+    .map_err(to_aws)?;
+    Ok(Reply::ok(
+        imported(call, &done.api_id, done.preview.warnings).await?,
+    ))
 }
 
 /// `GET /restapis/{id}/stages/{stage}/exports/{swagger|oas30}`, JSON or YAML by `Accept`,

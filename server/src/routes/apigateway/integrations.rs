@@ -64,9 +64,14 @@ pub(super) async fn put(call: &Call) -> Outcome {
             .transpose()?,
         timeout_in_millis: input.timeout_in_millis,
     };
-    let integration =
-        apis::store::put_integration(call.db(), call.api_id(), call.resource_id(), verb, &settings)
-            .await?;
+    let integration = apis::store::put_integration(
+        call.db(),
+        call.api_id(),
+        call.resource_id(),
+        verb,
+        &settings,
+    )
+    .await?;
     Ok(Reply::created(wire::integration(
         &integration,
         call.resource_id(),
@@ -77,7 +82,10 @@ pub(super) async fn get(call: &Call) -> Outcome {
     let verb = call.http_method()?;
     let integration =
         apis::store::get_integration(call.db(), call.api_id(), call.resource_id(), verb).await?;
-    Ok(Reply::ok(wire::integration(&integration, call.resource_id())))
+    Ok(Reply::ok(wire::integration(
+        &integration,
+        call.resource_id(),
+    )))
 }
 
 const INTEGRATION_PATHS: &[&str] = &[
@@ -151,7 +159,10 @@ pub(super) async fn update(call: &Call) -> Outcome {
         &s,
     )
     .await?;
-    Ok(Reply::ok(wire::integration(&integration, call.resource_id())))
+    Ok(Reply::ok(wire::integration(
+        &integration,
+        call.resource_id(),
+    )))
 }
 
 pub(super) async fn delete(call: &Call) -> Outcome {

@@ -38,15 +38,21 @@ pub(super) async fn put(call: &Call) -> Outcome {
         api_key_required: input.api_key_required,
         request_parameters: input.request_parameters,
     };
-    let method =
-        apis::store::put_method(call.db(), call.api_id(), call.resource_id(), verb, &settings)
-            .await?;
+    let method = apis::store::put_method(
+        call.db(),
+        call.api_id(),
+        call.resource_id(),
+        verb,
+        &settings,
+    )
+    .await?;
     Ok(Reply::created(wire::method(&method, call.resource_id())))
 }
 
 pub(super) async fn get(call: &Call) -> Outcome {
     let verb = call.http_method()?;
-    let method = apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
+    let method =
+        apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
     Ok(Reply::ok(wire::method(&method, call.resource_id())))
 }
 
@@ -61,7 +67,8 @@ const METHOD_PATHS: &[&str] = &[
 pub(super) async fn update(call: &Call) -> Outcome {
     let verb = call.http_method()?;
     let patches = wire::patch_operations(&call.body)?;
-    let method = apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
+    let method =
+        apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
     let mut s = MethodSettings {
         authorization_type: method.authorization_type,
         authorizer_id: method.authorizer_id.clone(),
@@ -142,7 +149,8 @@ pub(super) async fn put_response(call: &Call) -> Outcome {
 
 pub(super) async fn get_response(call: &Call) -> Outcome {
     let verb = call.http_method()?;
-    let method = apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
+    let method =
+        apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
     let response = method
         .method_responses
         .get(call.param("status_code"))

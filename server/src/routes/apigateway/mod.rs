@@ -11,6 +11,7 @@ mod authorizers;
 mod deployments;
 mod documents;
 mod integrations;
+mod method_test;
 mod methods;
 mod operations;
 mod resources;
@@ -212,6 +213,7 @@ async fn dispatch(operation: &str, call: &Call, method: &str, path: &str) -> Out
         "GetMethod" => methods::get(call).await,
         "UpdateMethod" => methods::update(call).await,
         "DeleteMethod" => methods::delete(call).await,
+        "TestInvokeMethod" => method_test::test_invoke(call).await,
         "PutMethodResponse" => methods::put_response(call).await,
         "GetMethodResponse" => methods::get_response(call).await,
         "DeleteMethodResponse" => methods::delete_response(call).await,
@@ -268,7 +270,11 @@ fn success(request_id: &str, reply: wire::Reply) -> Response {
             text,
         } => {
             let mut r = Response::new(Body::from(text));
-            insert(r.headers_mut(), header::CONTENT_TYPE.as_str(), &content_type);
+            insert(
+                r.headers_mut(),
+                header::CONTENT_TYPE.as_str(),
+                &content_type,
+            );
             insert(r.headers_mut(), "content-disposition", &disposition);
             r
         }

@@ -3,6 +3,7 @@
 //! Used to name the operation a request is for, including those Gatehouse does not implement.
 //! Generated from botocore 1.44.8's `apigateway/2015-07-09/service-2.json`.
 
+#[rustfmt::skip]
 pub(super) const OPERATIONS: &[(&str, &str, &str)] = &[
     ("GetAccount", "GET", "/account"),
     ("UpdateAccount", "PATCH", "/account"),
@@ -241,13 +242,20 @@ mod tests {
     #[test]
     fn literals_beat_variables_and_modes_select_imports() {
         assert_eq!(name("POST", "/restapis", ""), Some("CreateRestApi"));
-        assert_eq!(name("POST", "/restapis", "mode=import"), Some("ImportRestApi"));
+        assert_eq!(
+            name("POST", "/restapis", "mode=import"),
+            Some("ImportRestApi")
+        );
         assert_eq!(
             name("POST", "/restapis/a1/authorizers/b2", ""),
             Some("TestInvokeAuthorizer")
         );
         assert_eq!(
-            name("GET", "/restapis/a1/resources/r1/methods/GET/integration/responses/200", ""),
+            name(
+                "GET",
+                "/restapis/a1/resources/r1/methods/GET/integration/responses/200",
+                ""
+            ),
             Some("GetIntegrationResponse")
         );
         assert_eq!(name("GET", "/restapis/a1/nothing", ""), None);
@@ -260,7 +268,10 @@ mod tests {
         assert_eq!(m.name, "GetStage");
         assert_eq!(
             m.params,
-            vec![("restapi_id", "a b".to_owned()), ("stage_name", "dev".to_owned())]
+            vec![
+                ("restapi_id", "a b".to_owned()),
+                ("stage_name", "dev".to_owned())
+            ]
         );
         assert_eq!(
             parse_query("embed=methods&limit=5&x=a%2Fb+c"),

@@ -13,10 +13,7 @@ fn embeds_methods(call: &Call) -> bool {
 pub(super) async fn list(call: &Call) -> Outcome {
     let embed = embeds_methods(call);
     let resources = apis::store::list_resources(call.db(), call.api_id()).await?;
-    let items = resources
-        .iter()
-        .map(|r| wire::resource(r, embed))
-        .collect();
+    let items = resources.iter().map(|r| wire::resource(r, embed)).collect();
     Ok(Reply::ok(wire::page(
         items,
         call.query("limit"),
@@ -25,8 +22,7 @@ pub(super) async fn list(call: &Call) -> Outcome {
 }
 
 pub(super) async fn get(call: &Call) -> Outcome {
-    let resource =
-        apis::store::get_resource(call.db(), call.api_id(), call.resource_id()).await?;
+    let resource = apis::store::get_resource(call.db(), call.api_id(), call.resource_id()).await?;
     Ok(Reply::ok(wire::resource(&resource, embeds_methods(call))))
 }
 

@@ -18,19 +18,18 @@ struct CreateRestApi {
 pub(super) async fn create(call: &Call) -> Outcome {
     let input: CreateRestApi = call.json()?;
     let Some(name) = input.name else {
-        return Err(AwsError::bad_request("Invalid request body: 'name' is required"));
+        return Err(AwsError::bad_request(
+            "Invalid request body: 'name' is required",
+        ));
     };
     if input.clone_from.is_some() {
         return Err(AwsError::bad_request(
             "cloneFrom is not supported by Gatehouse: export the API and import it instead",
         ));
     }
-    let api = apis::store::create_rest_api(
-        call.db(),
-        &name,
-        input.description.as_deref().unwrap_or(""),
-    )
-    .await?;
+    let api =
+        apis::store::create_rest_api(call.db(), &name, input.description.as_deref().unwrap_or(""))
+            .await?;
     tracing::info!(api.id = %api.id, "REST API created through the management API");
     Ok(Reply::created(wire::rest_api(&api)))
 }
@@ -59,9 +58,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
         match p.path.as_str() {
             "/name" if p.is("replace") => name = p.value()?.to_owned(),
             "/name" => return Err(p.bad_op(&["replace"])),
-            "/description" if p.is("replace") || p.is("add") => {
-                description = p.value()?.to_owned()
-            }
+            "/description" if p.is("replace") || p.is("add") => description = p.value()?.to_owned(),
             "/description" if p.is("remove") => description.clear(),
             "/description" => return Err(p.bad_op(&["add", "remove", "replace"])),
             _ => return Err(p.bad_path(&["/name", "/description"])),

@@ -91,9 +91,8 @@ pub(super) async fn update(call: &Call) -> Outcome {
         stage = apis::store::point_stage(call.db(), call.api_id(), name, &deployment_id).await?;
     }
     if description != current.description || variables != current.variables {
-        stage =
-            apis::store::update_stage(call.db(), call.api_id(), name, &description, &variables)
-                .await?;
+        stage = apis::store::update_stage(call.db(), call.api_id(), name, &description, &variables)
+            .await?;
     }
     Ok(Reply::ok(wire::stage(&stage)))
 }

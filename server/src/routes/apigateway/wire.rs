@@ -359,7 +359,10 @@ pub fn integration(i: &Integration, resource_id: &str) -> Value {
     let mut map = object(i);
     map.remove("version");
     // AWS's defaults (reference §1.1): the namespace is the resource id.
-    map.insert("cacheNamespace".into(), Value::String(resource_id.to_owned()));
+    map.insert(
+        "cacheNamespace".into(),
+        Value::String(resource_id.to_owned()),
+    );
     map.insert("cacheKeyParameters".into(), json!([]));
     Value::Object(map)
 }
@@ -367,7 +370,10 @@ pub fn integration(i: &Integration, resource_id: &str) -> Value {
 pub fn authorizer(a: &Authorizer) -> Value {
     let mut map = object(a);
     map.remove("version");
-    map.insert("authType".into(), Value::String("cognito_user_pools".into()));
+    map.insert(
+        "authType".into(),
+        Value::String("cognito_user_pools".into()),
+    );
     Value::Object(map)
 }
 
@@ -467,7 +473,11 @@ mod tests {
         assert!(err.message.contains("frob"), "{}", err.message);
         let err = patch_operations(br#"{"patchOperations":[{"op":"replace","path":"name"}]}"#)
             .expect_err("relative path");
-        assert!(err.message.contains("must start with '/'"), "{}", err.message);
+        assert!(
+            err.message.contains("must start with '/'"),
+            "{}",
+            err.message
+        );
         assert!(patch_operations(b"{not json").is_err());
     }
 
@@ -479,7 +489,9 @@ mod tests {
         let last = page(items.clone(), Some("2"), Some("4")).expect("page");
         assert_eq!(last, json!({"item": [4]}));
         assert_eq!(
-            page(items.clone(), Some("0"), None).expect_err("limit").code,
+            page(items.clone(), Some("0"), None)
+                .expect_err("limit")
+                .code,
             "BadRequestException"
         );
         assert!(page(items.clone(), None, Some("9")).is_err());
