@@ -228,6 +228,29 @@ def check_test_invoke_authorizer(apigw, api_id, authorizer_id, id_token, access_
     assert access["clientStatus"] == 401, access
 
 
+def check_test_invoke_method(apigw, api_id, pets_id, id_token):
+    """TestInvokeMethod runs the working copy, authorizer included, before any deployment."""
+    denied = apigw.test_invoke_method(restApiId=api_id, resourceId=pets_id, httpMethod="GET")
+    assert denied["status"] == 401, denied
+    allowed = apigw.test_invoke_method(
+        restApiId=api_id,
+        resourceId=pets_id,
+        httpMethod="GET",
+        pathWithQueryString="/pets",
+        headers={"Authorization": id_token},
+    )
+    assert allowed["status"] == 200, allowed
+    assert json.loads(allowed["body"])["email"] == "carol@example.com", allowed
+    assert "Method completed with status: 200" in allowed["log"], allowed["log"]
+    expect_error(
+        "NotFoundException",
+        apigw.test_invoke_method,
+        restApiId=api_id,
+        resourceId=pets_id,
+        httpMethod="DELETE",
+    )
+
+
 def check_deployment_and_invoke(apigw, api_id, id_token):
     deployment = apigw.create_deployment(restApiId=api_id, stageName="prod", description="v1")
     stage = apigw.get_stage(restApiId=api_id, stageName="prod")
@@ -366,6 +389,7 @@ def main():
     api_id, pets_id, authorizer_id = build_seed_api(apigw, arn, client_id)
     check_reads(apigw, api_id, pets_id, authorizer_id)
     check_test_invoke_authorizer(apigw, api_id, authorizer_id, id_token, access_token)
+    check_test_invoke_method(apigw, api_id, pets_id, id_token)
     check_deployment_and_invoke(apigw, api_id, id_token)
     check_errors(apigw, api_id)
     check_import_export(apigw, arn, id_token)

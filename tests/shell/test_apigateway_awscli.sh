@@ -81,6 +81,12 @@ expect_eq "$(apigw test-invoke-authorizer --rest-api-id "$api_id" --authorizer-i
 expect_eq "$(apigw test-invoke-authorizer --rest-api-id "$api_id" --authorizer-id "$authorizer" \
   --headers '{"Authorization": "Bearer not-a-token"}' --query clientStatus --output text)" 401 "invalid token"
 
+# --- TestInvokeMethod: the working copy, before any deployment ---------------------------------
+expect_eq "$(apigw test-invoke-method --rest-api-id "$api_id" --resource-id "$pets" --http-method GET \
+  --path-with-query-string /pets --headers "{\"Authorization\": \"$id_token\"}" --query status --output text)" 200 "test-invoke-method"
+expect_eq "$(apigw test-invoke-method --rest-api-id "$api_id" --resource-id "$pets" --http-method GET \
+  --query status --output text)" 401 "test-invoke-method without a token"
+
 # --- deploy and call --------------------------------------------------------------------------
 deployment=$(apigw create-deployment --rest-api-id "$api_id" --stage-name prod --query id --output text)
 expect_eq "$(apigw get-stage --rest-api-id "$api_id" --stage-name prod --query deploymentId --output text)" \
@@ -105,4 +111,57 @@ if out=$(AWS_SECRET_ACCESS_KEY=not-the-secret apigw get-rest-apis 2>&1); then fa
 expect_contains "$out" "InvalidSignatureException" "wrong secret"
 
 apigw delete-rest-api --rest-api-id "$api_id"
+
+# --- the seed's Swagger example: import, deploy, call, export ---------------------------------
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/seed.json" <<JSON
+{
+  "swagger": "2.0",
+  "info": {"title": "SeedApi", "version": "2026-11-26"},
+  "paths": {
+    "/": {
+      "get": {
+        "produces": ["application/json"],
+        "responses": {"200": {"description": "200 response"}},
+        "security": [{"MyUserPool": []}],
+        "x-amazon-apigateway-integration": {
+          "type": "mock",
+          "requestTemplates": {"application/json": "{\\"statusCode\\": 200}"},
+          "responses": {
+            "default": {
+              "statusCode": "200",
+              "responseTemplates": {"application/json": "{\\"email\\": \\"\$context.authorizer.claims.email\\"}"}
+            }
+          },
+          "passthroughBehavior": "when_no_match"
+        }
+      }
+    }
+  },
+  "securityDefinitions": {
+    "MyUserPool": {
+      "type": "apiKey",
+      "name": "Authorization",
+      "in": "header",
+      "x-amazon-apigateway-authtype": "cognito_user_pools",
+      "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools", "providerARNs": ["$arn"]}
+    }
+  }
+}
+JSON
+imported=$(apigw import-rest-api --fail-on-warnings --body "fileb://$work/seed.json" --query id --output text)
+expect_eq "$(apigw get-authorizers --rest-api-id "$imported" --query 'items[0].name' --output text)" MyUserPool "imported authorizer"
+apigw create-deployment --rest-api-id "$imported" --stage-name prod >/dev/null
+read -r status body <<<"$(invoke "$GATEHOUSE_GATEWAY_URL/$imported/prod/")"
+expect_eq "$status" 401 "imported API without a token"
+read -r status body <<<"$(invoke "$GATEHOUSE_GATEWAY_URL/$imported/prod/" "$id_token")"
+expect_eq "$status $body" '200 {"email": "dave@example.com"}' "imported API with an ID token"
+apigw get-export --rest-api-id "$imported" --stage-name prod --export-type swagger \
+  --parameters '{"extensions": "integrations,authorizers"}' --accepts application/json "$work/export.json" >/dev/null
+expect_eq "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["securityDefinitions"]["MyUserPool"]["x-amazon-apigateway-authorizer"]["providerARNs"][0])' "$work/export.json")" \
+  "$arn" "exported authorizer"
+apigw get-export --rest-api-id "$imported" --stage-name prod --export-type oas30 --accepts application/yaml "$work/export.yaml" >/dev/null
+expect_contains "$(head -1 "$work/export.yaml")" "openapi: 3.0" "YAML export"
+apigw delete-rest-api --rest-api-id "$imported"
 echo "apigateway AWS CLI checks passed"
