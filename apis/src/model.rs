@@ -75,10 +75,26 @@ string_enum! {
 }
 
 string_enum! {
-    /// How callers of a method are authorized (the clone supports these two).
+    /// How callers of a method are authorized. Gatehouse enforces NONE and COGNITO_USER_POOLS.
     pub enum AuthorizationType ("authorizationType") {
         None = "NONE",
+        /// Stored (for import/export) but not enforceable here: the gateway refuses every
+        /// request (403 Missing Authentication Token, as AWS answers an unsigned request).
+        AwsIam = "AWS_IAM",
+        /// Stored (for import/export) but not enforceable here (a Lambda authorizer): the
+        /// gateway refuses every request with 401. Such a method keeps no authorizer id.
+        Custom = "CUSTOM",
         CognitoUserPools = "COGNITO_USER_POOLS",
+    }
+}
+
+impl AuthorizationType {
+    /// Whether the gateway can enforce it (AWS_IAM and CUSTOM need AWS IAM or Lambda).
+    pub fn is_enforceable(self) -> bool {
+        matches!(
+            self,
+            AuthorizationType::None | AuthorizationType::CognitoUserPools
+        )
     }
 }
 

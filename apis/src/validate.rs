@@ -197,6 +197,26 @@ pub fn validate_method_settings(settings: &MethodSettings) -> Result<(), ApisErr
                 ));
             }
         }
+        // Kept as imported; the gateway refuses every request to such a method.
+        AuthorizationType::AwsIam | AuthorizationType::Custom => {
+            if settings.authorizer_id.is_some() {
+                return Err(ApisError::invalid(
+                    "authorizerId",
+                    if settings.authorization_type == AuthorizationType::Custom {
+                        "Gatehouse has no Lambda authorizers: a CUSTOM method is stored without \
+                         one (and refuses every request)."
+                    } else {
+                        "An authorizer applies only to COGNITO_USER_POOLS authorization."
+                    },
+                ));
+            }
+            if !settings.authorization_scopes.is_empty() {
+                return Err(ApisError::invalid(
+                    "authorizationScopes",
+                    "OAuth scopes apply only to COGNITO_USER_POOLS authorization.",
+                ));
+            }
+        }
         AuthorizationType::CognitoUserPools => {
             if settings
                 .authorizer_id

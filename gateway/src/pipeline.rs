@@ -364,6 +364,25 @@ impl Runtime {
         let Some(method) = ctx.method() else {
             return Err(Box::new(missing_authentication_token()));
         };
+        // AWS_IAM and CUSTOM are stored (imported) but cannot be enforced here: fail closed,
+        // answering as AWS does to a request without a signature / that its authorizer refuses.
+        if !method.method.authorization_type.is_enforceable() {
+            let kind = method.method.authorization_type;
+            tracing::warn!(
+                "{}: refused: the method's authorization type {kind} is not supported by \
+                 Gatehouse (change it to NONE or COGNITO_USER_POOLS)",
+                ctx.describe()
+            );
+            rec.line(|| format!("Authorization: {kind} is not supported by Gatehouse: refused"));
+            rec.summary.auth = AuthOutcome::Denied {
+                reason: format!("authorization type {kind} is not supported by Gatehouse"),
+            };
+            return Err(Box::new(if kind == AuthorizationType::AwsIam {
+                missing_authentication_token()
+            } else {
+                gateway_error(401, "Unauthorized", UNAUTHORIZED)
+            }));
+        }
         if method.method.authorization_type != AuthorizationType::CognitoUserPools {
             let kind = method.method.authorization_type;
             rec.line(|| format!("Authorization: {kind} (no authorizer runs)"));

@@ -121,6 +121,72 @@ async fn cognito_methods_need_an_existing_authorizer(db: PgPool) {
     assert_invalid_field(err, "authorizationScopes");
 }
 
+/// AWS_IAM and CUSTOM are stored as imported (the gateway refuses their requests), with no
+/// authorizer id and no scopes.
+#[sqlx::test(migrations = "../migrations")]
+async fn iam_and_custom_methods_are_stored_without_an_authorizer(db: PgPool) {
+    let api = new_api(&db).await;
+    let pets = child(&db, &api, &api.root_resource_id, "pets").await;
+    let auth = store::create_authorizer(&db, &api.id, &AuthorizerSettings::new("c", &[POOL_ARN]))
+        .await
+        .unwrap();
+    for (verb, kind) in [
+        (HttpMethod::Get, AuthorizationType::AwsIam),
+        (HttpMethod::Post, AuthorizationType::Custom),
+    ] {
+        let settings = MethodSettings {
+            authorization_type: kind,
+            ..MethodSettings::default()
+        };
+        let method = store::put_method(&db, &api.id, &pets.id, verb, &settings)
+            .await
+            .unwrap();
+        assert_eq!(method.authorization_type, kind);
+        assert_eq!(method.authorizer_id, None);
+        let loaded = store::get_method(&db, &api.id, &pets.id, verb)
+            .await
+            .unwrap();
+        assert_eq!(loaded.authorization_type, kind);
+
+        let with_authorizer = MethodSettings {
+            authorizer_id: Some(auth.id.clone()),
+            ..settings.clone()
+        };
+        let err = store::put_method(&db, &api.id, &pets.id, HttpMethod::Put, &with_authorizer)
+            .await
+            .unwrap_err();
+        assert_invalid_field(err, "authorizerId");
+        let with_scopes = MethodSettings {
+            authorization_scopes: vec!["pets/read".into()],
+            ..settings
+        };
+        let err = store::put_method(&db, &api.id, &pets.id, HttpMethod::Put, &with_scopes)
+            .await
+            .unwrap_err();
+        assert_invalid_field(err, "authorizationScopes");
+    }
+    let err = store::put_method(
+        &db,
+        &api.id,
+        &pets.id,
+        HttpMethod::Put,
+        &MethodSettings {
+            authorization_type: AuthorizationType::Custom,
+            authorizer_id: Some(auth.id),
+            ..MethodSettings::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_invalid(
+        err,
+        "authorizerId",
+        "Gatehouse has no Lambda authorizers: a CUSTOM method is stored without one (and \
+         refuses every request).",
+    );
+    assert_eq!(count(&db, "api_methods").await, 2);
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn stale_method_update_is_refused_and_changes_nothing(db: PgPool) {
     let api = new_api(&db).await;
