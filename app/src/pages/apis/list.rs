@@ -124,14 +124,14 @@ pub fn ApisPage() -> impl IntoView {
     view! {
         <Title text="APIs" />
         <Breadcrumbs crumbs=vec![("Console", Some("/")), ("APIs", None)] />
-        <div class="flex flex-wrap items-start justify-between gap-3">
+        <div class="flex items-start justify-between gap-4">
             <div>
                 <h1 class="text-2xl font-semibold tracking-tight">"APIs"</h1>
                 <p class="mt-1 text-slate-600 dark:text-slate-400">
                     "REST APIs: a tree of resources whose methods call a backend (or answer with a mock), protected by Cognito authorizers and served once deployed to a stage."
                 </p>
             </div>
-            <a href="/apis/import" class=SECONDARY_BUTTON_CLASS>"Import API"</a>
+            <a href="/apis/import" class=format!("{SECONDARY_BUTTON_CLASS} shrink-0")>"Import API"</a>
         </div>
         <div class="mt-6 grid items-start gap-6 xl:grid-cols-[1fr_24rem]">
             <section aria-label="APIs" class="min-w-0 space-y-3">
@@ -145,7 +145,7 @@ pub fn ApisPage() -> impl IntoView {
                             Ok(rows) if rows.is_empty() => view! {
                                 <div class=EMPTY data-testid="apis-empty">
                                     <p class="font-medium text-slate-700 dark:text-slate-200">"No APIs yet"</p>
-                                    <p class="mt-1">"Create one with the form: it starts with the root resource /, to which you add resources and methods."</p>
+                                    <p class="mt-1">"Create one with the form: it starts with the root resource /, to which you add resources and methods. Or import a Swagger / OpenAPI definition."</p>
                                 </div>
                             }.into_any(),
                             Ok(rows) => view! { <ApiTable rows delete /> }.into_any(),
