@@ -164,7 +164,7 @@ test.describe('import and export', () => {
 
       // An edit after the preview asks for a new one before importing.
       await editor.press('End');
-      await editor.type(' ');
+      await editor.pressSequentially(' ');
       await expect(page.getByTestId('import-preview-stale')).toBeVisible();
       await expect(page.getByRole('button', { name: 'Import API' })).toBeDisabled();
       await page.getByRole('button', { name: 'Preview' }).click();
