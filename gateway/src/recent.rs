@@ -28,11 +28,11 @@ pub struct RecentRequest {
     pub auth: AuthOutcome,
 }
 
-/// Ring buffers keyed by (restApiId, stage).
+/// Ring buffers by restApiId, then stage (nested so that a lookup allocates nothing).
 #[derive(Debug)]
 pub struct RecentRequests {
     per_stage: usize,
-    stages: Mutex<HashMap<(String, String), VecDeque<RecentRequest>>>,
+    apis: Mutex<HashMap<String, HashMap<String, VecDeque<RecentRequest>>>>,
 }
 
 impl Default for RecentRequests {
@@ -45,19 +45,31 @@ impl RecentRequests {
     pub fn with_capacity(per_stage: usize) -> RecentRequests {
         RecentRequests {
             per_stage: per_stage.max(1),
-            stages: Mutex::default(),
+            apis: Mutex::default(),
         }
     }
 
     /// Records a request of a stage, dropping the oldest beyond the bound.
     pub fn record(&self, api_id: &str, stage: &str, request: RecentRequest) {
-        let mut stages = match self.stages.lock() {
-            Ok(s) => s,
+        let mut apis = match self.apis.lock() {
+            Ok(a) => a,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let ring = stages
-            .entry((api_id.to_owned(), stage.to_owned()))
-            .or_insert_with(|| VecDeque::with_capacity(self.per_stage.min(16)));
+        if !apis.contains_key(api_id) {
+            apis.insert(api_id.to_owned(), HashMap::new());
+        }
+        let Some(stages) = apis.get_mut(api_id) else {
+            return;
+        };
+        if !stages.contains_key(stage) {
+            stages.insert(
+                stage.to_owned(),
+                VecDeque::with_capacity(self.per_stage.min(16)),
+            );
+        }
+        let Some(ring) = stages.get_mut(stage) else {
+            return;
+        };
         if ring.len() >= self.per_stage {
             ring.pop_front();
         }
@@ -66,20 +78,25 @@ impl RecentRequests {
 
     /// The stage's requests, newest first.
     pub fn list(&self, api_id: &str, stage: &str) -> Vec<RecentRequest> {
-        let stages = match self.stages.lock() {
-            Ok(s) => s,
+        let apis = match self.apis.lock() {
+            Ok(a) => a,
             Err(poisoned) => poisoned.into_inner(),
         };
-        stages
-            .get(&(api_id.to_owned(), stage.to_owned()))
+        apis.get(api_id)
+            .and_then(|stages| stages.get(stage))
             .map(|ring| ring.iter().rev().cloned().collect())
             .unwrap_or_default()
     }
 
     /// Forgets a stage (deleted stage or API).
     pub fn forget(&self, api_id: &str, stage: &str) {
-        if let Ok(mut stages) = self.stages.lock() {
-            stages.remove(&(api_id.to_owned(), stage.to_owned()));
+        if let Ok(mut apis) = self.apis.lock()
+            && let Some(stages) = apis.get_mut(api_id)
+        {
+            stages.remove(stage);
+            if stages.is_empty() {
+                apis.remove(api_id);
+            }
         }
     }
 }

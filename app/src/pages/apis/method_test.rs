@@ -82,6 +82,28 @@ pub fn parse_header_lines(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
+/// `name=value` lines (stage variables); blank lines are skipped.
+pub fn parse_variable_lines(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match line.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                out.insert(name.trim().to_owned(), value.trim().to_owned());
+            }
+            _ => {
+                return Err(format!(
+                    "Line {}: write each variable as name=value.",
+                    n + 1
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// JSON pretty-printed, anything else as it is.
 #[cfg(feature = "ssr")]
 fn pretty(body: &str) -> String {
@@ -137,6 +159,7 @@ pub async fn test_api_method(
     #[server(default)] query: String,
     #[server(default)] headers: String,
     #[server(default)] body: String,
+    #[server(default)] stage_variables: String,
 ) -> Result<MethodTestResult, AppError> {
     use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -176,6 +199,8 @@ pub async fn test_api_method(
         path.push('/');
     }
     let headers = parse_header_lines(&headers).map_err(|m| invalid("headers", m))?;
+    let variables =
+        parse_variable_lines(&stage_variables).map_err(|m| invalid("stage_variables", m))?;
     let (snapshot, _) = apis::store::working_copy(&db(), &api_id).await?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -183,7 +208,7 @@ pub async fn test_api_method(
         .unwrap_or_default();
     let run = gateway::test_invoke(
         snapshot,
-        BTreeMap::new(),
+        variables,
         gateway::TestRequest {
             method: send,
             path,
@@ -350,6 +375,14 @@ pub fn MethodTestPanel(method: MethodView) -> AnyView {
                         <textarea id="test-body" name="body" rows="5" spellcheck="false" autocomplete="off"
                             class=format!("{INPUT_CLASS} font-mono text-xs") placeholder="{\"example\": true}"></textarea>
                     </div>
+                    <div class="space-y-1">
+                        <label for="test-stage-variables" class=LABEL>"Stage variables"</label>
+                        <textarea id="test-stage-variables" name="stage_variables" rows="2" spellcheck="false" autocomplete="off"
+                            class=format!("{INPUT_CLASS} font-mono text-xs") placeholder="name=value"
+                            aria-describedby="test-stage-variables-help"></textarea>
+                        <p id="test-stage-variables-help" class="text-xs text-slate-500 dark:text-slate-400">"One per line, name=value ($stageVariables.name)."</p>
+                        <p class="text-sm text-red-600 dark:text-red-400" data-testid="error-stage_variables">{field_error("stage_variables".to_owned())}</p>
+                    </div>
                 </div>
                 <button type="submit" class=BUTTON_CLASS disabled=move || pending.get()>
                     {move || if pending.get() { "Testing…" } else { "Test" }}
@@ -514,6 +547,17 @@ mod tests {
         assert_eq!(path_params("/pets/{id}/toys/{toy}"), ["id", "toy"]);
         assert_eq!(path_params("/files/{proxy+}"), ["proxy"]);
         assert!(path_params("/").is_empty());
+    }
+
+    #[test]
+    fn variable_lines() {
+        let vars = parse_variable_lines("env = prod\n\nurl=http://x/?a=b").unwrap();
+        assert_eq!(vars.get("env").map(String::as_str), Some("prod"));
+        assert_eq!(vars.get("url").map(String::as_str), Some("http://x/?a=b"));
+        assert_eq!(
+            parse_variable_lines("=x").unwrap_err(),
+            "Line 1: write each variable as name=value."
+        );
     }
 
     #[test]
