@@ -219,3 +219,29 @@ fn sentence(message: String) -> String {
         format!("{message}.")
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod openapi_error_tests {
+    use super::AppError;
+
+    #[test]
+    fn document_errors_go_beside_the_document_field_as_sentences() {
+        let syntax = openapi::OpenApiError::Syntax {
+            line: 45,
+            column: 16,
+            message: "trailing comma".into(),
+        };
+        assert_eq!(
+            AppError::from(syntax),
+            AppError::invalid("document", "line 45, column 16: trailing comma.")
+        );
+        let structure = openapi::OpenApiError::Structure {
+            path: "paths./.get.security".into(),
+            message: "refers to the undefined security scheme 'Nope'.".into(),
+        };
+        assert_eq!(
+            AppError::from(structure).for_field("document").as_deref(),
+            Some("paths./.get.security: refers to the undefined security scheme 'Nope'.")
+        );
+    }
+}
