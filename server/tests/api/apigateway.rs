@@ -409,6 +409,43 @@ async fn builds_an_api_with_aws_wire_shapes() {
     assert_eq!(ir["statusCode"], "200");
     assert_eq!(ir["responseTemplates"]["application/json"], template);
 
+    // UpdateMethodResponse (201, as botocore's model has it) and UpdateIntegrationResponse.
+    let (status, mr) = json_of(
+        call(
+            app,
+            k,
+            Method::PATCH,
+            &format!("{method_path}/responses/200"),
+            Some(json!({"patchOperations": [
+                {"op": "add", "path": "/responseParameters/method.response.header.X-Pet", "value": "false"}
+            ]})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{mr}");
+    assert_eq!(
+        mr["responseParameters"],
+        json!({"method.response.header.X-Pet": false})
+    );
+    let ir = ok(
+        app,
+        k,
+        Method::PATCH,
+        &format!("{method_path}/integration/responses/200"),
+        Some(json!({"patchOperations": [
+            {"op": "add", "path": "/responseParameters/method.response.header.X-Pet", "value": "'cat'"},
+            {"op": "replace", "path": "/selectionPattern", "value": "2\\d{2}"}
+        ]})),
+    )
+    .await;
+    assert_eq!(
+        ir["responseParameters"]["method.response.header.X-Pet"],
+        "'cat'"
+    );
+    assert_eq!(ir["selectionPattern"], "2\\d{2}");
+    assert_eq!(ir["responseTemplates"]["application/json"], template);
+
     // Update: a request template via a JSON-Pointer-escaped path, a request parameter.
     let integration = ok(
         app,
@@ -718,6 +755,17 @@ async fn every_operation_answers_not_found_and_bad_request() {
     )
     .await;
     let deployment_id = deployment["id"].as_str().expect("id").to_owned();
+    let authorizer = ok(
+        app,
+        k,
+        Method::POST,
+        &format!("{b}/authorizers"),
+        Some(json!({"name": "pool", "type": "COGNITO_USER_POOLS",
+            "providerARNs": ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_AbCdEfGhI"]})),
+    )
+    .await;
+    let authorizer_id = authorizer["id"].as_str().expect("id").to_owned();
+    let a = format!("{b}/authorizers/{authorizer_id}");
 
     let nf = StatusCode::NOT_FOUND;
     let br = StatusCode::BAD_REQUEST;
@@ -1175,6 +1223,63 @@ async fn every_operation_answers_not_found_and_bad_request() {
             nfe,
             "Invalid Deployment identifier",
         ),
+        case(
+            Method::PATCH,
+            a.clone(),
+            Some(patch("/type")),
+            br,
+            bre,
+            "Invalid patch path '/type'",
+        ),
+        case(
+            Method::PATCH,
+            a.clone(),
+            Some(patch("/authorizerResultTtlInSeconds")),
+            br,
+            bre,
+            "must be an integer",
+        ),
+        case(
+            Method::POST,
+            a.clone(),
+            Some(json!({"headers": "x"})),
+            br,
+            bre,
+            "Invalid request body",
+        ),
+        case(
+            Method::GET,
+            format!("{b}/authorizers?position=99"),
+            None,
+            br,
+            bre,
+            "Invalid position",
+        ),
+        // Response updates
+        case(
+            Method::PATCH,
+            format!("{m}/responses/418"),
+            Some(patch("/responseModels/a~1b")),
+            nf,
+            nfe,
+            "Invalid Response status code",
+        ),
+        case(
+            Method::PATCH,
+            format!("{m}/integration/responses/418"),
+            Some(patch("/selectionPattern")),
+            nf,
+            nfe,
+            "Invalid Response status code",
+        ),
+        case(
+            Method::GET,
+            format!("{b}/deployments?limit=9999"),
+            None,
+            br,
+            bre,
+            "Invalid limit",
+        ),
         // Stages
         case(
             Method::GET,
@@ -1289,6 +1394,38 @@ async fn every_operation_answers_not_found_and_bad_request() {
     )
     .await;
     assert_eq!((status, code.as_str()), (nf, nfe));
+    let (status, code, message) = error_of(
+        call(
+            app,
+            k,
+            Method::PATCH,
+            &format!("{b}/stages/live"),
+            Some(patch("/cacheClusterEnabled")),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (br, bre));
+    assert!(
+        message.contains("Invalid patch path '/cacheClusterEnabled'"),
+        "{message}"
+    );
+
+    // An authorizer a method uses cannot be deleted (409, naming the method).
+    ok(
+        app,
+        k,
+        Method::PUT,
+        &format!("{b}/resources/{root}/methods/POST"),
+        Some(json!({"authorizationType": "COGNITO_USER_POOLS", "authorizerId": authorizer_id})),
+    )
+    .await;
+    let (status, code, message) = error_of(call(app, k, Method::DELETE, &a, None).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "ConflictException")
+    );
+    assert!(message.contains("POST /"), "{message}");
 }
 
 #[tokio::test]

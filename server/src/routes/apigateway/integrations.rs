@@ -228,3 +228,67 @@ pub(super) async fn delete_response(call: &Call) -> Outcome {
     .await?;
     Ok(Reply::no_content())
 }
+
+const INTEGRATION_RESPONSE_PATHS: &[&str] = &[
+    "/selectionPattern",
+    "/responseParameters/{name}",
+    "/responseTemplates/{contentType}",
+];
+
+pub(super) async fn update_response(call: &Call) -> Outcome {
+    let verb = call.http_method()?;
+    let status = call.param("status_code");
+    let patches = wire::patch_operations(&call.body)?;
+    let integration =
+        apis::store::get_integration(call.db(), call.api_id(), call.resource_id(), verb).await?;
+    let current = integration
+        .integration_responses
+        .get(status)
+        .ok_or_else(|| ApisError::NotFound {
+            entity: Entity::IntegrationResponse,
+            message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
+        })?;
+    let mut s = IntegrationResponseSettings {
+        selection_pattern: current.selection_pattern.clone(),
+        response_parameters: current.response_parameters.clone(),
+        response_templates: current.response_templates.clone(),
+    };
+    for p in &patches {
+        let segments = p.segments();
+        let set = p.is("add") || p.is("replace");
+        match segments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["selectionPattern"] if set => {
+                s.selection_pattern = Some(p.value()?.to_owned()).filter(|v| !v.is_empty())
+            }
+            ["selectionPattern"] if p.is("remove") => s.selection_pattern = None,
+            ["responseParameters", name] if set => {
+                s.response_parameters
+                    .insert(name.to_owned(), p.value()?.to_owned());
+            }
+            ["responseParameters", name] if p.is("remove") => {
+                s.response_parameters.remove(name);
+            }
+            ["responseTemplates", ct] if set => {
+                s.response_templates
+                    .insert(ct.to_owned(), p.value.clone().unwrap_or_default());
+            }
+            ["responseTemplates", ct] if p.is("remove") => {
+                s.response_templates.remove(ct);
+            }
+            ["selectionPattern"] | ["responseParameters" | "responseTemplates", _] => {
+                return Err(p.bad_op(&["add", "remove", "replace"]));
+            }
+            _ => return Err(p.bad_path(INTEGRATION_RESPONSE_PATHS)),
+        }
+    }
+    let response = apis::store::put_integration_response(
+        call.db(),
+        call.api_id(),
+        call.resource_id(),
+        verb,
+        status,
+        &s,
+    )
+    .await?;
+    Ok(Reply::ok(json!(response)))
+}

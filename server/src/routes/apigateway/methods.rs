@@ -173,3 +173,63 @@ pub(super) async fn delete_response(call: &Call) -> Outcome {
     .await?;
     Ok(Reply::no_content())
 }
+
+const METHOD_RESPONSE_PATHS: &[&str] = &[
+    "/responseParameters/{name}",
+    "/responseModels/{contentType}",
+];
+
+/// Patch paths: `/responseParameters/{name}` (value `true`/`false`),
+/// `/responseModels/{contentType}`. Answers 201, as botocore's model says.
+pub(super) async fn update_response(call: &Call) -> Outcome {
+    let verb = call.http_method()?;
+    let status = call.param("status_code");
+    let patches = wire::patch_operations(&call.body)?;
+    let method =
+        apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
+    let current = method
+        .method_responses
+        .get(status)
+        .ok_or_else(|| ApisError::NotFound {
+            entity: Entity::MethodResponse,
+            message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
+        })?;
+    let mut s = MethodResponseSettings {
+        response_parameters: current.response_parameters.clone(),
+        response_models: current.response_models.clone(),
+    };
+    for p in &patches {
+        let segments = p.segments();
+        let set = p.is("add") || p.is("replace");
+        match segments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["responseParameters", name] if set => {
+                s.response_parameters
+                    .insert(name.to_owned(), p.bool_value()?);
+            }
+            ["responseParameters", name] if p.is("remove") => {
+                s.response_parameters.remove(name);
+            }
+            ["responseModels", ct] if set => {
+                s.response_models
+                    .insert(ct.to_owned(), p.value()?.to_owned());
+            }
+            ["responseModels", ct] if p.is("remove") => {
+                s.response_models.remove(ct);
+            }
+            ["responseParameters" | "responseModels", _] => {
+                return Err(p.bad_op(&["add", "remove", "replace"]));
+            }
+            _ => return Err(p.bad_path(METHOD_RESPONSE_PATHS)),
+        }
+    }
+    let response = apis::store::put_method_response(
+        call.db(),
+        call.api_id(),
+        call.resource_id(),
+        verb,
+        status,
+        &s,
+    )
+    .await?;
+    Ok(Reply::created(json!(response)))
+}

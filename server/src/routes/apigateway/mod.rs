@@ -216,6 +216,7 @@ async fn dispatch(operation: &str, call: &Call, method: &str, path: &str) -> Out
         "TestInvokeMethod" => method_test::test_invoke(call).await,
         "PutMethodResponse" => methods::put_response(call).await,
         "GetMethodResponse" => methods::get_response(call).await,
+        "UpdateMethodResponse" => methods::update_response(call).await,
         "DeleteMethodResponse" => methods::delete_response(call).await,
 
         "PutIntegration" => integrations::put(call).await,
@@ -224,6 +225,7 @@ async fn dispatch(operation: &str, call: &Call, method: &str, path: &str) -> Out
         "DeleteIntegration" => integrations::delete(call).await,
         "PutIntegrationResponse" => integrations::put_response(call).await,
         "GetIntegrationResponse" => integrations::get_response(call).await,
+        "UpdateIntegrationResponse" => integrations::update_response(call).await,
         "DeleteIntegrationResponse" => integrations::delete_response(call).await,
 
         "CreateAuthorizer" => authorizers::create(call).await,
