@@ -114,6 +114,19 @@ fn build(
         .iter()
         .map(|a| (a.id.as_str(), a.name.as_str()))
         .collect();
+    // AWS_IAM methods reference an awsSigv4 scheme (as AWS exports them), CUSTOM ones a scheme
+    // marking a Lambda authorizer: both import back as they were, not as NONE.
+    let taken: BTreeSet<&str> = snapshot
+        .authorizers
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(["api_key"])
+        .collect();
+    let unenforced = UnenforcedSchemes {
+        iam: free_name("sigv4", &taken),
+        custom: free_name("custom_authorizer", &taken),
+    };
+    let mut used = BTreeSet::new();
     let mut any_api_key = false;
     let mut paths = Out::obj();
     for resource in &snapshot.resources {
@@ -123,10 +136,12 @@ fn build(
                 continue;
             };
             any_api_key |= method.api_key_required;
+            used.insert(method.authorization_type);
             let key = format!("{verb} {}", resource.path);
             let op = operation(
                 method,
                 &authorizer_names,
+                &unenforced,
                 validators.methods.get(&key),
                 opts,
             );
@@ -178,6 +193,25 @@ fn build(
         }
         schemes.set(&a.name, s);
     }
+    if used.contains(&AuthorizationType::AwsIam) {
+        let mut s = header_scheme("Authorization");
+        if wants_authorizers(opts.extensions) {
+            s.set(AUTHTYPE, Out::str("awsSigv4"));
+        }
+        schemes.set(&unenforced.iam, s);
+    }
+    if used.contains(&AuthorizationType::Custom) {
+        // The Lambda authorizer itself was never imported (Gatehouse cannot run it): the
+        // scheme only marks its methods, so that they import back as CUSTOM.
+        let mut s = header_scheme("Authorization");
+        if wants_authorizers(opts.extensions) {
+            s.set(AUTHTYPE, Out::str("custom"));
+            let mut ext = Out::obj();
+            ext.set("type", Out::str("token"));
+            s.set(AUTHORIZER, ext);
+        }
+        schemes.set(&unenforced.custom, s);
+    }
     if !schemes.is_empty_obj() {
         match opts.spec {
             Spec::Swagger2 => doc.set("securityDefinitions", schemes),
@@ -207,9 +241,36 @@ fn build(
     doc
 }
 
+/// The scheme names AWS_IAM and CUSTOM methods reference.
+struct UnenforcedSchemes {
+    iam: String,
+    custom: String,
+}
+
+/// `base`, or `base_2`, `base_3` ... when an authorizer already has that name.
+fn free_name(base: &str, taken: &BTreeSet<&str>) -> String {
+    if !taken.contains(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|name| !taken.contains(name.as_str()))
+        .unwrap_or_else(|| base.to_owned())
+}
+
+/// An apiKey security scheme on a header.
+fn header_scheme(header: &str) -> Out {
+    let mut s = Out::obj();
+    s.set("type", Out::str("apiKey"));
+    s.set("name", Out::str(header));
+    s.set("in", Out::str("header"));
+    s
+}
+
 fn operation(
     method: &Method,
     authorizer_names: &BTreeMap<&str, &str>,
+    unenforced: &UnenforcedSchemes,
     validator: Option<&String>,
     opts: &ExportOptions,
 ) -> Out {
@@ -300,6 +361,16 @@ fn operation(
     }
     op.set("responses", responses);
     let mut security = Vec::new();
+    let unenforced_scheme = match method.authorization_type {
+        AuthorizationType::AwsIam => Some(&unenforced.iam),
+        AuthorizationType::Custom => Some(&unenforced.custom),
+        AuthorizationType::None | AuthorizationType::CognitoUserPools => None,
+    };
+    if let Some(name) = unenforced_scheme {
+        let mut req = Out::obj();
+        req.set(name, Out::List(Vec::new()));
+        security.push(req);
+    }
     if method.authorization_type == AuthorizationType::CognitoUserPools
         && let Some(name) = method
             .authorizer_id

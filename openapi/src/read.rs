@@ -24,6 +24,8 @@ pub(crate) const INTEGRATION: &str = "x-amazon-apigateway-integration";
 pub(crate) const ANY_METHOD: &str = "x-amazon-apigateway-any-method";
 pub(crate) const AUTHORIZER: &str = "x-amazon-apigateway-authorizer";
 pub(crate) const AUTHTYPE: &str = "x-amazon-apigateway-authtype";
+/// On an operation: `{"type": "AWS_IAM"}` (or `NONE`), IAM without a security scheme.
+pub(crate) const AUTH: &str = "x-amazon-apigateway-auth";
 pub(crate) const VALIDATORS: &str = "x-amazon-apigateway-request-validators";
 pub(crate) const VALIDATOR: &str = "x-amazon-apigateway-request-validator";
 
@@ -276,7 +278,11 @@ fn verb_of(key: &str) -> Option<HttpMethod> {
 enum Scheme {
     Cognito,
     ApiKey,
-    /// Anything else (Lambda authorizers, IAM, OAuth2 ...): named for the warning.
+    /// `x-amazon-apigateway-authtype: awsSigv4` (or any `aws...`): methods become AWS_IAM.
+    Iam,
+    /// A Lambda authorizer (of this type: token, request): methods become CUSTOM.
+    Lambda(String),
+    /// Anything else (OAuth2, other apiKey headers ...): named for the warning.
     Unsupported(String),
 }
 
@@ -366,12 +372,24 @@ pub fn read_definition(doc: &Document, ctx: &ImportContext) -> Result<Read, Open
             let sp = schemes_path.k(scheme_name);
             let scheme = obj(resolve(root_value, raw), &sp)?;
             let kind = read_scheme(scheme_name, scheme, &sp, &mut definition, &mut pools)?;
-            if let Scheme::Unsupported(what) = &kind {
-                warnings.push(format!(
+            match &kind {
+                Scheme::Iam => warnings.push(format!(
+                    "Security scheme {scheme_name} (AWS_IAM) is not supported by Gatehouse: \
+                     methods that use it are imported as AWS_IAM and will refuse all requests \
+                     (403) until their authorization is changed."
+                )),
+                Scheme::Lambda(t) => warnings.push(format!(
+                    "Security scheme {scheme_name} (a Lambda {t} authorizer) is not supported \
+                     by Gatehouse and was not imported: methods that use it are imported as \
+                     CUSTOM and will refuse all requests (401) until their authorization is \
+                     changed."
+                )),
+                Scheme::Unsupported(what) => warnings.push(format!(
                     "Security scheme {scheme_name} ({what}) is not supported by Gatehouse: \
                      methods that use it are imported WITHOUT authorization (open to anyone \
                      once deployed): give them a Cognito authorizer before deploying."
-                ));
+                )),
+                Scheme::Cognito | Scheme::ApiKey => {}
             }
             scheme_kinds.insert(scheme_name.clone(), kind);
         }
@@ -570,10 +588,10 @@ fn read_scheme(
             } else {
                 authorizer_type.as_str()
             };
-            return Ok(Scheme::Unsupported(format!("a Lambda {t} authorizer")));
+            return Ok(Scheme::Lambda(t.to_ascii_lowercase()));
         }
         if authtype.to_ascii_lowercase().starts_with("aws") {
-            return Ok(Scheme::Unsupported("AWS_IAM".to_owned()));
+            return Ok(Scheme::Iam);
         }
         let header = opt_string(scheme, "name", sp)?.unwrap_or_default();
         if kind == "apiKey" && header.eq_ignore_ascii_case("x-api-key") {
@@ -756,7 +774,10 @@ fn read_operation(
         integration: None,
     };
 
-    // security: [{scheme: [scopes]}, ...]
+    // security: [{scheme: [scopes]}, ...]. A method has one authorization: the first scheme
+    // that sets one wins (named here for the warning about the others), except that a Cognito
+    // scheme, which Gatehouse enforces, replaces an earlier AWS_IAM or Lambda one.
+    let mut auth_scheme: Option<String> = None;
     if let Some(sec) = op.get("security") {
         let sp = op_path.k("security");
         let Value::Array(reqs) = sec else {
@@ -789,24 +810,64 @@ fn read_operation(
                         )));
                     }
                 };
-                match kind {
-                    Scheme::Cognito => {
-                        if method.authorizer.is_some() {
-                            warnings.push(format!(
-                                "{label}: more than one Cognito scheme in security; the first \
-                                 ({}) is used.",
-                                method.authorizer.as_deref().unwrap_or_default()
-                            ));
-                            continue;
-                        }
-                        method.authorization_type = AuthorizationType::CognitoUserPools;
-                        method.authorizer = Some(scheme.clone());
-                        method.authorization_scopes = scopes;
+                let authorization_type = match kind {
+                    Scheme::Cognito => AuthorizationType::CognitoUserPools,
+                    Scheme::Iam => AuthorizationType::AwsIam,
+                    Scheme::Lambda(_) => AuthorizationType::Custom,
+                    Scheme::ApiKey => {
+                        method.api_key_required = true;
+                        continue;
                     }
-                    Scheme::ApiKey => method.api_key_required = true,
-                    Scheme::Unsupported(_) => {}
+                    Scheme::Unsupported(_) => continue,
+                };
+                if let Some(first) = &auth_scheme {
+                    if method.authorization_type.is_enforceable()
+                        || !authorization_type.is_enforceable()
+                    {
+                        warnings.push(format!(
+                            "{label}: more than one authorization scheme in security; the \
+                             first ({first}) is used."
+                        ));
+                        continue;
+                    }
+                    warnings.push(format!(
+                        "{label}: more than one authorization scheme in security; {scheme} \
+                         (Cognito) is used instead of {first}."
+                    ));
+                }
+                auth_scheme = Some(scheme.clone());
+                method.authorization_type = authorization_type;
+                if authorization_type == AuthorizationType::CognitoUserPools {
+                    method.authorizer = Some(scheme.clone());
+                    method.authorization_scopes = scopes;
                 }
             }
+        }
+    }
+
+    // x-amazon-apigateway-auth: IAM set on the operation itself.
+    if let Some(auth) = opt_obj(op, AUTH, op_path)? {
+        let ap = op_path.k(AUTH);
+        let kind = opt_string(auth, "type", &ap)?.unwrap_or_default();
+        if kind.eq_ignore_ascii_case("aws_iam") {
+            match &auth_scheme {
+                Some(first) => warnings.push(format!(
+                    "{label}: {AUTH} (AWS_IAM) is ignored: security already sets the \
+                     authorization ({first})."
+                )),
+                None => {
+                    method.authorization_type = AuthorizationType::AwsIam;
+                    warnings.push(format!(
+                        "{label}: AWS_IAM authorization is not supported by Gatehouse: the method \
+                         is imported as AWS_IAM and will refuse all requests (403) until its \
+                         authorization is changed."
+                    ));
+                }
+            }
+        } else if !kind.eq_ignore_ascii_case("none") {
+            return Err(ap
+                .k("type")
+                .err(format!("must be AWS_IAM or NONE, not '{kind}'")));
         }
     }
 

@@ -8,7 +8,7 @@ use openapi::{
     ExportOptions, Extensions, Format, ImportMode, Spec, content_type, export_api, export_stage,
     file_name, import, parse,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 
 mod common;
@@ -31,6 +31,7 @@ fn documents() -> Vec<(&'static str, String)> {
         ("petstore", data("aws-export-petstore.json")),
         ("oas30", data("oas30-cognito.yaml")),
         ("proxy", data("proxy-any.json")),
+        ("iam", data("iam-and-lambda.json")),
     ]
 }
 
@@ -150,6 +151,68 @@ async fn the_export_has_aws_shape(db: PgPool) {
     assert_eq!(
         parsed.root["paths"]["/"]["get"]["responses"]["200"]["headers"]["Content-Type"]["schema"]["type"],
         "string"
+    );
+}
+
+/// AWS_IAM methods reference an `awsSigv4` scheme, as AWS exports them; CUSTOM ones a scheme
+/// marking a Lambda token authorizer (whose details were never imported), so that both import
+/// back as they were instead of as NONE.
+#[sqlx::test(migrations = "../migrations")]
+async fn iam_and_custom_methods_export_with_their_schemes(db: PgPool) {
+    let api = import(
+        &db,
+        &ctx(),
+        None,
+        ImportMode::New,
+        &data("iam-and-lambda.json"),
+    )
+    .await
+    .unwrap();
+    let export = |extensions| {
+        let db = db.clone();
+        let id = api.api_id.clone();
+        async move {
+            let text = export_api(
+                &db,
+                &ctx(),
+                &id,
+                &opts(Spec::Swagger2, Format::Json, extensions),
+            )
+            .await
+            .unwrap();
+            serde_json::from_str::<Value>(&text).unwrap()
+        }
+    };
+    let doc = export(Extensions::Both).await;
+    let paths = &doc["paths"];
+    assert_eq!(paths["/signed"]["get"]["security"], json!([{"sigv4": []}]));
+    assert_eq!(
+        paths["/operation-iam"]["get"]["security"],
+        json!([{"sigv4": []}])
+    );
+    assert_eq!(
+        paths["/lambda"]["post"]["security"],
+        json!([{"custom_authorizer": []}])
+    );
+    assert!(paths["/open"]["get"].get("security").is_none());
+    assert_eq!(
+        doc["securityDefinitions"],
+        json!({
+            "sigv4": {"type": "apiKey", "name": "Authorization", "in": "header",
+                "x-amazon-apigateway-authtype": "awsSigv4"},
+            "custom_authorizer": {"type": "apiKey", "name": "Authorization", "in": "header",
+                "x-amazon-apigateway-authtype": "custom",
+                "x-amazon-apigateway-authorizer": {"type": "token"}}
+        })
+    );
+    // Without the authorizer extensions, no x-amazon-* keys (as AWS).
+    let doc = export(Extensions::None).await;
+    assert_eq!(
+        doc["securityDefinitions"],
+        json!({
+            "sigv4": {"type": "apiKey", "name": "Authorization", "in": "header"},
+            "custom_authorizer": {"type": "apiKey", "name": "Authorization", "in": "header"}
+        })
     );
 }
 

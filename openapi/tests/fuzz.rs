@@ -25,6 +25,7 @@ fn corpus() -> Vec<String> {
         data("aws-export-petstore.json"),
         data("oas30-cognito.yaml"),
         data("proxy-any.json"),
+        data("iam-and-lambda.json"),
     ]
 }
 

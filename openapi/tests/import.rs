@@ -275,6 +275,7 @@ async fn every_test_document_imports(db: PgPool) {
         ("aws-export-petstore.json", 5),
         ("oas30-cognito.yaml", 5),
         ("proxy-any.json", 3),
+        ("iam-and-lambda.json", 4),
     ] {
         let imported = import(&db, &ctx(), None, ImportMode::New, &data(name))
             .await
@@ -299,6 +300,24 @@ async fn every_test_document_imports(db: PgPool) {
     let (snapshot, validators) = store::working_copy(&db, &petstore.id).await.unwrap();
     assert_eq!(snapshot.unrunnable_methods(), ["GET /calc"]);
     assert_eq!(validators.methods["POST /pets"], "Validate body");
+
+    // IAM and Lambda-authorizer methods are stored as AWS_IAM and CUSTOM, never NONE.
+    let iam = apis.iter().find(|a| a.name == "iam-and-lambda").unwrap();
+    let (snapshot, _) = store::working_copy(&db, &iam.id).await.unwrap();
+    let kind = |path: &str, verb: HttpMethod| {
+        let r = snapshot.resources.iter().find(|r| r.path == path).unwrap();
+        let m = &r.resource_methods[&verb];
+        assert_eq!(m.authorizer_id, None, "{verb} {path}");
+        m.authorization_type
+    };
+    assert_eq!(kind("/signed", HttpMethod::Get), AuthorizationType::AwsIam);
+    assert_eq!(
+        kind("/operation-iam", HttpMethod::Get),
+        AuthorizationType::AwsIam
+    );
+    assert_eq!(kind("/lambda", HttpMethod::Post), AuthorizationType::Custom);
+    assert_eq!(kind("/open", HttpMethod::Get), AuthorizationType::None);
+    assert!(snapshot.authorizers.is_empty());
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -390,20 +390,134 @@ fn too_large_and_empty_documents_are_refused() {
 }
 
 #[test]
-fn a_lambda_authorizer_is_flagged_and_its_methods_are_open() {
+fn a_lambda_authorizer_is_flagged_and_its_methods_refuse_all_requests() {
     let text = r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {"/": {"get": {"security": [{"Tok": []}], "x-amazon-apigateway-integration": {"type": "mock"}}}},
       "securityDefinitions": {"Tok": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "custom",
         "x-amazon-apigateway-authorizer": {"type": "token", "authorizerUri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations", "authorizerResultTtlInSeconds": 300}}}}"#;
     let r = read(text);
     assert!(r.definition.authorizers.is_empty());
     let get = &r.definition.resources["/"][&HttpMethod::Get];
-    assert_eq!(get.authorization_type, AuthorizationType::None);
+    // Fail closed: CUSTOM (the gateway refuses every request), never NONE.
+    assert_eq!(get.authorization_type, AuthorizationType::Custom);
+    assert_eq!(get.authorizer, None);
     assert_eq!(
         r.warnings,
         [
-            "Security scheme Tok (a Lambda token authorizer) is not supported by Gatehouse: methods \
-          that use it are imported WITHOUT authorization (open to anyone once deployed): give \
-          them a Cognito authorizer before deploying."
+            "Security scheme Tok (a Lambda token authorizer) is not supported by Gatehouse and \
+             was not imported: methods that use it are imported as CUSTOM and will refuse all \
+             requests (401) until their authorization is changed."
         ]
+    );
+}
+
+#[test]
+fn iam_methods_are_imported_as_aws_iam_and_refuse_all_requests() {
+    let r = read(&data("iam-and-lambda.json"));
+    let methods = &r.definition.resources;
+    assert_eq!(
+        methods["/signed"][&HttpMethod::Get].authorization_type,
+        AuthorizationType::AwsIam
+    );
+    assert_eq!(
+        methods["/operation-iam"][&HttpMethod::Get].authorization_type,
+        AuthorizationType::AwsIam
+    );
+    assert_eq!(
+        methods["/lambda"][&HttpMethod::Post].authorization_type,
+        AuthorizationType::Custom
+    );
+    assert_eq!(
+        methods["/open"][&HttpMethod::Get].authorization_type,
+        AuthorizationType::None
+    );
+    assert!(r.definition.authorizers.is_empty());
+    assert_eq!(
+        r.warnings,
+        [
+            "Security scheme TokenAuth (a Lambda token authorizer) is not supported by Gatehouse \
+             and was not imported: methods that use it are imported as CUSTOM and will refuse \
+             all requests (401) until their authorization is changed.",
+            "Security scheme sigv4 (AWS_IAM) is not supported by Gatehouse: methods that use it \
+             are imported as AWS_IAM and will refuse all requests (403) until their \
+             authorization is changed.",
+            "GET /operation-iam: AWS_IAM authorization is not supported by Gatehouse: the method \
+             is imported as AWS_IAM and will refuse all requests (403) until its authorization \
+             is changed.",
+        ]
+    );
+}
+
+#[test]
+fn x_amazon_apigateway_auth_takes_aws_iam_or_none() {
+    let doc = |auth: &str| {
+        format!(
+            r#"{{"openapi": "3.0.1", "info": {{"title": "t"}}, "paths": {{"/": {{"get": {{"x-amazon-apigateway-auth": {auth}, "x-amazon-apigateway-integration": {{"type": "mock"}}}}}}}}}}"#
+        )
+    };
+    for iam in [r#"{"type": "AWS_IAM"}"#, r#"{"type": "aws_iam"}"#] {
+        let r = read(&doc(iam));
+        assert_eq!(
+            r.definition.resources["/"][&HttpMethod::Get].authorization_type,
+            AuthorizationType::AwsIam,
+            "{iam}"
+        );
+    }
+    let r = read(&doc(r#"{"type": "NONE"}"#));
+    assert_eq!(
+        r.definition.resources["/"][&HttpMethod::Get].authorization_type,
+        AuthorizationType::None
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(
+        structure(&doc(r#"{"type": "custom"}"#)),
+        (
+            "paths./.get.x-amazon-apigateway-auth.type".to_owned(),
+            "must be AWS_IAM or NONE, not 'custom'".to_owned()
+        )
+    );
+}
+
+#[test]
+fn a_cognito_scheme_wins_over_iam_or_lambda_alternatives() {
+    let text = r#"{"swagger": "2.0", "info": {"title": "t"}, "paths": {
+        "/a": {"get": {"security": [{"sigv4": []}, {"Pool": ["pets/read"]}], "x-amazon-apigateway-integration": {"type": "mock"}}},
+        "/b": {"get": {"security": [{"Pool": []}, {"sigv4": []}], "x-amazon-apigateway-integration": {"type": "mock"}}},
+        "/c": {"get": {"security": [{"sigv4": []}, {"Tok": []}], "x-amazon-apigateway-integration": {"type": "mock"}}}},
+      "securityDefinitions": {
+        "sigv4": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "awsSigv4"},
+        "Tok": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authorizer": {"type": "token"}},
+        "Pool": {"type": "apiKey", "name": "Authorization", "in": "header", "x-amazon-apigateway-authtype": "cognito_user_pools",
+          "x-amazon-apigateway-authorizer": {"type": "cognito_user_pools", "providerARNs": ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_AbC123xyz"]}}}}"#;
+    let r = read(text);
+    let m = |path: &str| &r.definition.resources[path][&HttpMethod::Get];
+    assert_eq!(
+        m("/a").authorization_type,
+        AuthorizationType::CognitoUserPools
+    );
+    assert_eq!(m("/a").authorizer.as_deref(), Some("Pool"));
+    assert_eq!(m("/a").authorization_scopes, ["pets/read"]);
+    assert_eq!(
+        m("/b").authorization_type,
+        AuthorizationType::CognitoUserPools
+    );
+    assert_eq!(m("/c").authorization_type, AuthorizationType::AwsIam);
+    assert!(
+        r.warnings.contains(
+            &"GET /a: more than one authorization scheme in security; Pool (Cognito) is used \
+          instead of sigv4."
+                .to_owned()
+        )
+    );
+    assert!(
+        r.warnings.contains(
+            &"GET /b: more than one authorization scheme in security; the first (Pool) is used."
+                .to_owned()
+        )
+    );
+    assert!(
+        r.warnings.contains(
+            &"GET /c: more than one authorization scheme in security; the first (sigv4) is used."
+                .to_owned()
+        )
     );
 }
