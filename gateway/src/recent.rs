@@ -88,6 +88,16 @@ impl RecentRequests {
             .unwrap_or_default()
     }
 
+    /// Keeps only the stages `keep(api_id, stage)` accepts (the ones still deployed).
+    pub fn retain(&self, mut keep: impl FnMut(&str, &str) -> bool) {
+        if let Ok(mut apis) = self.apis.lock() {
+            apis.retain(|api, stages| {
+                stages.retain(|stage, _| keep(api, stage));
+                !stages.is_empty()
+            });
+        }
+    }
+
     /// Forgets a stage (deleted stage or API).
     pub fn forget(&self, api_id: &str, stage: &str) {
         if let Ok(mut apis) = self.apis.lock()

@@ -505,5 +505,9 @@ fn recent_requests_are_bounded_per_stage_and_newest_first() {
     assert!(recent.list(API, "other").is_empty());
     recent.forget(API, "prod");
     assert!(recent.list(API, "prod").is_empty());
+    recent.record(API, "prod", entry(7));
+    recent.retain(|_, stage| stage == "prod");
+    assert_eq!(recent.list(API, "prod").len(), 1);
+    assert!(recent.list(API, "dev").is_empty());
     assert_eq!(gateway::recent::PER_STAGE, 200);
 }

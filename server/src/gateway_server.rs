@@ -193,6 +193,7 @@ impl GatewayServer {
         let watcher = tokio::spawn(watch(
             self.pool.clone(),
             Arc::clone(&self.runtime),
+            Arc::clone(&self.state.recent),
             self.seen,
         ));
         let router = Router::new().fallback(serve).with_state(self.state);
@@ -219,7 +220,12 @@ impl Drop for AbortOnDrop {
 /// Keeps the runtime's snapshot in step with the database: reloads when the listener wakes it
 /// (a notification, or a fresh subscription that may have missed some) and every
 /// [`FULL_RELOAD_EVERY`] regardless.
-async fn watch(pool: PgPool, runtime: Arc<gateway::Runtime>, mut seen: Option<String>) {
+async fn watch(
+    pool: PgPool,
+    runtime: Arc<gateway::Runtime>,
+    recent: Arc<gateway::RecentRequests>,
+    mut seen: Option<String>,
+) {
     // Capacity 1 and `try_send`: a burst of wake-ups while a reload runs coalesces into one.
     let (wake, mut woken) = mpsc::channel(1);
     let _listener = AbortOnDrop(tokio::spawn(listen(pool.clone(), wake)));
@@ -234,7 +240,7 @@ async fn watch(pool: PgPool, runtime: Arc<gateway::Runtime>, mut seen: Option<St
             },
             _ = full.tick() => "periodic",
         };
-        reload(&pool, &runtime, &mut seen, reason).await;
+        reload(&pool, &runtime, &recent, &mut seen, reason).await;
     }
 }
 
@@ -242,6 +248,7 @@ async fn watch(pool: PgPool, runtime: Arc<gateway::Runtime>, mut seen: Option<St
 async fn reload(
     pool: &PgPool,
     runtime: &gateway::Runtime,
+    recent: &gateway::RecentRequests,
     seen: &mut Option<String>,
     reason: &'static str,
 ) {
@@ -260,6 +267,8 @@ async fn reload(
     match load(pool).await {
         Ok(compiled) => {
             let stages = compiled.len();
+            // A deleted stage's requests go with it (a stage made again later starts empty).
+            recent.retain(|api, stage| compiled.stage(api, stage).is_some());
             runtime.swap(compiled);
             tracing::info!(
                 reason,

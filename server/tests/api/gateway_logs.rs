@@ -229,4 +229,17 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     );
     let all = String::from_utf8_lossy(&captured.0.lock().expect("lock")).into_owned();
     assert!(!all.contains("forged-principal"), "{all}");
+
+    // Deleting the stage drops its requests once the gateway reloads (NOTIFY, within a second).
+    apis::store::delete_stage(&app.pool, &api.id, "prod")
+        .await
+        .expect("delete stage");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !recent.list(&api.id, "prod").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the deleted stage's requests are still listed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
