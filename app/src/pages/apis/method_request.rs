@@ -1,5 +1,6 @@
-//! The Method request form: authorization (NONE or one of the API's Cognito authorizers),
-//! OAuth scopes, API key required, and the declared request parameters.
+//! The Method request form: authorization (NONE or one of the API's Cognito authorizers; an
+//! imported AWS_IAM or CUSTOM is shown, and kept, while the method has it), OAuth scopes, API
+//! key required, and the declared request parameters.
 // The form's server function takes one argument per form field (ActionForm).
 #![allow(clippy::too_many_arguments)]
 
@@ -70,6 +71,9 @@ pub async fn update_method_request(
     })?;
     let (authorization_type, authorizer_id) = match authorization.as_str() {
         "" | "NONE" => (AuthorizationType::None, None),
+        // Offered only to methods that already have them (imported), so saving keeps them.
+        "AWS_IAM" => (AuthorizationType::AwsIam, None),
+        "CUSTOM" => (AuthorizationType::Custom, None),
         id => (AuthorizationType::CognitoUserPools, Some(id.to_string())),
     };
     let scopes: Vec<String> = authorization_scopes
@@ -152,11 +156,13 @@ pub fn MethodRequestForm(method: MethodView) -> AnyView {
             })
             .collect::<Vec<_>>(),
     );
-    let current = if method.authorization_type == "COGNITO_USER_POOLS" {
-        method.authorizer_id.clone().unwrap_or_default()
-    } else {
-        "NONE".to_string()
+    let current = match method.authorization_type.as_str() {
+        "COGNITO_USER_POOLS" => method.authorizer_id.clone().unwrap_or_default(),
+        kind @ ("AWS_IAM" | "CUSTOM") => kind.to_string(),
+        _ => "NONE".to_string(),
     };
+    // AWS_IAM and CUSTOM (imported) are shown while the method has them, never offered.
+    let unenforced = matches!(current.as_str(), "AWS_IAM" | "CUSTOM").then(|| current.clone());
     let authorizers_href = format!("{}?tab=authorizers", super::api_href(&method.api_id));
     let no_authorizers = method.authorizers.is_empty();
     let field_message =
@@ -177,11 +183,17 @@ pub fn MethodRequestForm(method: MethodView) -> AnyView {
                     aria-describedby="method-authorization-error method-authorization-help"
                     aria-invalid=move || field_message("authorization")().is_some().to_string()>
                     <option value="NONE" selected=current == "NONE">"NONE"</option>
+                    {unenforced.clone().map(|kind| view! {
+                        <option value=kind.clone() selected=true data-testid="unenforced-authorization">{format!("{kind} (not enforced by Gatehouse: every request is refused)")}</option>
+                    })}
                     {method.authorizers.iter().map(|a| view! {
                         <option value=a.id.clone() selected=current == a.id>{format!("Cognito user pool authorizer: {}", a.name)}</option>
                     }).collect_view()}
                 </select>
                 <p id="method-authorization-help" class="text-xs text-slate-500 dark:text-slate-400">
+                    {unenforced.map(|kind| view! {
+                        <span class="block text-amber-700 dark:text-amber-400" data-testid="unenforced-authorization-help">{format!("{kind} authorization was imported but Gatehouse cannot check it: the gateway refuses every request to this method until you choose NONE or a Cognito authorizer.")}</span>
+                    })}
                     {if no_authorizers {
                         view! { <span data-testid="no-authorizers">"This API has no authorizers. " <a class="text-indigo-600 hover:underline dark:text-indigo-400" href=authorizers_href>"Create an authorizer on the Authorizers tab"</a> " to require a Cognito token."</span> }.into_any()
                     } else {
