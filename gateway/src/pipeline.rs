@@ -623,6 +623,12 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
             return Err(Box::new(unsupported_media_type()));
         }
     };
+    if let Some(text) = plain_text(template) {
+        return Ok(IntegrationRequest {
+            body: text.to_owned(),
+            overrides: vtl::Overrides::default(),
+        });
+    }
     let vctx = ctx.vtl_context(raw, vtl::Overrides::default());
     match template.render(&vctx) {
         Ok(rendered) => Ok(IntegrationRequest {
@@ -796,6 +802,13 @@ impl Runtime {
     }
 }
 
+/// The template's text when it has no references or directives (no `$`, no `#`): its own
+/// output, so no template context is built for it (MOCK's `{"statusCode": 200}`).
+fn plain_text(template: &vtl::Template) -> Option<&str> {
+    let source = template.source();
+    (!source.contains(['$', '#'])).then_some(source)
+}
+
 /// The `statusCode` of a MOCK request template's output, read leniently (`{statusCode: 200}`,
 /// `{"statusCode": "200"}` and `{'statusCode': 200}` all work).
 pub fn mock_status(body: &str) -> Option<u16> {
@@ -893,6 +906,10 @@ fn integration_response(
     let mut content_type = "application/json".to_owned();
     let mut overrides = ireq.overrides.clone();
     let body = match select_response_template(&chosen.templates, ctx.header_value("accept")) {
+        Some((ct, template)) if plain_text(template).is_some() => {
+            content_type = ct.clone();
+            template.source().to_owned()
+        }
         Some((ct, template)) => {
             content_type = ct.clone();
             let vctx = ctx.vtl_context(result.body.clone(), overrides.clone());

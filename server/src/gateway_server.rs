@@ -5,6 +5,7 @@
 //! full reload every 30 s is the safety net for a missed notification. Every request is logged
 //! on the `gatehouse::access` target.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -56,10 +57,57 @@ impl EmbeddedKeys for IdentityKeys {
 }
 
 /// Keys for the gateway's authorizers: embedded pools from the identity provider, external
-/// ones fetched (and cached) by the shared resolver.
+/// ones fetched (and cached) by the shared resolver; both held in memory per provider list,
+/// so an authorizer-cache miss costs a signature check, not database round trips.
 struct Keys {
     identity: IdentityKeys,
     resolver: KeyResolver,
+    held: std::sync::Mutex<HashMap<Vec<String>, HeldKeys>>,
+}
+
+/// Resolved keys of one provider list, and when they were resolved.
+struct HeldKeys {
+    at: Instant,
+    pools: Vec<apis::authorizer::PoolKeys>,
+}
+
+/// Held keys are resolved again after this long (a deleted pool stops working by then)...
+const KEYS_HELD_FOR: Duration = Duration::from_secs(10);
+/// ...or, for a token whose kid they lack (a rotation), once they are this old: at most ten
+/// lookups a second per provider list, whatever kids a caller invents.
+const UNKNOWN_KID_RECHECK: Duration = Duration::from_millis(100);
+/// Provider lists held before the table is cleared.
+const HELD_MAX: usize = 1_000;
+
+impl Keys {
+    fn held(&self, providers: &[String], kid: Option<&str>) -> Option<Vec<apis::authorizer::PoolKeys>> {
+        let held = self.held.lock().ok()?;
+        let entry = held.get(providers)?;
+        let age = entry.at.elapsed();
+        let knows_kid = kid.is_none_or(|kid| {
+            entry
+                .pools
+                .iter()
+                .any(|p| p.keys.iter().any(|k| k.kid == kid))
+        });
+        (age < KEYS_HELD_FOR && (knows_kid || age < UNKNOWN_KID_RECHECK))
+            .then(|| entry.pools.clone())
+    }
+
+    fn hold(&self, providers: &[String], pools: &[apis::authorizer::PoolKeys]) {
+        if let Ok(mut held) = self.held.lock() {
+            if held.len() >= HELD_MAX {
+                held.clear();
+            }
+            held.insert(
+                providers.to_vec(),
+                HeldKeys {
+                    at: Instant::now(),
+                    pools: pools.to_vec(),
+                },
+            );
+        }
+    }
 }
 
 impl gateway::KeySource for Keys {
@@ -70,6 +118,9 @@ impl gateway::KeySource for Keys {
     ) -> Vec<apis::authorizer::PoolKeys> {
         // The kid lets the resolver refetch a JWKS that has rotated since it was cached.
         let kid = apis::keys::token_kid(token);
+        if let Some(pools) = self.held(&authorizer.provider_arns, kid.as_deref()) {
+            return pools;
+        }
         let resolved = self
             .resolver
             .resolve(&self.identity, &authorizer.provider_arns, kid.as_deref())
@@ -77,6 +128,7 @@ impl gateway::KeySource for Keys {
         for warning in &resolved.warnings {
             tracing::warn!(authorizer.id = %authorizer.id, "{warning}");
         }
+        self.hold(&authorizer.provider_arns, &resolved.pools);
         resolved.pools
     }
 }
@@ -153,6 +205,7 @@ impl GatewayServer {
         let keys = Arc::new(Keys {
             identity: IdentityKeys(identity),
             resolver: KeyResolver::new(issuer_base),
+            held: Default::default(),
         });
         let state = GatewayState {
             runtime: Arc::clone(&runtime),
