@@ -80,7 +80,11 @@ const UNKNOWN_KID_RECHECK: Duration = Duration::from_millis(100);
 const HELD_MAX: usize = 1_000;
 
 impl Keys {
-    fn held(&self, providers: &[String], kid: Option<&str>) -> Option<Vec<apis::authorizer::PoolKeys>> {
+    fn held(
+        &self,
+        providers: &[String],
+        kid: Option<&str>,
+    ) -> Option<Vec<apis::authorizer::PoolKeys>> {
         let held = self.held.lock().ok()?;
         let entry = held.get(providers)?;
         let age = entry.at.elapsed();
