@@ -651,6 +651,20 @@ async fn builds_an_api_with_aws_wire_shapes() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // Switching a Cognito method to a type Gatehouse stores but cannot enforce drops its
+    // authorizer and scopes instead of refusing the patch.
+    let method = ok(
+        app,
+        k,
+        Method::PATCH,
+        &method_path,
+        Some(json!({"patchOperations": [
+            {"op": "replace", "path": "/authorizationType", "value": "AWS_IAM"}
+        ]})),
+    )
+    .await;
+    assert_eq!(method["authorizationType"], "AWS_IAM");
+    assert!(method.get("authorizerId").is_none(), "{method}");
     let res = call(app, k, Method::DELETE, &method_path, None).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = call(

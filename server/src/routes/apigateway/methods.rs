@@ -81,8 +81,11 @@ pub(super) async fn update(call: &Call) -> Outcome {
         match segments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
             ["authorizationType"] if p.is("replace") => {
                 s.authorization_type = AuthorizationType::parse(p.value()?)?;
-                if s.authorization_type == AuthorizationType::None {
+                // Only Cognito methods name an authorizer and scopes; switching away drops them,
+                // as AWS does, rather than refusing the patch.
+                if s.authorization_type != AuthorizationType::CognitoUserPools {
                     s.authorizer_id = None;
+                    s.authorization_scopes.clear();
                 }
             }
             ["authorizerId"] if p.is("replace") => {
