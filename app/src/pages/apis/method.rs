@@ -107,6 +107,11 @@ impl MethodView {
                     .unwrap_or_else(|| id.clone());
                 format!("Cognito user pool authorizer “{name}”")
             }
+            // Stored from an import, not enforceable: the gateway refuses every request.
+            _ if matches!(self.authorization_type.as_str(), "AWS_IAM" | "CUSTOM") => format!(
+                "{} (not enforced by Gatehouse: every request is refused)",
+                self.authorization_type
+            ),
             _ => self.authorization_type.clone(),
         }
     }
