@@ -653,7 +653,7 @@ pub fn authorize(input: &AuthorizerInput) -> AuthorizerOutcome {
                     format!("the token has no {claim} claim to match against {expr}"),
                 );
             }
-            let re = match regex::Regex::new(&format!("^(?:{expr})$")) {
+            let re = match validation_regex(expr) {
                 Ok(re) => re,
                 Err(_) => {
                     return run.fail(
@@ -680,6 +680,26 @@ pub fn authorize(input: &AuthorizerInput) -> AuthorizerOutcome {
 
     let claims = stringify_claims(&payload);
     run.allow(claims)
+}
+
+/// The compiled `^(?:expr)$`, compiled once per expression: compiling costs more than the
+/// RS256 check it guards (bounded: the table is cleared past 1,000 expressions).
+fn validation_regex(expr: &str) -> Result<std::sync::Arc<regex::Regex>, regex::Error> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static COMPILED: OnceLock<Mutex<HashMap<String, Arc<regex::Regex>>>> = OnceLock::new();
+    let table = COMPILED.get_or_init(Mutex::default);
+    if let Some(re) = table.lock().ok().and_then(|t| t.get(expr).cloned()) {
+        return Ok(re);
+    }
+    let re = Arc::new(regex::Regex::new(&format!("^(?:{expr})$"))?);
+    if let Ok(mut t) = table.lock() {
+        if t.len() >= 1_000 {
+            t.clear();
+        }
+        t.insert(expr.to_owned(), Arc::clone(&re));
+    }
+    Ok(re)
 }
 
 type Parsed<'t> = (
