@@ -211,6 +211,15 @@ async fn resource(pool: &sqlx::PgPool, api_id: &str, root: &str, path: &str) -> 
     parent
 }
 
+/// An integration and method response: (status, selection pattern, template, response
+/// parameters).
+type ResponseSpec<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    &'a [(&'a str, &'a str)],
+);
+
 /// One method with its integration; `responses` are (status, selection pattern, template,
 /// response parameters) for integration and method responses alike.
 #[allow(clippy::too_many_arguments)]
@@ -221,7 +230,7 @@ async fn method(
     verb: HttpMethod,
     authorizer: Option<&str>,
     integration: IntegrationSettings,
-    responses: &[(&str, Option<&str>, Option<&str>, &[(&str, &str)])],
+    responses: &[ResponseSpec<'_>],
 ) {
     let mut settings = match authorizer {
         Some(id) => MethodSettings {
@@ -428,7 +437,7 @@ async fn fixture() -> Fixture {
         &[],
     );
     let id = resource(db, &api.id, &root, "/blob").await;
-    let ok: &[(&str, Option<&str>, Option<&str>, &[(&str, &str)])] = &[("200", None, None, &[])];
+    let ok: &[ResponseSpec<'_>] = &[("200", None, None, &[])];
     method(db, &api.id, &id, HttpMethod::Post, None, blob, ok).await;
 
     for (path, kind, uri) in [
