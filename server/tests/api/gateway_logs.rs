@@ -58,6 +58,10 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // With a single (thread-local) dispatcher, tracing caches each call site's interest from the
+    // first thread that reaches it; another test's thread, which has no subscriber, would switch
+    // the access log off for this one too. A second live dispatcher makes call sites re-ask.
+    let _second = tracing::Dispatch::new(tracing_subscriber::registry());
 
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
