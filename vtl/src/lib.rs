@@ -45,6 +45,7 @@ mod jsonpath;
 mod methods;
 mod parser;
 mod render;
+mod uses;
 mod value;
 
 use std::collections::HashMap;
@@ -150,6 +151,8 @@ pub struct Template {
     macros: HashMap<String, Arc<ast::MacroDef>>,
     source: Box<str>,
     limits: Limits,
+    /// The `$context` entries a render builds.
+    context_keys: uses::ContextKeys,
 }
 
 impl Template {
@@ -173,11 +176,14 @@ impl Template {
         }
         let mut parser = parser::Parser::new(source, limits.max_depth);
         let nodes = parser.parse_template()?;
+        let context_keys =
+            uses::ContextKeys::of(&nodes, parser.macros.values().map(|m| m.as_ref()));
         Ok(Template {
             nodes,
             macros: parser.macros,
             source: source.into(),
             limits,
+            context_keys,
         })
     }
 

@@ -43,7 +43,7 @@ pub(crate) struct Renderer<'t> {
 }
 
 pub(crate) fn render(tpl: &Template, ctx: &Context) -> RResult<Rendered> {
-    let context_map = ctx.context_map();
+    let context_map = ctx.context_map(&tpl.context_keys);
     let context_value = Value::Map(context_map.clone());
     let mut globals = HashMap::new();
     globals.insert("input".into(), Value::Input);
