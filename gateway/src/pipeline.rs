@@ -185,8 +185,13 @@ impl RequestCtx {
         )
     }
 
-    /// The template context: `$input`, `$context`, `$stageVariables`.
-    fn vtl_context(&self, body: String, overrides: vtl::Overrides) -> vtl::Context {
+    /// The context `template` renders against: `$input`, `$context`, `$stageVariables`.
+    fn vtl_context(
+        &self,
+        template: &vtl::Template,
+        body: String,
+        overrides: vtl::Overrides,
+    ) -> vtl::Context {
         let mut c = vtl::Context::default();
         c.input.body = body;
         c.input.path = self.route.params.clone();
@@ -208,7 +213,13 @@ impl RequestCtx {
         r.identity.source_ip = self
             .header_value("x-forwarded-for")
             .map(|v| v.split(',').next().unwrap_or("").trim().to_owned());
-        r.authorizer.claims = self.claims.to_vec();
+        // Only the claims the template can read (it builds no others either).
+        r.authorizer.claims = self
+            .claims
+            .iter()
+            .filter(|(k, _)| template.reads_claim(k))
+            .cloned()
+            .collect();
         if let Some(sub) = self.claims.iter().find(|(k, _)| k == "sub") {
             r.authorizer.principal_id = Some(sub.1.clone());
         }
@@ -698,7 +709,7 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
             overrides: vtl::Overrides::default(),
         });
     }
-    let vctx = ctx.vtl_context(raw, vtl::Overrides::default());
+    let vctx = ctx.vtl_context(template, raw, vtl::Overrides::default());
     match template.render(&vctx) {
         Ok(rendered) => Ok(IntegrationRequest {
             body: rendered.body,
@@ -981,7 +992,7 @@ fn integration_response(
         }
         Some((ct, template)) => {
             content_type = ct.clone();
-            let vctx = ctx.vtl_context(result.body.clone(), overrides.clone());
+            let vctx = ctx.vtl_context(template, result.body.clone(), overrides.clone());
             match template.render(&vctx) {
                 Ok(rendered) => {
                     overrides = rendered.overrides;

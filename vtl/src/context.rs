@@ -221,7 +221,13 @@ impl Context {
             let mut auth = IndexMap::new();
             auth.insert(
                 key("claims"),
-                string_map(r.authorizer.claims.iter().map(|(k, v)| (k, v))),
+                string_map(
+                    r.authorizer
+                        .claims
+                        .iter()
+                        .filter(|(k, _)| wanted.wants_claim(k))
+                        .map(|(k, v)| (k, v)),
+                ),
             );
             put_opt(&mut auth, "principalId", &r.authorizer.principal_id);
             for (k, v) in &r.authorizer.context {

@@ -192,6 +192,12 @@ impl Template {
         &self.source
     }
 
+    /// Whether a render can read `$context.authorizer.claims[name]`: a caller may leave the
+    /// other claims out of the [`Context`].
+    pub fn reads_claim(&self, name: &str) -> bool {
+        self.context_keys.wants("authorizer") && self.context_keys.wants_claim(name)
+    }
+
     /// The limits this template renders under.
     pub fn limits(&self) -> &Limits {
         &self.limits

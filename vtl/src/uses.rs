@@ -6,17 +6,25 @@
 
 use crate::ast::{Expr, MacroDef, Node, Part, Reference};
 
-/// The top-level `$context` keys a template reads.
+/// The top-level `$context` keys a template reads, and which of
+/// `$context.authorizer.claims` (a Cognito ID token has a dozen or more).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ContextKeys {
     pub all: bool,
     pub keys: Vec<Box<str>>,
+    pub all_claims: bool,
+    pub claims: Vec<Box<str>>,
 }
 
 impl ContextKeys {
     /// Whether the render needs the entry `key`.
     pub fn wants(&self, key: &str) -> bool {
         self.all || self.keys.iter().any(|k| **k == *key)
+    }
+
+    /// Whether the render needs the claim `name` in `$context.authorizer.claims`.
+    pub fn wants_claim(&self, name: &str) -> bool {
+        self.all || self.all_claims || self.claims.iter().any(|k| **k == *name)
     }
 
     pub fn of<'a>(nodes: &[Node], macros: impl IntoIterator<Item = &'a MacroDef>) -> ContextKeys {
@@ -74,6 +82,9 @@ impl ContextKeys {
                     if !self.wants(name) {
                         self.keys.push(name.clone());
                     }
+                    if &**name == "authorizer" {
+                        self.claims_use(&r.parts[1..]);
+                    }
                 }
                 _ => self.all = true,
             }
@@ -88,6 +99,23 @@ impl ContextKeys {
                 }
                 Part::Index(e) => self.expr(e),
             }
+        }
+    }
+
+    /// `parts` follow `$context.authorizer`: only `.claims.name` and `.claims['name']` name a
+    /// claim; any other use of the claims map (or of the authorizer map) needs them all.
+    fn claims_use(&mut self, parts: &[Part]) {
+        let name = match parts {
+            [Part::Prop(p), ..] if &**p != "claims" => return,
+            [Part::Prop(_), Part::Prop(claim), ..] => claim,
+            [Part::Prop(_), Part::Index(Expr::Str(claim)), ..] => claim,
+            _ => {
+                self.all_claims = true;
+                return;
+            }
+        };
+        if !self.wants_claim(name) {
+            self.claims.push(name.clone());
         }
     }
 
@@ -163,6 +191,42 @@ mod tests {
         }
     }
 
+    fn claims(source: &str) -> (bool, Vec<String>) {
+        let t = Template::parse(source).unwrap();
+        let k = &t.context_keys;
+        (
+            k.all || k.all_claims,
+            k.claims.iter().map(|k| k.to_string()).collect(),
+        )
+    }
+
+    #[test]
+    fn named_claims_only() {
+        assert_eq!(
+            claims(concat!(
+                "$context.authorizer.claims.sub $context.authorizer.claims['cognito:username']",
+                "$context.authorizer.principalId",
+                "#set($context.authorizer.claims.extra = 1)",
+            )),
+            (
+                false,
+                vec!["sub".into(), "cognito:username".into(), "extra".into()]
+            )
+        );
+        assert_eq!(claims("$context.stage"), (false, vec![]));
+        for source in [
+            "$context.authorizer",
+            "$context.authorizer.claims",
+            "$context.authorizer.claims.keySet()",
+            "$context.authorizer.claims[$name]",
+            "$context.authorizer.get('claims')",
+            "#set($c = $context.authorizer.claims)$c.sub",
+            "$util.toJson($context)",
+        ] {
+            assert!(claims(source).0, "{source}");
+        }
+    }
+
     #[test]
     fn whole_map_uses_build_everything() {
         for source in [
@@ -184,7 +248,10 @@ mod tests {
         let mut ctx = crate::Context::default();
         ctx.request.stage = Some("prod".into());
         ctx.request.api_id = Some("abc".into());
-        ctx.request.authorizer.claims = vec![("sub".into(), "u1".into())];
+        ctx.request.authorizer.claims = vec![
+            ("sub".into(), "u1".into()),
+            ("email".into(), "a@example.com".into()),
+        ];
         ctx.overrides.response.status = Some(418);
         let t = Template::parse("$context.stage $context.authorizer.claims.sub").unwrap();
         let r = t.render(&ctx).unwrap();
@@ -193,5 +260,10 @@ mod tests {
         assert_eq!(r.overrides.response.status, Some(418));
         let whole = Template::parse("$context.stage $util.toJson($context).length()").unwrap();
         assert!(whole.render(&ctx).unwrap().body.starts_with("prod "));
+        let claims = Template::parse("$context.authorizer.claims").unwrap();
+        assert_eq!(
+            claims.render(&ctx).unwrap().body,
+            "{sub=u1, email=a@example.com}"
+        );
     }
 }
