@@ -175,7 +175,12 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200_000);
-    let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    // A fixed key, so that runs differ only in the requests (for `perf stat` comparisons).
+    let key = RsaPrivateKey::new(
+        &mut <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(7),
+        2048,
+    )
+    .unwrap();
     let public = key.to_public_key();
     let keys = Keys(PoolKeys {
         provider: format!("arn:aws:cognito-idp:us-east-1:000000000000:userpool/{POOL}"),

@@ -234,6 +234,15 @@ impl RequestCtx {
     }
 }
 
+/// `String::from_utf8_lossy(bytes).into_owned()`, checking valid UTF-8 (nearly always) with
+/// the faster `str::from_utf8` first: the lossy scan showed in profiles for a 1 KB token.
+fn utf8_lossy(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 fn now_epoch() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -388,12 +397,7 @@ impl Runtime {
         let headers = parts
             .headers
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
+            .map(|(k, v)| (k.as_str().to_owned(), utf8_lossy(v.as_bytes())))
             .collect();
         let query = parts
             .uri
@@ -673,7 +677,7 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
         rec.line(|| "Execution failed: the method has no integration".to_owned());
         return Err(Box::new(internal_error()));
     };
-    let raw = String::from_utf8_lossy(&ctx.body).into_owned();
+    let raw = utf8_lossy(&ctx.body);
     if integration.kind.is_proxy() {
         return Ok(IntegrationRequest {
             body: raw,
