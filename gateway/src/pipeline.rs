@@ -198,22 +198,30 @@ impl RequestCtx {
         c.input.querystring = self.query.clone();
         c.input.header = self.headers.clone();
         let resource = self.stage.resources.get(self.route.resource);
+        // Only the entries the template can read are copied (it builds no others either).
+        let want = |key: &str| template.reads_context(key);
         let r = &mut c.request;
-        r.api_id = Some(self.stage.rest_api_id.clone());
-        r.stage = Some(self.stage.stage_name.clone());
-        r.http_method = Some(self.method.to_string());
-        r.path = Some(self.context_path.clone());
-        r.request_id = Some(self.request_id.clone());
-        r.extended_request_id = Some(self.request_id.clone());
+        let request_id = || Some(self.request_id.clone());
+        r.api_id = want("apiId").then(|| self.stage.rest_api_id.clone());
+        r.stage = want("stage").then(|| self.stage.stage_name.clone());
+        r.http_method = want("httpMethod").then(|| self.method.to_string());
+        r.path = want("path").then(|| self.context_path.clone());
+        r.request_id = want("requestId").then(request_id).flatten();
+        r.extended_request_id = want("extendedRequestId").then(request_id).flatten();
         r.request_time_epoch = Some(self.now.saturating_mul(1000));
-        r.resource_id = resource.map(|r| r.id.clone());
-        r.resource_path = resource.map(|r| r.path.clone());
-        r.protocol = Some("HTTP/1.1".to_owned());
-        r.identity.user_agent = self.header_value("user-agent").map(str::to_owned);
-        r.identity.source_ip = self
-            .header_value("x-forwarded-for")
-            .map(|v| v.split(',').next().unwrap_or("").trim().to_owned());
-        // Only the claims the template can read (it builds no others either).
+        if want("resourceId") {
+            r.resource_id = resource.map(|r| r.id.clone());
+        }
+        if want("resourcePath") {
+            r.resource_path = resource.map(|r| r.path.clone());
+        }
+        r.protocol = want("protocol").then(|| "HTTP/1.1".to_owned());
+        if want("identity") {
+            r.identity.user_agent = self.header_value("user-agent").map(str::to_owned);
+            r.identity.source_ip = self
+                .header_value("x-forwarded-for")
+                .map(|v| v.split(',').next().unwrap_or("").trim().to_owned());
+        }
         r.authorizer.claims = self
             .claims
             .iter()

@@ -192,6 +192,12 @@ impl Template {
         &self.source
     }
 
+    /// Whether a render can read the `$context` entry `key` (`stage`, `identity`, …): a caller
+    /// may leave the others out of the [`Context`].
+    pub fn reads_context(&self, key: &str) -> bool {
+        self.context_keys.wants(key)
+    }
+
     /// Whether a render can read `$context.authorizer.claims[name]`: a caller may leave the
     /// other claims out of the [`Context`].
     pub fn reads_claim(&self, name: &str) -> bool {

@@ -417,9 +417,14 @@ fn drain(mut stack: Vec<Value>) {
 
 // Deeply nested values (a template can build a million-level chain of maps) must not overflow the
 // stack when dropped: take children out iteratively.
+/// Whether dropping `v` can recurse (values that hold no other values drop in place).
+fn holds_values(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_) | Value::Entry(_))
+}
+
 impl Drop for ListData {
     fn drop(&mut self) {
-        if !self.items.is_empty() {
+        if self.items.iter().any(holds_values) {
             drain(std::mem::take(&mut self.items));
         }
     }
@@ -427,7 +432,7 @@ impl Drop for ListData {
 
 impl Drop for MapData {
     fn drop(&mut self) {
-        if !self.entries.is_empty() {
+        if self.entries.values().any(holds_values) {
             drain(std::mem::take(&mut self.entries).into_values().collect());
         }
     }
