@@ -390,14 +390,19 @@ fn take_children(v: Value, stack: &mut Vec<Value>) {
     match v {
         Value::List(rc) => {
             if let Ok(cell) = Rc::try_unwrap(rc) {
+                // Without containers inside, the list drops in place when `data` goes.
                 let mut data = cell.into_inner();
-                stack.append(&mut data.items);
+                if data.items.iter().any(holds_values) {
+                    stack.append(&mut data.items);
+                }
             }
         }
         Value::Map(rc) => {
             if let Ok(cell) = Rc::try_unwrap(rc) {
                 let mut data = cell.into_inner();
-                stack.extend(std::mem::take(&mut data.entries).into_values());
+                if data.entries.values().any(holds_values) {
+                    stack.extend(std::mem::take(&mut data.entries).into_values());
+                }
             }
         }
         Value::Entry(rc) => {
