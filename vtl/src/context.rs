@@ -6,6 +6,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use crate::json;
+use crate::uses::ContextKeys;
 use crate::value::{MapRef, Value, display, parse_json_number};
 
 /// Everything a template can see. Build it with `Context::default()` and fill in what the request
@@ -203,68 +204,86 @@ impl Input {
 }
 
 impl Context {
-    /// The `$context` map.
-    pub(crate) fn context_map(&self) -> MapRef {
+    /// The `$context` map, with the entries `wanted` (and the overrides always: the render
+    /// reads them back).
+    pub(crate) fn context_map(&self, wanted: &ContextKeys) -> MapRef {
         let r = &self.request;
         let mut m = IndexMap::new();
-        put_opt(&mut m, "accountId", &r.account_id);
-        put_opt(&mut m, "apiId", &r.api_id);
+        let put = |m: &mut IndexMap<Rc<str>, Value>, k: &str, v: &Option<String>| {
+            if wanted.wants(k) {
+                put_opt(m, k, v);
+            }
+        };
+        put(&mut m, "accountId", &r.account_id);
+        put(&mut m, "apiId", &r.api_id);
 
-        let mut auth = IndexMap::new();
-        auth.insert(
-            key("claims"),
-            string_map(r.authorizer.claims.iter().map(|(k, v)| (k, v))),
-        );
-        put_opt(&mut auth, "principalId", &r.authorizer.principal_id);
-        for (k, v) in &r.authorizer.context {
-            auth.insert(key(k), Value::str(v.as_str()));
+        if wanted.wants("authorizer") {
+            let mut auth = IndexMap::new();
+            auth.insert(
+                key("claims"),
+                string_map(
+                    r.authorizer
+                        .claims
+                        .iter()
+                        .filter(|(k, _)| wanted.wants_claim(k))
+                        .map(|(k, v)| (k, v)),
+                ),
+            );
+            put_opt(&mut auth, "principalId", &r.authorizer.principal_id);
+            for (k, v) in &r.authorizer.context {
+                auth.insert(key(k), Value::str(v.as_str()));
+            }
+            m.insert(key("authorizer"), Value::new_map(auth));
         }
-        m.insert(key("authorizer"), Value::new_map(auth));
 
-        put_opt(&mut m, "domainName", &r.domain_name);
-        put_opt(&mut m, "domainPrefix", &r.domain_prefix);
-        put_opt(&mut m, "extendedRequestId", &r.extended_request_id);
-        put_opt(&mut m, "httpMethod", &r.http_method);
+        put(&mut m, "domainName", &r.domain_name);
+        put(&mut m, "domainPrefix", &r.domain_prefix);
+        put(&mut m, "extendedRequestId", &r.extended_request_id);
+        put(&mut m, "httpMethod", &r.http_method);
 
-        let i = &r.identity;
-        let mut id = IndexMap::new();
-        put_opt(&mut id, "accountId", &i.account_id);
-        put_opt(&mut id, "apiKey", &i.api_key);
-        put_opt(&mut id, "apiKeyId", &i.api_key_id);
-        put_opt(&mut id, "caller", &i.caller);
-        put_opt(
-            &mut id,
-            "cognitoAuthenticationProvider",
-            &i.cognito_authentication_provider,
-        );
-        put_opt(
-            &mut id,
-            "cognitoAuthenticationType",
-            &i.cognito_authentication_type,
-        );
-        put_opt(&mut id, "cognitoIdentityId", &i.cognito_identity_id);
-        put_opt(
-            &mut id,
-            "cognitoIdentityPoolId",
-            &i.cognito_identity_pool_id,
-        );
-        put_opt(&mut id, "principalOrgId", &i.principal_org_id);
-        put_opt(&mut id, "sourceIp", &i.source_ip);
-        put_opt(&mut id, "user", &i.user);
-        put_opt(&mut id, "userAgent", &i.user_agent);
-        put_opt(&mut id, "userArn", &i.user_arn);
-        m.insert(key("identity"), Value::new_map(id));
+        if wanted.wants("identity") {
+            let i = &r.identity;
+            let mut id = IndexMap::new();
+            put_opt(&mut id, "accountId", &i.account_id);
+            put_opt(&mut id, "apiKey", &i.api_key);
+            put_opt(&mut id, "apiKeyId", &i.api_key_id);
+            put_opt(&mut id, "caller", &i.caller);
+            put_opt(
+                &mut id,
+                "cognitoAuthenticationProvider",
+                &i.cognito_authentication_provider,
+            );
+            put_opt(
+                &mut id,
+                "cognitoAuthenticationType",
+                &i.cognito_authentication_type,
+            );
+            put_opt(&mut id, "cognitoIdentityId", &i.cognito_identity_id);
+            put_opt(
+                &mut id,
+                "cognitoIdentityPoolId",
+                &i.cognito_identity_pool_id,
+            );
+            put_opt(&mut id, "principalOrgId", &i.principal_org_id);
+            put_opt(&mut id, "sourceIp", &i.source_ip);
+            put_opt(&mut id, "user", &i.user);
+            put_opt(&mut id, "userAgent", &i.user_agent);
+            put_opt(&mut id, "userArn", &i.user_arn);
+            m.insert(key("identity"), Value::new_map(id));
+        }
 
-        put_opt(&mut m, "path", &r.path);
-        put_opt(&mut m, "protocol", &r.protocol);
-        put_opt(&mut m, "requestId", &r.request_id);
-        put_opt(&mut m, "requestTime", &r.request_time);
-        if let Some(epoch) = r.request_time_epoch {
+        put(&mut m, "path", &r.path);
+        put(&mut m, "protocol", &r.protocol);
+        put(&mut m, "requestId", &r.request_id);
+        put(&mut m, "requestTime", &r.request_time);
+        if let Some(epoch) = r.request_time_epoch
+            && wanted.wants("requestTimeEpoch")
+        {
             m.insert(key("requestTimeEpoch"), Value::Int(epoch));
         }
-        put_opt(&mut m, "resourceId", &r.resource_id);
-        put_opt(&mut m, "resourcePath", &r.resource_path);
-        put_opt(&mut m, "stage", &r.stage);
+        put(&mut m, "resourceId", &r.resource_id);
+        put(&mut m, "resourcePath", &r.resource_path);
+        put(&mut m, "stage", &r.stage);
 
         let o = &self.overrides;
         let mut req = IndexMap::new();
@@ -285,7 +304,12 @@ impl Context {
         put_extra(&mut resp, &o.response.extra);
         m.insert(key("responseOverride"), Value::new_map(resp));
 
-        put_extra(&mut m, &r.extra);
+        for (k, v) in &r.extra {
+            // An extra entry replaces an override map as before, wanted or not.
+            if wanted.wants(k) || k == "requestOverride" || k == "responseOverride" {
+                m.insert(key(k), json::from_serde(v, 0));
+            }
+        }
         Rc::new(std::cell::RefCell::new(crate::value::MapData {
             entries: m,
         }))

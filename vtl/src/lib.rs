@@ -45,6 +45,7 @@ mod jsonpath;
 mod methods;
 mod parser;
 mod render;
+mod uses;
 mod value;
 
 use std::collections::HashMap;
@@ -150,6 +151,8 @@ pub struct Template {
     macros: HashMap<String, Arc<ast::MacroDef>>,
     source: Box<str>,
     limits: Limits,
+    /// The `$context` entries a render builds.
+    context_keys: uses::ContextKeys,
 }
 
 impl Template {
@@ -173,17 +176,32 @@ impl Template {
         }
         let mut parser = parser::Parser::new(source, limits.max_depth);
         let nodes = parser.parse_template()?;
+        let context_keys =
+            uses::ContextKeys::of(&nodes, parser.macros.values().map(|m| m.as_ref()));
         Ok(Template {
             nodes,
             macros: parser.macros,
             source: source.into(),
             limits,
+            context_keys,
         })
     }
 
     /// The template's source text.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// Whether a render can read the `$context` entry `key` (`stage`, `identity`, …): a caller
+    /// may leave the others out of the [`Context`].
+    pub fn reads_context(&self, key: &str) -> bool {
+        self.context_keys.wants(key)
+    }
+
+    /// Whether a render can read `$context.authorizer.claims[name]`: a caller may leave the
+    /// other claims out of the [`Context`].
+    pub fn reads_claim(&self, name: &str) -> bool {
+        self.context_keys.wants("authorizer") && self.context_keys.wants_claim(name)
     }
 
     /// The limits this template renders under.

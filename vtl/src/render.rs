@@ -43,9 +43,9 @@ pub(crate) struct Renderer<'t> {
 }
 
 pub(crate) fn render(tpl: &Template, ctx: &Context) -> RResult<Rendered> {
-    let context_map = ctx.context_map();
+    let context_map = ctx.context_map(&tpl.context_keys);
     let context_value = Value::Map(context_map.clone());
-    let mut globals = HashMap::new();
+    let mut globals = HashMap::with_capacity(8);
     globals.insert("input".into(), Value::Input);
     globals.insert("util".into(), Value::Util);
     globals.insert("context".into(), context_value);

@@ -390,14 +390,19 @@ fn take_children(v: Value, stack: &mut Vec<Value>) {
     match v {
         Value::List(rc) => {
             if let Ok(cell) = Rc::try_unwrap(rc) {
+                // Without containers inside, the list drops in place when `data` goes.
                 let mut data = cell.into_inner();
-                stack.append(&mut data.items);
+                if data.items.iter().any(holds_values) {
+                    stack.append(&mut data.items);
+                }
             }
         }
         Value::Map(rc) => {
             if let Ok(cell) = Rc::try_unwrap(rc) {
                 let mut data = cell.into_inner();
-                stack.extend(std::mem::take(&mut data.entries).into_values());
+                if data.entries.values().any(holds_values) {
+                    stack.extend(std::mem::take(&mut data.entries).into_values());
+                }
             }
         }
         Value::Entry(rc) => {
@@ -417,9 +422,14 @@ fn drain(mut stack: Vec<Value>) {
 
 // Deeply nested values (a template can build a million-level chain of maps) must not overflow the
 // stack when dropped: take children out iteratively.
+/// Whether dropping `v` can recurse (values that hold no other values drop in place).
+fn holds_values(v: &Value) -> bool {
+    matches!(v, Value::List(_) | Value::Map(_) | Value::Entry(_))
+}
+
 impl Drop for ListData {
     fn drop(&mut self) {
-        if !self.items.is_empty() {
+        if self.items.iter().any(holds_values) {
             drain(std::mem::take(&mut self.items));
         }
     }
@@ -427,7 +437,7 @@ impl Drop for ListData {
 
 impl Drop for MapData {
     fn drop(&mut self) {
-        if !self.entries.is_empty() {
+        if self.entries.values().any(holds_values) {
             drain(std::mem::take(&mut self.entries).into_values().collect());
         }
     }
