@@ -14,13 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::gateway_server::GatewayServer;
 
-use crate::helpers::spawn_app;
-
-async fn call(idp: &identity::Identity, action: &str, body: Value) -> Value {
-    idp.dispatch(action, body.to_string().as_bytes(), true)
-        .await
-        .unwrap_or_else(|e| panic!("{action}: {e:?}"))
-}
+use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app};
 
 async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
     let mut templates = BTreeMap::new();
@@ -47,54 +41,17 @@ async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template
 async fn a_deployed_stage_enforces_its_cognito_authorizer_and_renders_claims() {
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
-
-    let pool = call(&idp, "CreateUserPool", json!({"PoolName": "seed", "Schema": [{"Name": "role", "AttributeDataType": "String", "Mutable": true}]})).await;
-    let pool_id = pool["UserPool"]["Id"].as_str().expect("id").to_string();
-    let arn = pool["UserPool"]["Arn"].as_str().expect("arn").to_string();
-    let client = call(
+    let idp = identity_of(&app);
+    let PoolUser {
+        arn, client_id, id_token, access_token, ..
+    } = pool_user(
         &idp,
-        "CreateUserPoolClient",
-        json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+        json!({"PoolName": "seed", "Schema": [{"Name": "role", "AttributeDataType": "String", "Mutable": true}]}),
+        "carol",
+        "Seed-Passw0rd!",
+        json!([{"Name": "custom:role", "Value": "admin"}]),
     )
     .await;
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .expect("client")
-        .to_string();
-    call(
-        &idp,
-        "SignUp",
-        json!({"ClientId": client_id, "Username": "carol", "Password": "Seed-Passw0rd!", "UserAttributes": [{"Name": "custom:role", "Value": "admin"}]}),
-    )
-    .await;
-    call(
-        &idp,
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool_id, "Username": "carol"}),
-    )
-    .await;
-    let auth = call(
-        &idp,
-        "InitiateAuth",
-        json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "carol", "PASSWORD": "Seed-Passw0rd!"}}),
-    )
-    .await;
-    let id_token = auth["AuthenticationResult"]["IdToken"]
-        .as_str()
-        .expect("id token")
-        .to_string();
-    let access_token = auth["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .expect("access token")
-        .to_string();
 
     let api = apis::store::create_rest_api(&app.pool, "PetStore", "")
         .await

@@ -13,13 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use server::gateway_server::GatewayServer;
 
-use crate::helpers::spawn_app;
-
-async fn call(idp: &identity::Identity, action: &str, body: Value) -> Value {
-    idp.dispatch(action, body.to_string().as_bytes(), true)
-        .await
-        .unwrap_or_else(|e| panic!("{action}: {e:?}"))
-}
+use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app};
 
 /// Collects formatted log output in memory.
 #[derive(Clone, Default)]
@@ -65,49 +59,15 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
 
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
-    let pool = call(&idp, "CreateUserPool", json!({"PoolName": "logs"})).await;
-    let pool_id = pool["UserPool"]["Id"].as_str().expect("id").to_string();
-    let arn = pool["UserPool"]["Arn"].as_str().expect("arn").to_string();
-    let client = call(
+    let idp = identity_of(&app);
+    let PoolUser { arn, id_token, .. } = pool_user(
         &idp,
-        "CreateUserPoolClient",
-        json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+        json!({"PoolName": "logs"}),
+        "dora",
+        "Logs-Passw0rd!",
+        json!([]),
     )
     .await;
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .expect("client")
-        .to_string();
-    call(
-        &idp,
-        "SignUp",
-        json!({"ClientId": client_id, "Username": "dora", "Password": "Logs-Passw0rd!"}),
-    )
-    .await;
-    call(
-        &idp,
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool_id, "Username": "dora"}),
-    )
-    .await;
-    let auth = call(
-        &idp,
-        "InitiateAuth",
-        json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "dora", "PASSWORD": "Logs-Passw0rd!"}}),
-    )
-    .await;
-    let id_token = auth["AuthenticationResult"]["IdToken"]
-        .as_str()
-        .expect("id token")
-        .to_string();
 
     let api = apis::store::create_rest_api(&app.pool, "Logs", "")
         .await

@@ -157,3 +157,80 @@ pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .find(|v| v.starts_with("gatehouse_session="))
         .map(str::to_string)
 }
+
+/// The app's identity provider as an in-process handle, issuing tokens under its console URL.
+pub fn identity_of(app: &TestApp) -> identity::Identity {
+    identity::Identity::new(
+        app.pool.clone(),
+        app.master_key.clone(),
+        identity::IdentityConfig {
+            issuer_base: format!("http://{}", app.addr),
+            account_id: "000000000000".into(),
+        },
+    )
+}
+
+/// One Cognito action through the in-process identity provider; panics on an error answer.
+pub async fn idp_call(
+    idp: &identity::Identity,
+    action: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    idp.dispatch(action, body.to_string().as_bytes(), true)
+        .await
+        .unwrap_or_else(|e| panic!("{action}: {e:?}"))
+}
+
+/// A pool, a web client (password and refresh flows) and one confirmed, signed-in user.
+pub struct PoolUser {
+    pub arn: String,
+    pub client_id: String,
+    pub id_token: String,
+    pub access_token: String,
+}
+
+/// Creates the pool from `create_pool` (a CreateUserPool request), signs `username` up with
+/// `attributes` (a UserAttributes array), confirms and signs them in.
+pub async fn pool_user(
+    idp: &identity::Identity,
+    create_pool: serde_json::Value,
+    username: &str,
+    password: &str,
+    attributes: serde_json::Value,
+) -> PoolUser {
+    let text = |v: &serde_json::Value| v.as_str().expect("a string field").to_string();
+    let pool = idp_call(idp, "CreateUserPool", create_pool).await;
+    let pool_id = text(&pool["UserPool"]["Id"]);
+    let arn = text(&pool["UserPool"]["Arn"]);
+    let client = idp_call(
+        idp,
+        "CreateUserPoolClient",
+        serde_json::json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )
+    .await;
+    let client_id = text(&client["UserPoolClient"]["ClientId"]);
+    idp_call(
+        idp,
+        "SignUp",
+        serde_json::json!({"ClientId": client_id, "Username": username, "Password": password, "UserAttributes": attributes}),
+    )
+    .await;
+    idp_call(
+        idp,
+        "AdminConfirmSignUp",
+        serde_json::json!({"UserPoolId": pool_id, "Username": username}),
+    )
+    .await;
+    let auth = idp_call(
+        idp,
+        "InitiateAuth",
+        serde_json::json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": username, "PASSWORD": password}}),
+    )
+    .await;
+    PoolUser {
+        arn,
+        client_id,
+        id_token: text(&auth["AuthenticationResult"]["IdToken"]),
+        access_token: text(&auth["AuthenticationResult"]["AccessToken"]),
+    }
+}

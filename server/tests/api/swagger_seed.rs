@@ -9,16 +9,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::gateway_server::GatewayServer;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app};
 
 const SEED: &str = include_str!("../../../openapi/tests/data/seed-cognito-user-pool.json");
 const PETSTORE: &str = include_str!("../../../openapi/tests/data/aws-export-petstore.json");
-
-async fn call(idp: &identity::Identity, action: &str, body: Value) -> Value {
-    idp.dispatch(action, body.to_string().as_bytes(), true)
-        .await
-        .unwrap_or_else(|e| panic!("{action}: {e:?}"))
-}
 
 fn ctx() -> openapi::ImportContext {
     openapi::ImportContext {
@@ -31,49 +25,15 @@ fn ctx() -> openapi::ImportContext {
 async fn the_seed_swagger_example_imports_deploys_and_guards_get_root() {
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
-    let pool = call(&idp, "CreateUserPool", json!({"PoolName": "seed"})).await;
-    let pool_id = pool["UserPool"]["Id"].as_str().expect("id").to_string();
-    let arn = pool["UserPool"]["Arn"].as_str().expect("arn").to_string();
-    let client = call(
+    let idp = identity_of(&app);
+    let PoolUser { arn, id_token, .. } = pool_user(
         &idp,
-        "CreateUserPoolClient",
-        json!({"UserPoolId": pool_id, "ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
+        json!({"PoolName": "seed"}),
+        "dana",
+        "Seed-Passw0rd!",
+        json!([{"Name": "email", "Value": "dana@example.com"}]),
     )
     .await;
-    let client_id = client["UserPoolClient"]["ClientId"]
-        .as_str()
-        .expect("client")
-        .to_string();
-    call(
-        &idp,
-        "SignUp",
-        json!({"ClientId": client_id, "Username": "dana", "Password": "Seed-Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "dana@example.com"}]}),
-    )
-    .await;
-    call(
-        &idp,
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool_id, "Username": "dana"}),
-    )
-    .await;
-    let auth = call(
-        &idp,
-        "InitiateAuth",
-        json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "dana", "PASSWORD": "Seed-Passw0rd!"}}),
-    )
-    .await;
-    let id_token = auth["AuthenticationResult"]["IdToken"]
-        .as_str()
-        .expect("id token")
-        .to_string();
 
     // Verbatim: refused at the stray comma, nothing stored.
     let err = openapi::import(&app.pool, &ctx(), None, openapi::ImportMode::New, SEED)
