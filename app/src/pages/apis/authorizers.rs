@@ -126,7 +126,7 @@ pub fn header_of(token_source: &str) -> &str {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
 

@@ -52,10 +52,9 @@ pub struct ApiGatewayState {
 /// The `/apigateway` routes. Merged beside the console, outside its session guard and
 /// same-origin check: callers are SDKs authenticated by SigV4, not browser sessions.
 pub fn router(state: AppState) -> Router {
-    let issuer = state.identity.issuer("");
-    let base = issuer.strip_suffix("/cognito-idp/").unwrap_or(&issuer);
+    // The console's resolver: one JWKS cache per process, shared with the authorizer Test tool.
     let state = ApiGatewayState {
-        keys: Arc::new(KeyResolver::new(base)),
+        keys: app::pages::apis::authorizers::ssr::resolver(&state.identity),
         app: state,
     };
     Router::new()
