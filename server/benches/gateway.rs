@@ -38,6 +38,14 @@ use sqlx::{Connection, PgConnection, PgPool};
 const CONNECTIONS: [usize; 3] = [16, 64, 256];
 const WARM_UP: Duration = Duration::from_millis(500);
 const MEASURE: Duration = Duration::from_secs(3);
+
+/// How long each point is measured: [`MEASURE`], or GATEHOUSE_BENCH_SECS (for profiling).
+fn measure_for() -> Duration {
+    std::env::var("GATEHOUSE_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(MEASURE, Duration::from_secs)
+}
 /// The backend's answer (a small JSON document, as an API would return).
 const ITEM: &str = r#"{"id":"sku-7","name":"gatehouse","price":12.5,"tags":["a","b","c"]}"#;
 
@@ -425,7 +433,7 @@ async fn connection(target: Target, measure_from: Instant, end: Instant) -> (Vec
 
 async fn measure(target: &Target, connections: usize) -> Point {
     let measure_from = Instant::now() + WARM_UP;
-    let end = measure_from + MEASURE;
+    let end = measure_from + measure_for();
     let tasks: Vec<_> = (0..connections)
         .map(|_| tokio::spawn(connection(target.clone(), measure_from, end)))
         .collect();
@@ -443,7 +451,7 @@ async fn measure(target: &Target, connections: usize) -> Point {
         Duration::from_micros(all.get(i).copied().map_or(0, u64::from))
     };
     Point {
-        rps: all.len() as f64 / MEASURE.as_secs_f64(),
+        rps: all.len() as f64 / measure_for().as_secs_f64(),
         p50: pick(0.50),
         p99: pick(0.99),
         errors,
@@ -579,7 +587,7 @@ fn main() {
         println!(
             "gateway benchmark: {} ms warm-up + {} s per point, loopback, servers on 1 thread, load generator on 1 thread{}",
             WARM_UP.as_millis(),
-            MEASURE.as_secs(),
+            measure_for().as_secs(),
             if nginx.is_some() { ", nginx 1 worker" } else { "" }
         );
         println!(
@@ -590,8 +598,24 @@ fn main() {
             (&bare, vec![&cached, &uncached]),
             (&direct, std::iter::once(&proxied).chain(via_nginx.as_ref()).collect()),
         ];
+        // GATEHOUSE_BENCH_ONLY=substring measures only the rows whose name holds it (and
+        // their baselines), GATEHOUSE_BENCH_CONNS=64 one connection count: for profiling.
+        let only = std::env::var("GATEHOUSE_BENCH_ONLY").unwrap_or_default();
+        let conns_only: Option<usize> = std::env::var("GATEHOUSE_BENCH_CONNS")
+            .ok()
+            .and_then(|c| c.parse().ok());
         for (baseline, paths) in groups {
+            let paths: Vec<&Target> = paths
+                .into_iter()
+                .filter(|t| t.name.contains(only.as_str()))
+                .collect();
+            if paths.is_empty() {
+                continue;
+            }
             for conns in CONNECTIONS {
+                if conns_only.is_some_and(|c| c != conns) {
+                    continue;
+                }
                 let base = measure(baseline, conns).await;
                 print_point(baseline, conns, &base, None);
                 for t in &paths {
