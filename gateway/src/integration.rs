@@ -147,10 +147,10 @@ pub fn request_parameter_value(ctx: &RequestCtx, source: &str) -> Option<String>
         return all(&ctx.query, n, false);
     }
     if let Some(n) = source.strip_prefix("method.request.header.") {
-        return last(&ctx.headers, n, true);
+        return last(ctx.header_pairs(), n, true);
     }
     if let Some(n) = source.strip_prefix("method.request.multivalueheader.") {
-        return all(&ctx.headers, n, true);
+        return all(ctx.header_pairs(), n, true);
     }
     if source == "method.request.body" {
         return Some(String::from_utf8_lossy(&ctx.body).into_owned());
@@ -159,16 +159,10 @@ pub fn request_parameter_value(ctx: &RequestCtx, source: &str) -> Option<String>
         return ctx.stage.variables.get(n).cloned();
     }
     if let Some(n) = source.strip_prefix("context.authorizer.claims.") {
-        return last(&ctx.claims, n, false);
+        return ctx.claim(n).map(str::to_owned);
     }
-    match source {
-        "context.requestId" => Some(ctx.request_id.clone()),
-        "context.stage" => Some(ctx.stage.stage_name.clone()),
-        "context.apiId" => Some(ctx.stage.rest_api_id.clone()),
-        "context.httpMethod" => Some(ctx.method.to_string()),
-        "context.path" => Some(ctx.context_path.clone()),
-        _ => None,
-    }
+    ctx.context_value(source.strip_prefix("context.")?)
+        .map(std::borrow::Cow::into_owned)
 }
 
 fn set(list: &mut Vec<(String, String)>, name: &str, value: String, ci: bool) {
@@ -198,7 +192,7 @@ pub fn build_request(
     let mut path_values: Vec<(String, String)> = Vec::new();
     let mut query: Vec<(String, String)> = if proxy { ctx.query.clone() } else { Vec::new() };
     let mut headers: Vec<(String, String)> = if proxy {
-        ctx.headers
+        ctx.header_pairs()
             .iter()
             .filter(|(k, _)| !HOP_BY_HOP.iter().any(|h| k.eq_ignore_ascii_case(h)))
             .cloned()

@@ -29,6 +29,6 @@ pub use routes::{RouteMatch, RouteNode};
 pub use snapshot::{CompiledStage, Gateway, Runtime, StageInput};
 pub use test_invoke::{InvalidTestRequest, TEST_STAGE, TestInvocation, TestRequest, test_invoke};
 pub use trace::{
-    AuthOutcome, ExecutionLog, LogLine, RequestSummary, TracedAuthorizer, TracedRequest,
+    AuthOutcome, ExecutionLog, LogLine, RequestId, RequestSummary, TracedAuthorizer, TracedRequest,
     TracedResponse,
 };

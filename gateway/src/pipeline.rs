@@ -4,16 +4,17 @@
 //! route → authorizer → integration request → integration → integration response →
 //! method response → `x-amzn-RequestId`.
 
+use std::borrow::Cow;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use apis::authorizer::{AuthorizerInput, Decision, PoolKeys, authorize, identity_value};
+use apis::authorizer::{AuthorizerInput, Decision, PoolKeys, authorize};
 use apis::model::{
     AuthorizationType, Authorizer, HttpMethod, IntegrationType, PassthroughBehavior,
 };
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{Request, Response};
 use serde_json::{Map, Value};
 
@@ -24,11 +25,12 @@ use crate::response::{
 };
 use crate::routes::{RouteMatch, split_invoke_path};
 use crate::snapshot::{
-    CompiledIntegrationResponse, CompiledMethod, CompiledStage, Runtime, Templates,
+    CompiledIntegrationResponse, CompiledMethod, CompiledResource, CompiledStage, Runtime,
+    Templates,
 };
 use crate::trace::{
-    AuthOutcome, ExecutionLog, Recorder, RequestSummary, TracedAuthorizer, TracedRequest,
-    TracedResponse, header_pairs,
+    AuthOutcome, ExecutionLog, Recorder, RequestId, RequestSummary, TracedAuthorizer,
+    TracedRequest, TracedResponse, header_pairs,
 };
 
 /// Where a COGNITO_USER_POOLS authorizer's public keys come from (the caller's JWKS cache, the
@@ -42,6 +44,9 @@ pub trait KeySource: Sync {
         token: &str,
     ) -> impl Future<Output = Vec<PoolKeys>> + Send;
 }
+
+/// `x-amzn-RequestId`, on every response.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 
 /// A phase either continues with a value or ends the request with a response.
 pub type Phase<T> = Result<T, Box<Response<Bytes>>>;
@@ -103,7 +108,7 @@ struct AllowedClaims {
     /// `$context.authorizer.claims`, stringified.
     claims: Arc<[(String, String)]>,
     /// The `sub` claim when it is a string.
-    principal: Option<String>,
+    principal: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,13 +143,17 @@ impl AuthorizerCache {
 /// Everything the phases share about one request.
 #[derive(Debug)]
 pub struct RequestCtx {
-    pub request_id: String,
+    pub request_id: RequestId,
     /// Epoch seconds.
     pub now: i64,
     pub method: HttpMethod,
-    /// `/{stage}/rest/of/path` (`$context.path`).
-    pub context_path: String,
-    pub headers: Vec<(String, String)>,
+    /// The invoke URI (`/{restApiId}/{stage}/rest/of/path?query`).
+    pub uri: http::Uri,
+    /// The request headers as received (the hot path reads them in place).
+    pub headers: http::HeaderMap,
+    /// `headers` as text pairs, made on first use (templates that read `$input.params()`,
+    /// parameter mappings, HTTP_PROXY).
+    header_pairs: OnceLock<Vec<(String, String)>>,
     pub query: Vec<(String, String)>,
     pub body: Bytes,
     pub stage: Arc<CompiledStage>,
@@ -156,29 +165,132 @@ pub struct RequestCtx {
 impl RequestCtx {
     /// The method serving this request.
     pub fn method(&self) -> Option<&CompiledMethod> {
-        self.stage
-            .resources
-            .get(self.route.resource)?
-            .method_for(self.method)
+        self.resource()?.method_for(self.method)
+    }
+
+    fn resource(&self) -> Option<&CompiledResource> {
+        self.stage.resources.get(self.route.resource)
+    }
+
+    /// The headers as `(name, value)` text pairs in arrival order (values that are not UTF-8
+    /// are decoded lossily).
+    pub fn header_pairs(&self) -> &[(String, String)] {
+        self.header_pairs
+            .get_or_init(|| header_pairs(&self.headers))
     }
 
     /// The last value of a request header (any case).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers
+        let value = self.headers.get_all(name).iter().next_back()?;
+        match std::str::from_utf8(value.as_bytes()) {
+            Ok(text) => Some(text),
+            Err(_) => self
+                .header_pairs()
+                .iter()
+                .rev()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str()),
+        }
+    }
+
+    /// `/{stage}/rest/of/path` (`$context.path`).
+    pub fn context_path(&self) -> String {
+        let rest = split_invoke_path(self.uri.path()).map_or("/", |(_, _, rest)| rest);
+        let rest = if rest == "/" { "" } else { rest };
+        format!("/{}{rest}", self.stage.stage_name)
+    }
+
+    /// A top-level `$context` string (`stage`, `requestId`, …); `None` for entries the gateway
+    /// does not have. The one place the pipeline's `$context` values come from: templates
+    /// (rendered in full or straight-line) and parameter mappings (`context.stage`) alike.
+    pub fn context_value(&self, key: &str) -> Option<Cow<'_, str>> {
+        Some(match key {
+            "apiId" => Cow::Borrowed(self.stage.rest_api_id.as_str()),
+            "stage" => Cow::Borrowed(self.stage.stage_name.as_str()),
+            "httpMethod" => Cow::Borrowed(self.method.as_str()),
+            "path" => Cow::Owned(self.context_path()),
+            "requestId" | "extendedRequestId" => Cow::Borrowed(self.request_id.as_str()),
+            "requestTime" => Cow::Owned(clf_time(self.now)?),
+            "requestTimeEpoch" => Cow::Owned(self.now.saturating_mul(1000).to_string()),
+            "resourceId" => Cow::Borrowed(self.resource()?.id.as_str()),
+            "resourcePath" => Cow::Borrowed(&*self.resource()?.path),
+            "protocol" => Cow::Borrowed("HTTP/1.1"),
+            _ => return None,
+        })
+    }
+
+    /// A `$context.identity` string.
+    pub fn identity_value(&self, key: &str) -> Option<&str> {
+        match key {
+            "userAgent" => self.header_value("user-agent"),
+            "sourceIp" => self
+                .header_value("x-forwarded-for")
+                .map(|v| v.split(',').next().unwrap_or("").trim()),
+            _ => None,
+        }
+    }
+
+    /// A verified claim, stringified (`$context.authorizer.claims.<name>`).
+    pub fn claim(&self, name: &str) -> Option<&str> {
+        self.claims
             .iter()
             .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// What a straight-line template's `source` reads: the same values
+    /// [`RequestCtx::vtl_context`] gives a full render.
+    fn source_value(&self, source: &vtl::Source) -> Option<Cow<'_, str>> {
+        match source {
+            vtl::Source::Context(key) => self.context_value(key),
+            vtl::Source::Identity(key) => self.identity_value(key).map(Cow::Borrowed),
+            vtl::Source::Claim(name) => self.claim(name).map(Cow::Borrowed),
+            vtl::Source::PrincipalId => self.claim("sub").map(Cow::Borrowed),
+            vtl::Source::StageVariable(name) => self
+                .stage
+                .variables
+                .get(&**name)
+                .map(|v| Cow::Borrowed(v.as_str())),
+        }
+    }
+
+    /// Renders `template` with `body` as `$input.body`: by substitution when it is
+    /// straight-line (no `$context` map is built), else in full.
+    pub fn render(
+        &self,
+        template: &vtl::Template,
+        body: &str,
+        overrides: vtl::Overrides,
+    ) -> Result<vtl::Rendered, vtl::RenderError> {
+        let Some(pieces) = template.straight() else {
+            let vctx = self.vtl_context(template, body.to_owned(), overrides);
+            return template.render(&vctx);
+        };
+        let mut out = String::with_capacity(template.source().len() + 64);
+        for piece in pieces {
+            match piece {
+                vtl::Piece::Text(text) => out.push_str(text),
+                vtl::Piece::Value(source) => {
+                    if let Some(value) = self.source_value(source) {
+                        out.push_str(&value);
+                    }
+                }
+            }
+        }
+        let limit = template.limits().max_output_bytes;
+        if out.len() > limit {
+            return Err(vtl::RenderError::OutputLimit { limit });
+        }
+        Ok(vtl::Rendered {
+            body: out,
+            overrides,
+        })
     }
 
     /// `api/stage VERB /resource (request id)`, for log lines.
     pub fn describe(&self) -> String {
-        let path = self
-            .stage
-            .resources
-            .get(self.route.resource)
-            .map(|r| r.path.as_str())
-            .unwrap_or("?");
+        let path = self.resource().map_or("?", |r| &*r.path);
         format!(
             "{}/{} {} {path} (request {})",
             self.stage.rest_api_id, self.stage.stage_name, self.method, self.request_id
@@ -196,31 +308,29 @@ impl RequestCtx {
         c.input.body = body;
         c.input.path = self.route.params.clone();
         c.input.querystring = self.query.clone();
-        c.input.header = self.headers.clone();
-        let resource = self.stage.resources.get(self.route.resource);
+        c.input.header = self.header_pairs().to_vec();
         // Only the entries the template can read are copied (it builds no others either).
-        let want = |key: &str| template.reads_context(key);
+        let entry = |key: &str| {
+            template
+                .reads_context(key)
+                .then(|| self.context_value(key).map(Cow::into_owned))
+                .flatten()
+        };
         let r = &mut c.request;
-        let request_id = || Some(self.request_id.clone());
-        r.api_id = want("apiId").then(|| self.stage.rest_api_id.clone());
-        r.stage = want("stage").then(|| self.stage.stage_name.clone());
-        r.http_method = want("httpMethod").then(|| self.method.to_string());
-        r.path = want("path").then(|| self.context_path.clone());
-        r.request_id = want("requestId").then(request_id).flatten();
-        r.extended_request_id = want("extendedRequestId").then(request_id).flatten();
+        r.api_id = entry("apiId");
+        r.stage = entry("stage");
+        r.http_method = entry("httpMethod");
+        r.path = entry("path");
+        r.request_id = entry("requestId");
+        r.extended_request_id = entry("extendedRequestId");
+        r.request_time = entry("requestTime");
         r.request_time_epoch = Some(self.now.saturating_mul(1000));
-        if want("resourceId") {
-            r.resource_id = resource.map(|r| r.id.clone());
-        }
-        if want("resourcePath") {
-            r.resource_path = resource.map(|r| r.path.clone());
-        }
-        r.protocol = want("protocol").then(|| "HTTP/1.1".to_owned());
-        if want("identity") {
-            r.identity.user_agent = self.header_value("user-agent").map(str::to_owned);
-            r.identity.source_ip = self
-                .header_value("x-forwarded-for")
-                .map(|v| v.split(',').next().unwrap_or("").trim().to_owned());
+        r.resource_id = entry("resourceId");
+        r.resource_path = entry("resourcePath");
+        r.protocol = entry("protocol");
+        if template.reads_context("identity") {
+            r.identity.user_agent = self.identity_value("userAgent").map(str::to_owned);
+            r.identity.source_ip = self.identity_value("sourceIp").map(str::to_owned);
         }
         r.authorizer.claims = self
             .claims
@@ -228,9 +338,7 @@ impl RequestCtx {
             .filter(|(k, _)| template.reads_claim(k))
             .cloned()
             .collect();
-        if let Some(sub) = self.claims.iter().find(|(k, _)| k == "sub") {
-            r.authorizer.principal_id = Some(sub.1.clone());
-        }
+        r.authorizer.principal_id = self.claim("sub").map(str::to_owned);
         c.stage_variables = self
             .stage
             .variables
@@ -242,12 +350,22 @@ impl RequestCtx {
     }
 }
 
-/// `String::from_utf8_lossy(bytes).into_owned()`, checking valid UTF-8 (nearly always) with
-/// the faster `str::from_utf8` first: the lossy scan showed in profiles for a 1 KB token.
-fn utf8_lossy(bytes: &[u8]) -> String {
+/// `26/Nov/2026:12:00:00 +0000`: `$context.requestTime` (Common Log Format, UTC).
+fn clf_time(epoch: i64) -> Option<String> {
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .ok()?
+        .format(time::macros::format_description!(
+            "[day]/[month repr:short]/[year]:[hour]:[minute]:[second] +0000"
+        ))
+        .ok()
+}
+
+/// `String::from_utf8_lossy(bytes)`, checking valid UTF-8 (nearly always) with the faster
+/// `str::from_utf8` first: the lossy scan showed in profiles.
+fn utf8_lossy(bytes: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -306,18 +424,16 @@ impl Runtime {
         now: i64,
         log: Option<&mut ExecutionLog>,
     ) -> (Response<Bytes>, RequestSummary) {
-        // A v4 UUID from the thread-local CSPRNG: `Uuid::new_v4` makes a getrandom system call
-        // per request.
-        let request_id = uuid::Builder::from_random_bytes(rand::random())
-            .into_uuid()
-            .to_string();
+        let request_id = RequestId::random();
         let mut rec = Recorder::new(log);
         rec.line(|| format!("Starting execution for request: {request_id}"));
-        let mut resp = match self.run(req, keys, now, &request_id, &mut rec).await {
+        let mut resp = match self.run(req, keys, now, request_id, &mut rec).await {
             Ok(r) => r,
             Err(r) => *r,
         };
-        set_header(&mut resp, "x-amzn-RequestId", &request_id);
+        if let Ok(value) = http::HeaderValue::from_str(request_id.as_str()) {
+            resp.headers_mut().insert(REQUEST_ID, value);
+        }
         if rec.tracing() {
             let traced = TracedResponse {
                 status: resp.status().as_u16(),
@@ -337,7 +453,7 @@ impl Runtime {
         req: Request<Bytes>,
         keys: &K,
         now: i64,
-        request_id: &str,
+        request_id: RequestId,
         rec: &mut Recorder<'_>,
     ) -> Phase<Response<Bytes>> {
         let mut ctx = match self.route(req, now, request_id, rec) {
@@ -351,16 +467,14 @@ impl Runtime {
         };
         if rec.tracing() {
             let resource = ctx
-                .stage
-                .resources
-                .get(ctx.route.resource)
-                .map(|r| r.path.clone())
+                .resource()
+                .map(|r| r.path.to_string())
                 .unwrap_or_default();
             let method = ctx.method;
             rec.line(|| format!("HTTP Method: {method}, Resource Path: {resource}"));
             let params = aws_map(&ctx.route.params);
             let query = aws_map(&ctx.query);
-            let headers = aws_map(&ctx.headers);
+            let headers = aws_map(ctx.header_pairs());
             let body = String::from_utf8_lossy(&ctx.body).into_owned();
             rec.line(|| format!("Method request path: {params}"));
             rec.line(|| format!("Method request query string: {query}"));
@@ -380,7 +494,7 @@ impl Runtime {
         &self,
         req: Request<Bytes>,
         now: i64,
-        request_id: &str,
+        request_id: RequestId,
         rec: &mut Recorder<'_>,
     ) -> Phase<RequestCtx> {
         let (parts, body) = req.into_parts();
@@ -388,9 +502,8 @@ impl Runtime {
             .ok()
             .filter(|m| *m != HttpMethod::Any)
             .ok_or_else(|| Box::new(missing_authentication_token()))?;
-        let path = parts.uri.path();
-        let (api, stage_name, rest) =
-            split_invoke_path(path).ok_or_else(|| Box::new(missing_authentication_token()))?;
+        let (api, stage_name, rest) = split_invoke_path(parts.uri.path())
+            .ok_or_else(|| Box::new(missing_authentication_token()))?;
         let gateway = self.current();
         let stage = gateway
             .stage(api, stage_name)
@@ -401,12 +514,10 @@ impl Runtime {
             .routes
             .find(rest, method)
             .ok_or_else(|| Box::new(missing_authentication_token()))?;
-        rec.summary.resource = stage.resources.get(route.resource).map(|r| r.path.clone());
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), utf8_lossy(v.as_bytes())))
-            .collect();
+        rec.summary.resource = stage
+            .resources
+            .get(route.resource)
+            .map(|r| Arc::clone(&r.path));
         let query = parts
             .uri
             .query()
@@ -416,13 +527,13 @@ impl Runtime {
                     .collect()
             })
             .unwrap_or_default();
-        let context_path = format!("/{stage_name}{}", if rest == "/" { "" } else { rest });
         Ok(RequestCtx {
-            request_id: request_id.to_owned(),
+            request_id,
             now,
             method,
-            context_path,
-            headers,
+            uri: parts.uri,
+            headers: parts.headers,
+            header_pairs: OnceLock::new(),
             query,
             body,
             stage,
@@ -490,7 +601,11 @@ impl Runtime {
             });
             return Err(Box::new(internal_error()));
         };
-        let token = identity_value(authorizer, &ctx.headers);
+        // The first value, as `authorize` reads it: the cache key is the token it verified.
+        let token = authorizer
+            .identity_header()
+            .and_then(|name| ctx.headers.get(name))
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok());
         let joined_scopes = scopes.join(" ");
         let key = token.map(|token| CacheKeyRef {
             api: &stage.rest_api_id,
@@ -527,7 +642,7 @@ impl Runtime {
                 let outcome = authorize(&AuthorizerInput {
                     authorizer,
                     method_scopes: scopes,
-                    headers: &ctx.headers,
+                    headers: ctx.header_pairs(),
                     pools: &pools,
                     now: ctx.now,
                 });
@@ -618,8 +733,8 @@ fn aws_map(pairs: &[(String, String)]) -> String {
 
 /// The `sub` claim: the principal of the access log and the Logs page, only ever taken from
 /// claims the authorizer verified.
-fn claims_sub(claims: &Map<String, Value>) -> Option<String> {
-    claims.get("sub").and_then(Value::as_str).map(str::to_owned)
+fn claims_sub(claims: &Map<String, Value>) -> Option<Arc<str>> {
+    claims.get("sub").and_then(Value::as_str).map(Arc::from)
 }
 
 /// What the integration receives after the integration-request phase.
@@ -685,13 +800,14 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
         rec.line(|| "Execution failed: the method has no integration".to_owned());
         return Err(Box::new(internal_error()));
     };
-    let raw = utf8_lossy(&ctx.body);
     if integration.kind.is_proxy() {
+        // The body goes to the backend as received (`ctx.body`), bytes and all.
         return Ok(IntegrationRequest {
-            body: raw,
+            body: String::new(),
             overrides: vtl::Overrides::default(),
         });
     }
+    let raw = utf8_lossy(&ctx.body);
     let template = match select_request_template(
         &method.request_templates,
         ctx.header_value("content-type"),
@@ -701,7 +817,7 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
         TemplateChoice::Passthrough => {
             rec.line(|| "No request template matches: the body passes through".to_owned());
             return Ok(IntegrationRequest {
-                body: raw,
+                body: raw.into_owned(),
                 overrides: vtl::Overrides::default(),
             });
         }
@@ -721,8 +837,7 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
             overrides: vtl::Overrides::default(),
         });
     }
-    let vctx = ctx.vtl_context(template, raw, vtl::Overrides::default());
-    match template.render(&vctx) {
+    match ctx.render(template, &raw, vtl::Overrides::default()) {
         Ok(rendered) => Ok(IntegrationRequest {
             body: rendered.body,
             overrides: rendered.overrides,
@@ -995,17 +1110,16 @@ fn integration_response(
         return Err(Box::new(internal_error()));
     };
     let mut status: u16 = status_code.parse().unwrap_or(500);
-    let mut content_type = "application/json".to_owned();
+    let mut content_type = "application/json";
     let mut overrides = ireq.overrides.clone();
     let body = match select_response_template(&chosen.templates, ctx.header_value("accept")) {
         Some((ct, template)) if plain_text(template).is_some() => {
-            content_type = ct.clone();
+            content_type = ct;
             template.source().to_owned()
         }
         Some((ct, template)) => {
-            content_type = ct.clone();
-            let vctx = ctx.vtl_context(template, result.body.clone(), overrides.clone());
-            match template.render(&vctx) {
+            content_type = ct;
+            match ctx.render(template, &result.body, overrides) {
                 Ok(rendered) => {
                     overrides = rendered.overrides;
                     rendered.body
@@ -1024,7 +1138,14 @@ fn integration_response(
         rec.line(|| format!("Method response body after transformations: {body}"));
     }
     let mut resp = response(status, body);
-    set_header(&mut resp, CONTENT_TYPE.as_str(), &content_type);
+    let content_type = if content_type == "application/json" {
+        Ok(HeaderValue::from_static("application/json"))
+    } else {
+        HeaderValue::from_str(content_type)
+    };
+    if let Ok(value) = content_type {
+        resp.headers_mut().insert(CONTENT_TYPE, value);
+    }
 
     // Response parameters, limited to the headers the method response declares.
     for (target, source) in &chosen.response.response_parameters {
@@ -1109,20 +1230,10 @@ fn response_parameter_value(
         return ctx.stage.variables.get(name).cloned();
     }
     if let Some(claim) = source.strip_prefix("context.authorizer.claims.") {
-        return ctx
-            .claims
-            .iter()
-            .find(|(k, _)| k == claim)
-            .map(|(_, v)| v.clone());
+        return ctx.claim(claim).map(str::to_owned);
     }
-    match source {
-        "context.requestId" => Some(ctx.request_id.clone()),
-        "context.stage" => Some(ctx.stage.stage_name.clone()),
-        "context.apiId" => Some(ctx.stage.rest_api_id.clone()),
-        "context.httpMethod" => Some(ctx.method.to_string()),
-        "context.path" => Some(ctx.context_path.clone()),
-        _ => None,
-    }
+    ctx.context_value(source.strip_prefix("context.")?)
+        .map(Cow::into_owned)
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use crate::trace::AuthOutcome;
+use std::sync::Arc;
+
+use crate::trace::{AuthOutcome, RequestId};
 
 /// Entries kept per stage.
 pub const PER_STAGE: usize = 200;
@@ -17,12 +19,12 @@ pub const PER_STAGE: usize = 200;
 pub struct RecentRequest {
     /// Epoch milliseconds when it arrived.
     pub time_ms: i64,
-    pub request_id: String,
-    pub method: String,
+    pub request_id: RequestId,
+    pub method: http::Method,
     /// The invoke path below the stage (`/pets/7`).
     pub path: String,
     /// The matched resource (`/pets/{id}`), if any.
-    pub resource: Option<String>,
+    pub resource: Option<Arc<str>>,
     pub status: u16,
     pub latency_ms: f64,
     pub auth: AuthOutcome,

@@ -51,7 +51,8 @@ impl CompiledMethod {
 #[derive(Debug)]
 pub struct CompiledResource {
     pub id: String,
-    pub path: String,
+    /// Shared with every request's summary and log entry.
+    pub path: Arc<str>,
     pub methods: BTreeMap<HttpMethod, CompiledMethod>,
 }
 
@@ -75,25 +76,35 @@ pub struct CompiledStage {
     pub resources: Vec<CompiledResource>,
 }
 
+/// Stages by name, hashed with foldhash (looked up on every request; a lookup inserts nothing,
+/// so attacker-chosen names cannot degrade the table).
+type ByName<T> = HashMap<String, T, foldhash::fast::RandomState>;
+
 /// The whole table the runtime serves from; immutable once built.
 #[derive(Debug, Default)]
 pub struct Gateway {
-    stages: HashMap<(String, String), Arc<CompiledStage>>,
+    /// restApiId → stage name → stage (nested, so that a lookup by `&str` allocates nothing).
+    stages: ByName<ByName<Arc<CompiledStage>>>,
+    len: usize,
 }
 
 impl Gateway {
     /// Compiles every stage. Never fails: template and pattern errors are recorded on the method.
     pub fn compile(stages: impl IntoIterator<Item = StageInput>) -> Gateway {
-        let stages = stages
-            .into_iter()
-            .map(|s| {
-                (
-                    (s.rest_api_id.clone(), s.stage_name.clone()),
-                    Arc::new(compile_stage(s)),
-                )
-            })
-            .collect();
-        let gateway = Gateway { stages };
+        let mut by_api: ByName<ByName<Arc<CompiledStage>>> = ByName::default();
+        let mut len = 0;
+        for s in stages {
+            let (api, name) = (s.rest_api_id.clone(), s.stage_name.clone());
+            let previous = by_api
+                .entry(api)
+                .or_default()
+                .insert(name, Arc::new(compile_stage(s)));
+            len += usize::from(previous.is_none());
+        }
+        let gateway = Gateway {
+            stages: by_api,
+            len,
+        };
         for error in gateway.errors() {
             tracing::error!("gateway snapshot: {error} (the method answers 500)");
         }
@@ -101,22 +112,21 @@ impl Gateway {
     }
 
     pub fn stage(&self, rest_api_id: &str, stage_name: &str) -> Option<&Arc<CompiledStage>> {
-        self.stages
-            .get(&(rest_api_id.to_owned(), stage_name.to_owned()))
+        self.stages.get(rest_api_id)?.get(stage_name)
     }
 
     pub fn len(&self) -> usize {
-        self.stages.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.stages.is_empty()
+        self.len == 0
     }
 
     /// Every configuration error, as `api/stage METHOD /path: error` lines.
     pub fn errors(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for stage in self.stages.values() {
+        for stage in self.stages.values().flat_map(|stages| stages.values()) {
             for r in &stage.resources {
                 for (verb, m) in &r.methods {
                     for e in &m.errors {
@@ -147,7 +157,7 @@ fn compile_stage(input: StageInput) -> CompiledStage {
         }
         resources.push(CompiledResource {
             id: resource.id.clone(),
-            path: resource.path.clone(),
+            path: resource.path.as_str().into(),
             methods,
         });
     }

@@ -21,7 +21,7 @@ pub enum AuthOutcome {
     NotRequired,
     /// The token was verified; `principal` is its `sub` claim.
     Allowed {
-        principal: Option<String>,
+        principal: Option<Arc<str>>,
         /// The decision came from the authorizer cache.
         cached: bool,
     },
@@ -39,14 +39,58 @@ impl AuthOutcome {
     }
 }
 
+/// A request id: a random (v4) UUID, kept as its 36 characters so that making one, copying it
+/// into the summary and the Logs page and writing it as a header allocate nothing.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestId([u8; uuid::fmt::Hyphenated::LENGTH]);
+
+impl RequestId {
+    /// A fresh id from the thread-local CSPRNG (`Uuid::new_v4` would make a getrandom system
+    /// call per request).
+    pub fn random() -> RequestId {
+        RequestId::from(uuid::Builder::from_random_bytes(rand::random()).into_uuid())
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Always the ASCII a hyphenated UUID is made of.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl From<uuid::Uuid> for RequestId {
+    fn from(id: uuid::Uuid) -> RequestId {
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        id.hyphenated().encode_lower(&mut text);
+        RequestId(text)
+    }
+}
+
+impl Default for RequestId {
+    fn default() -> RequestId {
+        RequestId::from(uuid::Uuid::nil())
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// Where a request went and how the authorizer decided; cheap to fill on every request.
 #[derive(Debug, Clone, Default)]
 pub struct RequestSummary {
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The stage, when the API and stage exist.
     pub stage: Option<Arc<CompiledStage>>,
     /// The matched resource's path (`/pets/{id}`), when one matched.
-    pub resource: Option<String>,
+    pub resource: Option<Arc<str>>,
     pub auth: AuthOutcome,
 }
 

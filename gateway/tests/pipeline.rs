@@ -887,3 +887,125 @@ async fn request_template_overrides_reach_the_response() {
     assert_eq!(body(&resp), json!({"seen": "444"}));
     assert_eq!(header(&resp, "x-extra"), Some("yes"));
 }
+
+/// A straight-line template is rendered by substitution from the request, without the VTL
+/// engine; the same template made to run in full (a leading `#set`, whose line it swallows)
+/// must give the same bytes, for every `$context` entry the substitution knows.
+#[tokio::test]
+async fn straight_line_templates_render_as_the_full_engine_does() {
+    let mut sources: Vec<String> = vtl::CONTEXT_LEAVES
+        .iter()
+        .map(|k| format!("$context.{k}"))
+        .chain(
+            vtl::IDENTITY_LEAVES
+                .iter()
+                .map(|k| format!("$!{{context.identity.{k}}}")),
+        )
+        .collect();
+    sources.extend(
+        [
+            "$context.authorizer.claims.sub",
+            "$context.authorizer.claims['custom:role']",
+            "$context.authorizer.claims.email_verified",
+            "$context.authorizer.claims.nope",
+            "$context.authorizer.principalId",
+            "$stageVariables.env",
+            "$stageVariables['missing']",
+        ]
+        .map(str::to_owned),
+    );
+    let straight = sources
+        .iter()
+        .map(|s| format!("{}=[{s}]", s.trim_start_matches(['$', '!'])))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        vtl::Template::parse(&straight)
+            .unwrap()
+            .straight()
+            .is_some()
+    );
+    let full = format!("#set($unused = 1)\n{straight}");
+    assert!(vtl::Template::parse(&full).unwrap().straight().is_none());
+
+    let mut snap = snapshot();
+    for (id, path, template) in [
+        ("str01", "/straight/{id}", &straight),
+        ("ful01", "/full/{id}", &full),
+    ] {
+        snap.resources.push(resource(
+            id,
+            path,
+            vec![method(
+                HttpMethod::Post,
+                true,
+                mock(
+                    &[("application/json", OK_TEMPLATE)],
+                    PassthroughBehavior::WhenNoMatch,
+                    vec![int_response("200", None, &[("application/json", template)])],
+                ),
+                &["200"],
+            )],
+        ));
+    }
+    let keys = CountingKeys::default();
+    let token = id_token(now() + 3600);
+    let call = |prefix: &'static str| {
+        get(&format!("/{API}/prod/{prefix}/7?q=1"))
+            .method("POST")
+            .header("Authorization", token.as_str())
+            .header("User-Agent", "curl/8.5")
+            .header("X-Forwarded-For", "203.0.113.9, 10.0.0.1")
+            .body(Bytes::from_static(b"{}"))
+            .unwrap()
+    };
+    let rt = Runtime::new(Gateway::compile([StageInput {
+        rest_api_id: API.to_owned(),
+        stage_name: "prod".to_owned(),
+        variables: [("env".to_owned(), "production".to_owned())].into(),
+        snapshot: snap,
+    }]));
+    let now = now();
+    let a = rt.handle_at(call("straight"), &keys, now).await;
+    let b = rt.handle_at(call("full"), &keys, now).await;
+    assert_eq!(a.status(), 200, "{:?}", a.body());
+    assert_eq!(b.status(), 200, "{:?}", b.body());
+    // Each request has its own id; everything else must match byte for byte.
+    let text = |resp: &Response<Bytes>| {
+        let id = header(resp, "x-amzn-RequestId").unwrap().to_owned();
+        String::from_utf8(resp.body().to_vec())
+            .unwrap()
+            .replace(&id, "<id>")
+            .replace("/straight", "/<p>")
+            .replace("/full", "/<p>")
+            .replace("str01", "<r>")
+            .replace("ful01", "<r>")
+    };
+    let (a, b) = (text(&a), text(&b));
+    assert_eq!(a, b);
+    for expected in [
+        "context.stage=[prod]",
+        "context.httpMethod=[POST]",
+        "context.path=[/prod/<p>/7]",
+        "context.requestId=[<id>]",
+        "context.resourcePath=[/<p>/{id}]",
+        "context.protocol=[HTTP/1.1]",
+        "{context.identity.sourceIp}=[203.0.113.9]",
+        "{context.identity.userAgent}=[curl/8.5]",
+        "context.authorizer.claims.sub=[aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee]",
+        "context.authorizer.claims['custom:role']=[admin]",
+        "context.authorizer.principalId=[aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee]",
+        "stageVariables.env=[production]",
+        "stageVariables['missing']=[]",
+        &format!("context.requestTimeEpoch=[{}]", now * 1000),
+    ] {
+        assert!(a.contains(expected), "{expected} missing from:\n{a}");
+    }
+    let time = a
+        .lines()
+        .find_map(|l| l.strip_prefix("context.requestTime=["))
+        .unwrap();
+    // `26/Nov/2026:12:00:00 +0000`
+    assert_eq!(time.len(), "26/Nov/2026:12:00:00 +0000]".len(), "{time}");
+    assert!(time.ends_with(" +0000]"), "{time}");
+}

@@ -427,7 +427,7 @@ async fn principal_comes_only_from_verified_claims() {
     assert_eq!(
         summary.auth,
         AuthOutcome::Allowed {
-            principal: Some(SUB.to_owned()),
+            principal: Some(SUB.into()),
             cached: false
         }
     );
@@ -436,7 +436,7 @@ async fn principal_comes_only_from_verified_claims() {
     assert_eq!(
         again.auth,
         AuthOutcome::Allowed {
-            principal: Some(SUB.to_owned()),
+            principal: Some(SUB.into()),
             cached: true
         }
     );
@@ -464,24 +464,35 @@ async fn serving_without_a_trace_still_summarises() {
     let (resp, summary) = rt.serve(req, &Keys).await;
     assert_eq!(resp.status(), 403);
     assert!(summary.stage.is_none());
-    assert!(!summary.request_id.is_empty());
+    let id = summary.request_id.as_str();
+    assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 4);
     assert_eq!(
         resp.headers()
             .get("x-amzn-RequestId")
             .unwrap()
             .to_str()
             .unwrap(),
-        summary.request_id
+        id
     );
+    let (_, other) = rt
+        .serve(
+            Request::builder()
+                .uri("/nope/prod/me")
+                .body(Bytes::new())
+                .unwrap(),
+            &Keys,
+        )
+        .await;
+    assert_ne!(other.request_id, summary.request_id);
 }
 
 fn entry(n: u16) -> RecentRequest {
     RecentRequest {
         time_ms: i64::from(n),
-        request_id: format!("req-{n}"),
-        method: "GET".to_owned(),
+        request_id: gateway::RequestId::random(),
+        method: http::Method::GET,
         path: "/me".to_owned(),
-        resource: Some("/me".to_owned()),
+        resource: Some("/me".into()),
         status: 200,
         latency_ms: 1.0,
         auth: AuthOutcome::NotRequired,
@@ -495,12 +506,12 @@ fn recent_requests_are_bounded_per_stage_and_newest_first() {
         recent.record(API, "prod", entry(n));
     }
     recent.record(API, "dev", entry(9));
-    let ids: Vec<String> = recent
+    let times: Vec<i64> = recent
         .list(API, "prod")
         .into_iter()
-        .map(|r| r.request_id)
+        .map(|r| r.time_ms)
         .collect();
-    assert_eq!(ids, ["req-5", "req-4", "req-3"]);
+    assert_eq!(times, [5, 4, 3]);
     assert_eq!(recent.list(API, "dev").len(), 1);
     assert!(recent.list(API, "other").is_empty());
     recent.forget(API, "prod");

@@ -412,18 +412,19 @@ async fn serve(State(state): State<GatewayState>, request: Request) -> Response 
                 .into_response();
         }
     };
+    let method = parts.method.clone();
+    // Cheap: a `Uri` shares its buffer.
+    let uri = parts.uri.clone();
     let request = axum::http::Request::from_parts(parts, body);
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
     let (response, summary) = state.runtime.serve(request, state.keys.as_ref()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    access_log(&response, &summary, &method, &path, latency_ms);
+    access_log(&response, &summary, &method, uri.path(), latency_ms);
     remember(
         &state.recent,
         &response,
         summary,
-        &method,
-        &path,
+        method,
+        uri.path(),
         latency_ms,
     );
     response.map(Body::from)
@@ -435,7 +436,7 @@ fn remember(
     recent: &gateway::RecentRequests,
     response: &axum::http::Response<Bytes>,
     summary: gateway::RequestSummary,
-    method: &axum::http::Method,
+    method: axum::http::Method,
     path: &str,
     latency_ms: f64,
 ) {
@@ -455,7 +456,7 @@ fn remember(
         gateway::RecentRequest {
             time_ms,
             request_id: summary.request_id,
-            method: method.to_string(),
+            method,
             path: below_stage,
             resource: summary.resource,
             status: response.status().as_u16(),

@@ -315,6 +315,67 @@ impl Context {
         }))
     }
 
+    /// What a straight-line template's `source` reads from this context (see
+    /// [`crate::Template::straight`]).
+    pub fn value_of(&self, source: &crate::Source) -> Option<std::borrow::Cow<'_, str>> {
+        use crate::Source;
+        use std::borrow::Cow;
+        let r = &self.request;
+        fn borrowed(v: &Option<String>) -> Option<Cow<'_, str>> {
+            v.as_deref().map(Cow::Borrowed)
+        }
+        fn last<'a>(pairs: &'a [(String, String)], name: &str) -> Option<Cow<'a, str>> {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| Cow::Borrowed(v.as_str()))
+        }
+        match source {
+            Source::Context(key) => match &**key {
+                "accountId" => borrowed(&r.account_id),
+                "apiId" => borrowed(&r.api_id),
+                "domainName" => borrowed(&r.domain_name),
+                "domainPrefix" => borrowed(&r.domain_prefix),
+                "extendedRequestId" => borrowed(&r.extended_request_id),
+                "httpMethod" => borrowed(&r.http_method),
+                "path" => borrowed(&r.path),
+                "protocol" => borrowed(&r.protocol),
+                "requestId" => borrowed(&r.request_id),
+                "requestTime" => borrowed(&r.request_time),
+                "requestTimeEpoch" => r.request_time_epoch.map(|e| Cow::Owned(e.to_string())),
+                "resourceId" => borrowed(&r.resource_id),
+                "resourcePath" => borrowed(&r.resource_path),
+                "stage" => borrowed(&r.stage),
+                _ => None,
+            },
+            Source::Identity(key) => {
+                let i = &r.identity;
+                match &**key {
+                    "accountId" => borrowed(&i.account_id),
+                    "apiKey" => borrowed(&i.api_key),
+                    "apiKeyId" => borrowed(&i.api_key_id),
+                    "caller" => borrowed(&i.caller),
+                    "cognitoAuthenticationProvider" => borrowed(&i.cognito_authentication_provider),
+                    "cognitoAuthenticationType" => borrowed(&i.cognito_authentication_type),
+                    "cognitoIdentityId" => borrowed(&i.cognito_identity_id),
+                    "cognitoIdentityPoolId" => borrowed(&i.cognito_identity_pool_id),
+                    "principalOrgId" => borrowed(&i.principal_org_id),
+                    "sourceIp" => borrowed(&i.source_ip),
+                    "user" => borrowed(&i.user),
+                    "userAgent" => borrowed(&i.user_agent),
+                    "userArn" => borrowed(&i.user_arn),
+                    _ => None,
+                }
+            }
+            // A Lambda authorizer's context entry of the same name is read instead.
+            Source::PrincipalId => last(&r.authorizer.context, "principalId")
+                .or_else(|| borrowed(&r.authorizer.principal_id)),
+            Source::Claim(name) => last(&r.authorizer.claims, name),
+            Source::StageVariable(name) => last(&self.stage_variables, name),
+        }
+    }
+
     pub(crate) fn stage_variables_value(&self) -> Value {
         string_map(self.stage_variables.iter().map(|(k, v)| (k, v)))
     }

@@ -45,12 +45,15 @@ mod jsonpath;
 mod methods;
 mod parser;
 mod render;
+mod straight;
 mod uses;
 mod value;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
+
+pub use straight::{CONTEXT_LEAVES, IDENTITY_LEAVES, Piece, Source};
 
 pub use context::{
     Authorizer, Context, Identity, Input, Overrides, RequestContext, RequestOverride,
@@ -153,6 +156,8 @@ pub struct Template {
     limits: Limits,
     /// The `$context` entries a render builds.
     context_keys: uses::ContextKeys,
+    /// The pieces of a straight-line template (see [`Template::straight`]).
+    straight: Option<Vec<Piece>>,
 }
 
 impl Template {
@@ -178,12 +183,14 @@ impl Template {
         let nodes = parser.parse_template()?;
         let context_keys =
             uses::ContextKeys::of(&nodes, parser.macros.values().map(|m| m.as_ref()));
+        let straight = straight::plan(&nodes);
         Ok(Template {
             nodes,
             macros: parser.macros,
             source: source.into(),
             limits,
             context_keys,
+            straight,
         })
     }
 
@@ -202,6 +209,15 @@ impl Template {
     /// other claims out of the [`Context`].
     pub fn reads_claim(&self, name: &str) -> bool {
         self.context_keys.wants("authorizer") && self.context_keys.wants_claim(name)
+    }
+
+    /// The template as text and [`Source`] lookups, when it is straight-line: no directives,
+    /// and every reference names one string of the request context (`$context.stage`,
+    /// `$context.authorizer.claims['custom:role']`, `$stageVariables.host`…). Concatenating
+    /// the text with each source's value (nothing for an absent one) is exactly what
+    /// [`Template::render`] outputs, with no overrides assigned, and needs no [`Context`].
+    pub fn straight(&self) -> Option<&[Piece]> {
+        self.straight.as_deref()
     }
 
     /// The limits this template renders under.

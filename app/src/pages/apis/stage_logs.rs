@@ -67,17 +67,18 @@ pub async fn list_stage_requests(
                 .unwrap_or_default();
             RequestLogView {
                 time,
-                request_id: r.request_id,
-                method: r.method,
+                request_id: r.request_id.to_string(),
+                method: r.method.to_string(),
                 path: r.path,
-                resource: r.resource,
+                resource: r.resource.map(|p| p.to_string()),
                 status: r.status,
                 latency_ms: format!("{:.2}", r.latency_ms),
                 auth: match r.auth {
                     gateway::AuthOutcome::NotRequired => AuthView::None,
-                    gateway::AuthOutcome::Allowed { principal, cached } => {
-                        AuthView::Allowed { principal, cached }
-                    }
+                    gateway::AuthOutcome::Allowed { principal, cached } => AuthView::Allowed {
+                        principal: principal.map(|p| p.to_string()),
+                        cached,
+                    },
                     gateway::AuthOutcome::Denied { reason } => AuthView::Denied { reason },
                 },
             }
