@@ -14,7 +14,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -418,7 +417,7 @@ pub fn authorize(input: &AuthorizerInput) -> AuthorizerOutcome {
     );
 
     // 6. Signature.
-    let decoding_key = match DecodingKey::from_rsa_components(&key.n, &key.e) {
+    let public_key = match crate::rs256::public_key(&key.n, &key.e) {
         Ok(k) => k,
         Err(e) => {
             return run.fail(
@@ -428,23 +427,15 @@ pub fn authorize(input: &AuthorizerInput) -> AuthorizerOutcome {
         }
     };
     let message = format!("{header_b64}.{payload_b64}");
-    match jsonwebtoken::crypto::verify(
-        signature_b64,
-        message.as_bytes(),
-        &decoding_key,
-        Algorithm::RS256,
-    ) {
-        Ok(true) => {}
-        _ => {
-            return run.fail(
-                Check::Signature,
-                format!(
-                    "the signature does not match key kid={kid} of pool {}: the token was \
-                     changed after it was signed, or was not signed by this pool",
-                    pool.pool_id
-                ),
-            );
-        }
+    if !crate::rs256::verify(&public_key, message.as_bytes(), signature_b64) {
+        return run.fail(
+            Check::Signature,
+            format!(
+                "the signature does not match key kid={kid} of pool {}: the token was \
+                 changed after it was signed, or was not signed by this pool",
+                pool.pool_id
+            ),
+        );
     }
     run.pool_id = Some(pool.pool_id.clone());
     run.pass(

@@ -20,6 +20,7 @@ pub mod ids;
 pub mod keys;
 pub mod model;
 pub mod provider;
+pub mod rs256;
 pub mod store;
 pub mod validate;
 

@@ -23,7 +23,7 @@ pub mod snapshot;
 pub mod test_invoke;
 pub mod trace;
 
-pub use pipeline::{IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
+pub use pipeline::{ClientAddr, IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
 pub use recent::{RecentRequest, RecentRequests};
 pub use routes::{RouteMatch, RouteNode};
 pub use snapshot::{CompiledStage, Gateway, Runtime, StageInput};

@@ -45,6 +45,11 @@ pub trait KeySource: Sync {
     ) -> impl Future<Output = Vec<PoolKeys>> + Send;
 }
 
+/// The address of the client's TCP connection, attached to the request by the server
+/// (`$context.identity.sourceIp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
 /// `x-amzn-RequestId`, on every response.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 
@@ -160,6 +165,10 @@ pub struct RequestCtx {
     pub route: RouteMatch,
     /// `$context.authorizer.claims`, stringified; empty without an authorizer.
     pub claims: Arc<[(String, String)]>,
+    /// The client's TCP address, when the request came over a connection.
+    pub peer: Option<std::net::IpAddr>,
+    /// `$context.identity.sourceIp`, made on first use.
+    source_ip: OnceLock<Option<String>>,
 }
 
 impl RequestCtx {
@@ -223,10 +232,19 @@ impl RequestCtx {
     pub fn identity_value(&self, key: &str) -> Option<&str> {
         match key {
             "userAgent" => self.header_value("user-agent"),
-            "sourceIp" => self
-                .header_value("x-forwarded-for")
-                .map(|v| v.split(',').next().unwrap_or("").trim()),
+            "sourceIp" => self.source_ip.get_or_init(|| self.source_ip()).as_deref(),
             _ => None,
+        }
+    }
+
+    /// The TCP peer, as API Gateway reports it. A request that came over no connection (the
+    /// console's Test, an in-process call) takes the first X-Forwarded-For entry instead.
+    fn source_ip(&self) -> Option<String> {
+        match self.peer {
+            Some(ip) => Some(ip.to_string()),
+            None => self
+                .header_value("x-forwarded-for")
+                .map(|v| v.split(',').next().unwrap_or("").trim().to_owned()),
         }
     }
 
@@ -531,6 +549,8 @@ impl Runtime {
             request_id,
             now,
             method,
+            peer: parts.extensions.get::<ClientAddr>().map(|a| a.0),
+            source_ip: OnceLock::new(),
             uri: parts.uri,
             headers: parts.headers,
             header_pairs: OnceLock::new(),

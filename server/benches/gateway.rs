@@ -2,8 +2,11 @@
 //! loopback with one load generator and the same connection counts (16, 64, 256):
 //! - a bare axum "hello" handler in this binary: the ceiling;
 //! - the gateway: MOCK + Cognito authorizer + a claims template, with a repeated token (the
-//!   authorizer cache hits) and uncached (an authorizer with TTL 0: every request runs the full
-//!   check — key lookup, RS256 signature, iss/aud/exp/token_use — as a fresh token would);
+//!   authorizer cache hits), and with a fresh token per request: the connections take turns
+//!   through 1000 distinct ID tokens of the pool (minted by refreshes before measuring), and
+//!   that authorizer's result TTL is 0 (at these rates a token comes round again within
+//!   milliseconds, which a cache would answer), so every request runs the full check — key
+//!   lookup, RS256 signature, iss/aud/exp/token_use;
 //! - HTTP_PROXY to a local axum backend vs. that backend called directly;
 //! - where Debian's nginx is installed, nginx proxying to the same backend.
 //!
@@ -36,10 +39,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 
 const CONNECTIONS: [usize; 3] = [16, 64, 256];
-const WARM_UP: Duration = Duration::from_millis(500);
-const MEASURE: Duration = Duration::from_secs(3);
+/// Each point is measured in [`ROUNDS`] rounds, the baseline and its paths taking turns, so
+/// that a drift of the machine (another process, the CPU's clock) hits them alike; each round
+/// warms up its connections first.
+const ROUNDS: usize = 3;
+const WARM_UP: Duration = Duration::from_millis(300);
+const MEASURE: Duration = Duration::from_secs(1);
 
-/// How long each point is measured: [`MEASURE`], or GATEHOUSE_BENCH_SECS (for profiling).
+/// How long each round is measured: [`MEASURE`], or GATEHOUSE_BENCH_SECS (for profiling).
 fn measure_for() -> Duration {
     std::env::var("GATEHOUSE_BENCH_SECS")
         .ok()
@@ -56,6 +63,8 @@ struct Target {
     addr: SocketAddr,
     path: String,
     headers: Vec<(&'static str, String)>,
+    /// Authorization values taken in turn, one per request (the uncached row).
+    tokens: Option<std::sync::Arc<[String]>>,
 }
 
 struct Servers {
@@ -64,6 +73,7 @@ struct Servers {
     gateway: SocketAddr,
     api_id: String,
     token: String,
+    fresh_tokens: std::sync::Arc<[String]>,
 }
 
 // ----- servers -------------------------------------------------------------------------------
@@ -117,7 +127,13 @@ async fn call(idp: &identity::Identity, action: &str, body: Value) -> Value {
 }
 
 /// A pool, a client and a confirmed user; returns (pool ARN, client id, ID token).
-async fn user(idp: &identity::Identity) -> (String, String, String) {
+/// Distinct ID tokens for the uncached row, so that every request brings a token the gateway
+/// has not just seen (each from a refresh, so each with its own `jti`, `iat` and signature).
+const FRESH_TOKENS: usize = 1000;
+
+/// A pool, a client and a confirmed user; returns (pool ARN, client id, ID token, and
+/// [`FRESH_TOKENS`] more ID tokens of that user).
+async fn user(idp: &identity::Identity) -> (String, String, String, Vec<String>) {
     let pool = call(idp, "CreateUserPool", json!({"PoolName": "bench"})).await;
     let pool_id = pool["UserPool"]["Id"].as_str().expect("id").to_owned();
     let arn = pool["UserPool"]["Arn"].as_str().expect("arn").to_owned();
@@ -153,7 +169,27 @@ async fn user(idp: &identity::Identity) -> (String, String, String) {
         .as_str()
         .expect("id token")
         .to_owned();
-    (arn, client_id, token)
+    let refresh = auth["AuthenticationResult"]["RefreshToken"]
+        .as_str()
+        .expect("refresh token")
+        .to_owned();
+    let mut fresh = Vec::with_capacity(FRESH_TOKENS);
+    while fresh.len() < FRESH_TOKENS {
+        let auth = call(
+            idp,
+            "InitiateAuth",
+            json!({"ClientId": client_id, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}}),
+        )
+        .await;
+        let t = auth["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .expect("id token");
+        // Tokens minted within the same second could only differ by jti: make sure they do.
+        if t != token && fresh.last().is_none_or(|l: &String| l != t) {
+            fresh.push(t.to_owned());
+        }
+    }
+    (arn, client_id, token, fresh)
 }
 
 async fn resource(db: &PgPool, api: &str, parent: &str, part: &str) -> String {
@@ -236,7 +272,7 @@ async fn start_servers(
             account_id: "000000000000".into(),
         },
     );
-    let (arn, client_id, token) = user(&idp).await;
+    let (arn, client_id, token, fresh_tokens) = user(&idp).await;
 
     let api = apis::store::create_rest_api(&db, "Bench", "")
         .await
@@ -286,6 +322,7 @@ async fn start_servers(
             gateway: gateway_addr,
             api_id: api.id,
             token,
+            fresh_tokens: fresh_tokens.into(),
         },
         pg,
     )
@@ -373,17 +410,73 @@ fn start_nginx(dir: &std::path::Path, backend: SocketAddr) -> Option<Nginx> {
 
 // ----- the load generator --------------------------------------------------------------------
 
+/// One round against one target.
+struct Round {
+    rps: f64,
+    /// Microseconds.
+    latencies: Vec<u32>,
+    errors: u64,
+}
+
+/// A target's rounds at one connection count: the median round's req/s, latency percentiles
+/// over every request of every round.
 struct Point {
     rps: f64,
+    rounds: Vec<f64>,
     p50: Duration,
     p99: Duration,
     errors: u64,
 }
 
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+impl Point {
+    fn of(rounds: Vec<Round>) -> Point {
+        let rps: Vec<f64> = rounds.iter().map(|r| r.rps).collect();
+        let errors = rounds.iter().map(|r| r.errors).sum();
+        let mut all: Vec<u32> = rounds.into_iter().flat_map(|r| r.latencies).collect();
+        all.sort_unstable();
+        let pick = |q: f64| {
+            let i = ((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1));
+            Duration::from_micros(all.get(i).copied().map_or(0, u64::from))
+        };
+        Point {
+            rps: median(rps.clone()),
+            rounds: rps,
+            p50: pick(0.50),
+            p99: pick(0.99),
+            errors,
+        }
+    }
+
+    /// The median over rounds of this point's req/s over the baseline's in the same round.
+    fn ratio(&self, base: &Point) -> f64 {
+        median(
+            self.rounds
+                .iter()
+                .zip(&base.rounds)
+                .filter(|(_, b)| **b > 0.0)
+                .map(|(p, b)| p / b)
+                .collect(),
+        )
+    }
+}
+
 /// One keep-alive connection sending requests back to back until `end`; latencies of the
 /// requests started after `measure_from`, in microseconds.
-async fn connection(target: Target, measure_from: Instant, end: Instant) -> (Vec<u32>, u64) {
+async fn connection(
+    target: Target,
+    index: usize,
+    connections: usize,
+    measure_from: Instant,
+    end: Instant,
+) -> (Vec<u32>, u64) {
     let mut latencies = Vec::new();
+    // Connections take turns through the fresh tokens, so none repeats soon.
+    let mut next_token = index;
     let mut errors = 0u64;
     let Ok(stream) = tokio::net::TcpStream::connect(target.addr).await else {
         return (latencies, 1);
@@ -405,6 +498,10 @@ async fn connection(target: Target, measure_from: Instant, end: Instant) -> (Vec
             .header("host", "127.0.0.1");
         for (k, v) in &target.headers {
             req = req.header(*k, v.as_str());
+        }
+        if let Some(tokens) = &target.tokens {
+            req = req.header("authorization", tokens[next_token % tokens.len()].as_str());
+            next_token += connections;
         }
         let Ok(req) = req.body(Empty::new()) else {
             return (latencies, errors + 1);
@@ -431,29 +528,31 @@ async fn connection(target: Target, measure_from: Instant, end: Instant) -> (Vec
     (latencies, errors)
 }
 
-async fn measure(target: &Target, connections: usize) -> Point {
+async fn measure(target: &Target, connections: usize) -> Round {
     let measure_from = Instant::now() + WARM_UP;
     let end = measure_from + measure_for();
     let tasks: Vec<_> = (0..connections)
-        .map(|_| tokio::spawn(connection(target.clone(), measure_from, end)))
+        .map(|i| {
+            tokio::spawn(connection(
+                target.clone(),
+                i,
+                connections,
+                measure_from,
+                end,
+            ))
+        })
         .collect();
-    let mut all = Vec::new();
+    let mut latencies = Vec::new();
     let mut errors = 0;
     for t in tasks {
         if let Ok((l, e)) = t.await {
-            all.extend(l);
+            latencies.extend(l);
             errors += e;
         }
     }
-    all.sort_unstable();
-    let pick = |q: f64| {
-        let i = ((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1));
-        Duration::from_micros(all.get(i).copied().map_or(0, u64::from))
-    };
-    Point {
-        rps: all.len() as f64 / measure_for().as_secs_f64(),
-        p50: pick(0.50),
-        p99: pick(0.99),
+    Round {
+        rps: latencies.len() as f64 / measure_for().as_secs_f64(),
+        latencies,
         errors,
     }
 }
@@ -473,6 +572,9 @@ async fn probe(target: &Target) -> (u16, String) {
         .header("host", "127.0.0.1");
     for (k, v) in &target.headers {
         req = req.header(*k, v.as_str());
+    }
+    if let Some(token) = target.tokens.as_deref().and_then(<[String]>::first) {
+        req = req.header("authorization", token.as_str());
     }
     let resp = sender
         .send_request(req.body(Empty::new()).expect("request"))
@@ -542,6 +644,7 @@ fn main() {
         addr,
         path,
         headers,
+        tokens: None,
     };
     let bare = target(
         "bare axum hello (ceiling)",
@@ -555,12 +658,15 @@ fn main() {
         format!("{stage}/claims"),
         auth.clone(),
     );
-    let uncached = target(
-        "gateway MOCK + authorizer (uncached, full RS256) + claims template",
-        servers.gateway,
-        format!("{stage}/uncached"),
-        auth,
-    );
+    let uncached = Target {
+        tokens: Some(std::sync::Arc::clone(&servers.fresh_tokens)),
+        ..target(
+            "gateway MOCK + authorizer (fresh token per request, full RS256) + claims template",
+            servers.gateway,
+            format!("{stage}/uncached"),
+            vec![],
+        )
+    };
     let direct = target("backend direct", servers.backend, "/item".into(), vec![]);
     let proxied = target(
         "gateway HTTP_PROXY to the backend",
@@ -585,7 +691,7 @@ fn main() {
             assert_eq!(status, 200, "{}: {body}", t.name);
         }
         println!(
-            "gateway benchmark: {} ms warm-up + {} s per point, loopback, servers on 1 thread, load generator on 1 thread{}",
+            "gateway benchmark: {ROUNDS} rounds per point (baseline and paths in turn), each {} ms warm-up + {} s; loopback, servers on 1 thread, load generator on 1 thread{}",
             WARM_UP.as_millis(),
             measure_for().as_secs(),
             if nginx.is_some() { ", nginx 1 worker" } else { "" }
@@ -616,10 +722,18 @@ fn main() {
                 if conns_only.is_some_and(|c| c != conns) {
                     continue;
                 }
-                let base = measure(baseline, conns).await;
+                let targets: Vec<&Target> =
+                    std::iter::once(baseline).chain(paths.iter().copied()).collect();
+                let mut rounds: Vec<Vec<Round>> = targets.iter().map(|_| Vec::new()).collect();
+                for _ in 0..ROUNDS {
+                    for (t, r) in targets.iter().zip(rounds.iter_mut()) {
+                        r.push(measure(t, conns).await);
+                    }
+                }
+                let mut points = rounds.into_iter().map(Point::of);
+                let Some(base) = points.next() else { continue };
                 print_point(baseline, conns, &base, None);
-                for t in &paths {
-                    let p = measure(t, conns).await;
+                for (t, p) in paths.iter().zip(points) {
                     print_point(t, conns, &p, Some(&base));
                 }
             }
@@ -632,7 +746,7 @@ fn main() {
 fn print_point(t: &Target, conns: usize, p: &Point, base: Option<&Point>) {
     let (ratio, p99_ratio) = match base {
         Some(b) if b.rps > 0.0 && !b.p99.is_zero() => (
-            format!("{:.2}", p.rps / b.rps),
+            format!("{:.2}", p.ratio(b)),
             format!("{:.2}", p.p99.as_secs_f64() / b.p99.as_secs_f64()),
         ),
         _ => ("base".to_owned(), String::new()),

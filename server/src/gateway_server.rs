@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use apis::keys::{EmbeddedFuture, EmbeddedKeys, EmbeddedPool, KeyResolver};
-use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::body::Bytes;
+use axum::http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::net::TcpListener;
@@ -242,28 +242,64 @@ impl GatewayServer {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` completes; keeps the snapshot in step with the database.
+    /// Serves until `shutdown` completes, then lets open requests finish; keeps the snapshot
+    /// in step with the database meanwhile.
+    ///
+    /// HTTP/1.1 straight on hyper: one task per connection, the request handed to the
+    /// runtime as it was parsed (no router, no boxed body), the peer address attached for
+    /// `$context.identity.sourceIp`.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let watcher = tokio::spawn(watch(
+        let watcher = AbortOnDrop(tokio::spawn(watch(
             self.pool.clone(),
             Arc::clone(&self.runtime),
             Arc::clone(&self.state.recent),
             self.seen,
-        ));
-        let router = Router::new().fallback(serve).with_state(self.state);
-        let served = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
-        watcher.abort();
-        served
+        )));
+        let state = Arc::new(self.state);
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(hyper_util::rt::TokioTimer::new())
+            // A slow client cannot hold a connection open by dribbling its headers.
+            .header_read_timeout(HEADER_READ_TIMEOUT);
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %e, "gateway: accepting a connection failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                () = &mut shutdown => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let state = Arc::clone(&state);
+            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+                let state = Arc::clone(&state);
+                async move { Ok::<_, std::convert::Infallible>(serve(&state, peer, request).await) }
+            });
+            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, %peer, "gateway: connection ended with an error");
+                }
+            });
+        }
+        drop(self.listener);
+        graceful.shutdown().await;
+        drop(watcher);
+        Ok(())
     }
 }
+
+/// How long a client may take to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Aborts a spawned task when dropped (the listener dies with the watcher).
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -398,24 +434,32 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
-async fn serve(State(state): State<GatewayState>, request: Request) -> Response {
+async fn serve(
+    state: &GatewayState,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let started = Instant::now();
-    let (parts, body) = request.into_parts();
-    let body: Bytes = match axum::body::to_bytes(body, MAX_PAYLOAD).await {
-        Ok(b) => b,
+    let (mut parts, body) = request.into_parts();
+    let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
+        Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                [("content-type", "application/json")],
-                r#"{"message":"Request Too Long"}"#,
-            )
-                .into_response();
+            let mut response = Response::new(Full::new(Bytes::from_static(
+                br#"{"message":"Request Too Long"}"#,
+            )));
+            *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            return response;
         }
     };
+    parts.extensions.insert(gateway::ClientAddr(peer.ip()));
     let method = parts.method.clone();
     // Cheap: a `Uri` shares its buffer.
     let uri = parts.uri.clone();
-    let request = axum::http::Request::from_parts(parts, body);
+    let request = Request::from_parts(parts, body);
     let (response, summary) = state.runtime.serve(request, state.keys.as_ref()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     access_log(&response, &summary, &method, uri.path(), latency_ms);
@@ -427,7 +471,7 @@ async fn serve(State(state): State<GatewayState>, request: Request) -> Response 
         uri.path(),
         latency_ms,
     );
-    response.map(Body::from)
+    response.map(Full::new)
 }
 
 /// Keeps the request for the console's Stage → Logs page (only requests that reached an

@@ -191,3 +191,99 @@ async fn a_deployed_stage_enforces_its_cognito_authorizer_and_renders_claims() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// `$context.identity.sourceIp` is the address of the TCP connection (as API Gateway reports
+/// it): an X-Forwarded-For header a client adds cannot change it. A body over the 10 MB payload
+/// limit is refused with 413 before the pipeline runs.
+#[tokio::test]
+async fn source_ip_is_the_peer_and_oversized_bodies_are_refused() {
+    let app = spawn_app().await;
+    let api = apis::store::create_rest_api(&app.pool, "Echo", "")
+        .await
+        .expect("api");
+    let root = api.root_resource_id.clone();
+    for verb in [HttpMethod::Get, HttpMethod::Post] {
+        apis::store::put_method(&app.pool, &api.id, &root, verb, &MethodSettings::default())
+            .await
+            .expect("method");
+        let mut mock = IntegrationSettings::mock();
+        mock.request_templates
+            .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
+        apis::store::put_integration(&app.pool, &api.id, &root, verb, &mock)
+            .await
+            .expect("integration");
+        apis::store::put_method_response(
+            &app.pool,
+            &api.id,
+            &root,
+            verb,
+            "200",
+            &MethodResponseSettings::default(),
+        )
+        .await
+        .expect("method response");
+    }
+    apis::store::put_integration_response(
+        &app.pool,
+        &api.id,
+        &root,
+        HttpMethod::Post,
+        "200",
+        &IntegrationResponseSettings::default(),
+    )
+    .await
+    .expect("integration response");
+    deploy_template(
+        &app.pool,
+        &api.id,
+        &root,
+        r#"{"ip": "$context.identity.sourceIp", "agent": "$context.identity.userAgent"}"#,
+    )
+    .await;
+    let gateway = GatewayServer::build(
+        "127.0.0.1:0".parse().expect("addr"),
+        app.pool.clone(),
+        identity_of(&app),
+        &format!("http://{}", app.addr),
+    )
+    .await
+    .expect("gateway");
+    let base = format!("http://{}/{}/prod", gateway.local_addr(), api.id);
+    tokio::spawn(gateway.run_until(std::future::pending()));
+    let http = reqwest::Client::new();
+
+    let res = http
+        .get(format!("{base}/"))
+        .header("X-Forwarded-For", "203.0.113.9")
+        .header("User-Agent", "probe/1")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"ip": "127.0.0.1", "agent": "probe/1"})
+    );
+
+    let res = http
+        .post(format!("{base}/"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 10 * 1024 * 1024 + 1])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"message": "Request Too Long"})
+    );
+    // At the limit, the request goes through.
+    let res = http
+        .post(format!("{base}/"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 10 * 1024 * 1024])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::OK);
+}
