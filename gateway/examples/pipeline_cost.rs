@@ -33,11 +33,15 @@ const CLIENT: &str = "5gha7s6vka4qapfa8pe5i9resj";
 const KID: &str = "pool-key-1";
 const CLAIMS: &str = r#"{"sub": "$context.authorizer.claims.sub", "user": "$context.authorizer.claims['cognito:username']", "stage": "$context.stage"}"#;
 
-struct Keys(PoolKeys);
+struct Keys(std::sync::Arc<[PoolKeys]>);
 
 impl KeySource for Keys {
-    async fn pools_for(&self, _authorizer: &Authorizer, _token: &str) -> Vec<PoolKeys> {
-        vec![self.0.clone()]
+    async fn pools_for(
+        &self,
+        _authorizer: &Authorizer,
+        _token: &str,
+    ) -> std::sync::Arc<[PoolKeys]> {
+        self.0.clone()
     }
 }
 
@@ -182,7 +186,7 @@ fn main() {
     )
     .unwrap();
     let public = key.to_public_key();
-    let keys = Keys(PoolKeys {
+    let keys = Keys(std::sync::Arc::from([PoolKeys {
         provider: format!("arn:aws:cognito-idp:us-east-1:000000000000:userpool/{POOL}"),
         pool_id: POOL.to_owned(),
         issuer: ISSUER.to_owned(),
@@ -191,7 +195,7 @@ fn main() {
             n: URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
             e: URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
         }],
-    });
+    }]));
     let stage = |ttl, id: &str| StageInput {
         rest_api_id: id.to_owned(),
         stage_name: "bench".to_owned(),

@@ -42,7 +42,7 @@ pub trait KeySource: Sync {
         &self,
         authorizer: &Authorizer,
         token: &str,
-    ) -> impl Future<Output = Vec<PoolKeys>> + Send;
+    ) -> impl Future<Output = Arc<[PoolKeys]>> + Send;
 }
 
 /// The address of the client's TCP connection, attached to the request by the server
@@ -657,7 +657,7 @@ impl Runtime {
             None => {
                 let pools = match token {
                     Some(token) => keys.pools_for(authorizer, token).await,
-                    None => Vec::new(),
+                    None => Arc::default(),
                 };
                 let outcome = authorize(&AuthorizerInput {
                     authorizer,
@@ -1043,8 +1043,10 @@ pub fn mock_status(body: &str) -> Option<u16> {
     let rest = body[at + "statusCode".len()..].trim_start_matches(['"', '\'']);
     let rest = rest.trim_start().strip_prefix(':')?.trim_start();
     let rest = rest.trim_start_matches(['"', '\'']);
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
 }
 
 /// Chooses the integration response for a selection value (reference §1.5): the first whose

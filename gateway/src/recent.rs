@@ -4,7 +4,7 @@
 //! (requests to unknown APIs or stages are not kept, so random paths cannot grow the table).
 //! Per node: each Gatehouse process keeps the requests it served.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use std::sync::Arc;
@@ -30,11 +30,14 @@ pub struct RecentRequest {
     pub auth: AuthOutcome,
 }
 
+/// Looked up on every request: foldhash rather than SipHash (only existing stages are inserted).
+type ByName<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
+
 /// Ring buffers by restApiId, then stage (nested so that a lookup allocates nothing).
 #[derive(Debug)]
 pub struct RecentRequests {
     per_stage: usize,
-    apis: Mutex<HashMap<String, HashMap<String, VecDeque<RecentRequest>>>>,
+    apis: Mutex<ByName<ByName<VecDeque<RecentRequest>>>>,
 }
 
 impl Default for RecentRequests {
@@ -58,7 +61,7 @@ impl RecentRequests {
             Err(poisoned) => poisoned.into_inner(),
         };
         if !apis.contains_key(api_id) {
-            apis.insert(api_id.to_owned(), HashMap::new());
+            apis.insert(api_id.to_owned(), ByName::default());
         }
         let Some(stages) = apis.get_mut(api_id) else {
             return;

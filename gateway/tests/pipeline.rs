@@ -83,9 +83,13 @@ struct CountingKeys {
 }
 
 impl KeySource for CountingKeys {
-    async fn pools_for(&self, _authorizer: &Authorizer, _token: &str) -> Vec<PoolKeys> {
+    async fn pools_for(
+        &self,
+        _authorizer: &Authorizer,
+        _token: &str,
+    ) -> std::sync::Arc<[PoolKeys]> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        vec![pool_keys()]
+        vec![pool_keys()].into()
     }
 }
 

@@ -73,7 +73,11 @@ fn id_token(key: &RsaPrivateKey, sub: &str) -> String {
 struct Keys;
 
 impl KeySource for Keys {
-    async fn pools_for(&self, _authorizer: &Authorizer, _token: &str) -> Vec<PoolKeys> {
+    async fn pools_for(
+        &self,
+        _authorizer: &Authorizer,
+        _token: &str,
+    ) -> std::sync::Arc<[PoolKeys]> {
         let public = pool_key().to_public_key();
         vec![PoolKeys {
             provider: format!("arn:aws:cognito-idp:us-east-1:000000000000:userpool/{POOL}"),
@@ -85,6 +89,7 @@ impl KeySource for Keys {
                 e: URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
             }],
         }]
+        .into()
     }
 }
 

@@ -27,9 +27,13 @@ struct NoKeys {
 }
 
 impl KeySource for NoKeys {
-    async fn pools_for(&self, _authorizer: &Authorizer, _token: &str) -> Vec<PoolKeys> {
+    async fn pools_for(
+        &self,
+        _authorizer: &Authorizer,
+        _token: &str,
+    ) -> std::sync::Arc<[PoolKeys]> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        Vec::new()
+        std::sync::Arc::default()
     }
 }
 

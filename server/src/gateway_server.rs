@@ -68,7 +68,7 @@ struct Keys {
 /// Resolved keys of one provider list, and when they were resolved.
 struct HeldKeys {
     at: Instant,
-    pools: Vec<apis::authorizer::PoolKeys>,
+    pools: Arc<[apis::authorizer::PoolKeys]>,
 }
 
 /// Held keys are resolved again after this long (a deleted pool stops working by then)...
@@ -84,7 +84,7 @@ impl Keys {
         &self,
         providers: &[String],
         kid: Option<&str>,
-    ) -> Option<Vec<apis::authorizer::PoolKeys>> {
+    ) -> Option<Arc<[apis::authorizer::PoolKeys]>> {
         let held = self.held.lock().ok()?;
         let entry = held.get(providers)?;
         let age = entry.at.elapsed();
@@ -95,10 +95,10 @@ impl Keys {
                 .any(|p| p.keys.iter().any(|k| k.kid == kid))
         });
         (age < KEYS_HELD_FOR && (knows_kid || age < UNKNOWN_KID_RECHECK))
-            .then(|| entry.pools.clone())
+            .then(|| Arc::clone(&entry.pools))
     }
 
-    fn hold(&self, providers: &[String], pools: &[apis::authorizer::PoolKeys]) {
+    fn hold(&self, providers: &[String], pools: &Arc<[apis::authorizer::PoolKeys]>) {
         if let Ok(mut held) = self.held.lock() {
             if held.len() >= HELD_MAX {
                 held.clear();
@@ -107,7 +107,7 @@ impl Keys {
                 providers.to_vec(),
                 HeldKeys {
                     at: Instant::now(),
-                    pools: pools.to_vec(),
+                    pools: Arc::clone(pools),
                 },
             );
         }
@@ -119,7 +119,7 @@ impl gateway::KeySource for Keys {
         &self,
         authorizer: &apis::model::Authorizer,
         token: &str,
-    ) -> Vec<apis::authorizer::PoolKeys> {
+    ) -> Arc<[apis::authorizer::PoolKeys]> {
         // The kid lets the resolver refetch a JWKS that has rotated since it was cached.
         let kid = apis::keys::token_kid(token);
         if let Some(pools) = self.held(&authorizer.provider_arns, kid.as_deref()) {
@@ -132,8 +132,9 @@ impl gateway::KeySource for Keys {
         for warning in &resolved.warnings {
             tracing::warn!(authorizer.id = %authorizer.id, "{warning}");
         }
-        self.hold(&authorizer.provider_arns, &resolved.pools);
-        resolved.pools
+        let pools: Arc<[_]> = resolved.pools.into();
+        self.hold(&authorizer.provider_arns, &pools);
+        pools
     }
 }
 

@@ -130,7 +130,7 @@ mod ssr {
             &self,
             authorizer: &apis::Authorizer,
             token: &str,
-        ) -> Vec<apis::authorizer::PoolKeys> {
+        ) -> std::sync::Arc<[apis::authorizer::PoolKeys]> {
             let kid = token_kid(token);
             let resolved = resolver(&self.0)
                 .resolve(
@@ -142,7 +142,7 @@ mod ssr {
             for warning in &resolved.warnings {
                 tracing::warn!(authorizer.id = %authorizer.id, "{warning}");
             }
-            resolved.pools
+            resolved.pools.into()
         }
     }
 }

@@ -37,12 +37,17 @@ struct Keys<'a> {
 }
 
 impl gateway::KeySource for Keys<'_> {
-    async fn pools_for(&self, authorizer: &apis::Authorizer, token: &str) -> Vec<PoolKeys> {
+    async fn pools_for(
+        &self,
+        authorizer: &apis::Authorizer,
+        token: &str,
+    ) -> std::sync::Arc<[PoolKeys]> {
         let kid = token_kid(token);
         self.resolver
             .resolve(&self.identity, &authorizer.provider_arns, kid.as_deref())
             .await
             .pools
+            .into()
     }
 }
 
