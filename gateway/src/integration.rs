@@ -446,6 +446,35 @@ mod tests {
     }
 
     #[test]
+    fn plain_uris_are_taken_as_they_are_others_normalized() {
+        let uri = |s: &str| parse_uri(s.to_owned()).map(|u| u.to_string());
+        assert_eq!(
+            uri("http://127.0.0.1:8080/a/b%20c?x=1&y=two").as_deref(),
+            Ok("http://127.0.0.1:8080/a/b%20c?x=1&y=two")
+        );
+        // As the WHATWG parser (reqwest) sent them: dot segments resolved, unsafe characters
+        // percent-encoded, the default port and upper-case host normalized.
+        assert_eq!(
+            uri("http://h/api/../admin/./x").as_deref(),
+            Ok("http://h/admin/x")
+        );
+        assert_eq!(
+            uri("http://h/a b/{nope}?q=it's").as_deref(),
+            Ok("http://h/a%20b/%7Bnope%7D?q=it%27s")
+        );
+        assert_eq!(
+            uri("http://Example.COM:80/x").as_deref(),
+            Ok("http://example.com/x")
+        );
+        assert_eq!(uri("https://h/é").as_deref(), Ok("https://h/%C3%A9"));
+        assert!(uri("not a uri").is_err());
+        assert!(is_plain("http://h:81/x?y=z"));
+        assert!(!is_plain("http://h/.well-known"));
+        assert!(!is_plain("http://h/%2E%2E/x"));
+        assert!(!is_plain("http://h"));
+    }
+
+    #[test]
     fn path_placeholders() {
         let lookup = |n: &str| match n {
             "proxy" => Some("a b/c".to_owned()),
