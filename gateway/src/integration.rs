@@ -1,14 +1,19 @@
 //! HTTP and HTTP_PROXY integrations: building the backend request (URI placeholders, stage
 //! variables, parameter mappings, overrides) and calling it with `timeoutInMillis`.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use apis::model::{HttpMethod, Integration, IntegrationType};
 use bytes::Bytes;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, Uri};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::pipeline::{IntegrationRequest, Phase, RequestCtx};
 use crate::response::{INTERNAL_SERVER_ERROR, gateway_error, internal_error};
+use crate::upstream::{Failure, Upstream};
+pub use crate::upstream::{Inbound, Outbound};
 
 /// Characters escaped in a substituted path value (`/` is kept: `{proxy}` spans segments).
 const PATH_VALUE: &AsciiSet = &CONTROLS
@@ -24,36 +29,18 @@ const PATH_VALUE: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// Request headers never forwarded (hop-by-hop, or recomputed by the client).
-const HOP_BY_HOP: &[&str] = &[
-    "host",
-    "connection",
-    "keep-alive",
-    "content-length",
-    "transfer-encoding",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-authorization",
-    "proxy-connection",
+const HOP_BY_HOP: [HeaderName; 10] = [
+    header::HOST,
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::CONTENT_LENGTH,
+    header::TRANSFER_ENCODING,
+    header::TE,
+    header::TRAILER,
+    header::UPGRADE,
+    header::PROXY_AUTHORIZATION,
+    HeaderName::from_static("proxy-connection"),
 ];
-
-/// The backend request, ready to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outbound {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    /// Bytes, not text: an HTTP_PROXY passes binary bodies through unchanged.
-    pub body: Bytes,
-}
-
-/// What the backend answered.
-#[derive(Debug, Clone)]
-pub struct Inbound {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Bytes,
-}
 
 /// Replaces `${stageVariables.NAME}` (missing variables become empty).
 pub fn substitute_stage_variables(
@@ -165,15 +152,18 @@ pub fn request_parameter_value(ctx: &RequestCtx, source: &str) -> Option<String>
         .map(std::borrow::Cow::into_owned)
 }
 
-fn set(list: &mut Vec<(String, String)>, name: &str, value: String, ci: bool) {
-    list.retain(|(k, _)| {
-        if ci {
-            !k.eq_ignore_ascii_case(name)
-        } else {
-            k != name
-        }
-    });
+fn set(list: &mut Vec<(String, String)>, name: &str, value: String) {
+    list.retain(|(k, _)| k != name);
     list.push((name.to_owned(), value));
+}
+
+/// A header a mapping or an override sets; `Err` says which one HTTP cannot carry.
+fn header_entry(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let n = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("invalid integration request header name {name:?}"))?;
+    let v = HeaderValue::from_str(value)
+        .map_err(|_| format!("invalid value for integration request header {name}"))?;
+    Ok((n, v))
 }
 
 /// Builds the backend request of an HTTP or HTTP_PROXY integration.
@@ -187,61 +177,73 @@ pub fn build_request(
         .uri
         .as_deref()
         .ok_or_else(|| "the integration has no uri".to_owned())?;
-    let uri = substitute_stage_variables(uri, &ctx.stage.variables);
+    let uri = if uri.contains("${") {
+        Cow::Owned(substitute_stage_variables(uri, &ctx.stage.variables))
+    } else {
+        Cow::Borrowed(uri)
+    };
 
     let mut path_values: Vec<(String, String)> = Vec::new();
     let mut query: Vec<(String, String)> = if proxy { ctx.query.clone() } else { Vec::new() };
-    let mut headers: Vec<(String, String)> = if proxy {
-        ctx.header_pairs()
-            .iter()
-            .filter(|(k, _)| !HOP_BY_HOP.iter().any(|h| k.eq_ignore_ascii_case(h)))
-            .cloned()
-            .collect()
+    // The request's own header map (multi-value headers and bytes as received), hop-by-hop
+    // headers taken out.
+    let mut headers = if proxy {
+        let mut h = ctx.headers.clone();
+        for name in &HOP_BY_HOP {
+            h.remove(name);
+        }
+        h
     } else {
-        let mut h = vec![
-            ("Accept".to_owned(), "application/json".to_owned()),
-            (
-                "User-Agent".to_owned(),
-                format!("AmazonAPIGateway_{}", ctx.stage.rest_api_id),
-            ),
-        ];
-        if let Some(ct) = ctx.header_value("content-type") {
-            h.push(("Content-Type".to_owned(), ct.to_owned()));
+        let mut h = HeaderMap::with_capacity(4);
+        h.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let agent = format!("AmazonAPIGateway_{}", ctx.stage.rest_api_id);
+        h.insert(
+            header::USER_AGENT,
+            HeaderValue::from_str(&agent).map_err(|_| format!("invalid user agent {agent}"))?,
+        );
+        if let Some(ct) = ctx.headers.get_all(header::CONTENT_TYPE).iter().next_back() {
+            h.insert(header::CONTENT_TYPE, ct.clone());
         } else if !ireq.body.is_empty() {
-            h.push(("Content-Type".to_owned(), "application/json".to_owned()));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
         }
         h
     };
-    set(
-        &mut headers,
-        "x-amzn-apigateway-api-id",
-        ctx.stage.rest_api_id.clone(),
-        true,
-    );
+    let api_id = HeaderValue::from_str(&ctx.stage.rest_api_id)
+        .map_err(|_| format!("invalid api id {}", ctx.stage.rest_api_id))?;
+    headers.insert(API_ID, api_id);
 
     for (target, source) in &integration.request_parameters {
         let Some(value) = request_parameter_value(ctx, source) else {
             continue;
         };
         if let Some(n) = target.strip_prefix("integration.request.path.") {
-            set(&mut path_values, n, value, false);
+            set(&mut path_values, n, value);
         } else if let Some(n) = target.strip_prefix("integration.request.querystring.") {
-            set(&mut query, n, value, false);
+            set(&mut query, n, value);
         } else if let Some(n) = target.strip_prefix("integration.request.header.") {
-            set(&mut headers, n, value, true);
+            let (name, value) = header_entry(n, &value)?;
+            headers.insert(name, value);
         }
     }
     let overrides = &ireq.overrides.request;
     for (n, v) in &overrides.path {
-        set(&mut path_values, n, v.clone(), false);
+        set(&mut path_values, n, v.clone());
     }
     for (n, values) in &overrides.querystring {
         query.retain(|(k, _)| k != n);
         query.extend(values.iter().map(|v| (n.clone(), v.clone())));
     }
     for (n, values) in &overrides.header {
-        headers.retain(|(k, _)| !k.eq_ignore_ascii_case(n));
-        headers.extend(values.iter().map(|v| (n.clone(), v.clone())));
+        let name = HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| format!("invalid integration request header name {n:?}"))?;
+        headers.remove(&name);
+        for v in values {
+            let (_, value) = header_entry(n, v)?;
+            headers.append(name.clone(), value);
+        }
     }
 
     let mut url = substitute_path(&uri, |name| {
@@ -266,9 +268,11 @@ pub fn build_request(
         url.push_str(&encoded);
     }
     let method = match integration.http_method {
-        None | Some(HttpMethod::Any) => ctx.method.to_string(),
-        Some(m) => m.to_string(),
+        None | Some(HttpMethod::Any) => ctx.method,
+        Some(m) => m,
     };
+    let method = Method::from_bytes(method.as_str().as_bytes())
+        .map_err(|_| format!("invalid integration method {method}"))?;
     let body = if proxy {
         ctx.body.clone()
     } else {
@@ -276,82 +280,147 @@ pub fn build_request(
     };
     Ok(Outbound {
         method,
-        url,
+        uri: parse_uri(url)?,
         headers,
         body,
     })
+}
+
+/// `x-amzn-apigateway-api-id`, on every backend request.
+const API_ID: HeaderName = HeaderName::from_static("x-amzn-apigateway-api-id");
+
+/// The integration URI as sent. A plain one (nothing to percent-encode, no dot segments, no
+/// user info, no default port) is taken as it is; anything else goes through the WHATWG URL
+/// parser first, so it is normalized exactly as when reqwest sent every request.
+pub fn parse_uri(url: String) -> Result<Uri, String> {
+    if is_plain(&url) {
+        return Uri::try_from(url).map_err(|e| format!("invalid integration URI: {e}"));
+    }
+    let parsed =
+        reqwest::Url::parse(&url).map_err(|e| format!("invalid integration URI {url}: {e}"))?;
+    Uri::try_from(parsed.as_str()).map_err(|e| format!("invalid integration URI {url}: {e}"))
+}
+
+/// Whether the WHATWG URL parser would leave `url` as it is (conservatively).
+fn is_plain(url: &str) -> bool {
+    let (rest, default_port) = if let Some(r) = url.strip_prefix("http://") {
+        (r, ":80")
+    } else if let Some(r) = url.strip_prefix("https://") {
+        (r, ":443")
+    } else {
+        return false;
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let authority_ok = !authority.is_empty()
+        && !authority.ends_with(default_port)
+        && authority.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b':')
+        });
+    let path_ok = path.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+                    | b'?'
+                    | b'%'
+            )
+    });
+    let dot_segment = path.contains("/.") || path.contains("%2e") || path.contains("%2E");
+    authority_ok && path_ok && !dot_segment && path.starts_with('/')
 }
 
 /// Sends the request within `timeout_in_millis`: 504 `Endpoint request timed out` when it
 /// runs out, 500 when the backend cannot be reached.
 pub async fn send(
-    client: &reqwest::Client,
+    client: &Upstream,
     ctx: &RequestCtx,
-    outbound: Outbound,
+    outbound: &Outbound,
     timeout_in_millis: i32,
 ) -> Phase<Inbound> {
     let timeout = Duration::from_millis(u64::try_from(timeout_in_millis.max(50)).unwrap_or(29_000));
-    let method = reqwest::Method::from_bytes(outbound.method.as_bytes())
-        .map_err(|_| Box::new(internal_error()))?;
-    let mut rb = client
-        .request(method, outbound.url.as_str())
-        .timeout(timeout);
-    for (k, v) in &outbound.headers {
-        rb = rb.header(k.as_str(), v.as_str());
-    }
-    if !outbound.body.is_empty() {
-        rb = rb.body(outbound.body);
-    }
-    let failed = |e: reqwest::Error| {
-        if e.is_timeout() {
-            tracing::warn!(
-                "{}: integration {} timed out after {timeout:?}",
-                ctx.describe(),
-                outbound.url
-            );
-            Box::new(gateway_error(
-                504,
-                "Endpoint request timed out",
-                INTERNAL_SERVER_ERROR,
-            ))
-        } else {
-            tracing::error!(
-                "{}: Execution failed due to configuration error: {} {e}",
-                ctx.describe(),
-                outbound.url
-            );
-            Box::new(internal_error())
-        }
-    };
-    let resp = rb.send().await.map_err(failed)?;
-    let status = resp.status().as_u16();
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+    client
+        .send(outbound, timeout)
+        .await
+        .map_err(|failure| match failure {
+            Failure::Timeout => {
+                tracing::warn!(
+                    "{}: integration {} timed out after {timeout:?}",
+                    ctx.describe(),
+                    outbound.uri
+                );
+                Box::new(gateway_error(
+                    504,
+                    "Endpoint request timed out",
+                    INTERNAL_SERVER_ERROR,
+                ))
+            }
+            Failure::Failed(e) => {
+                tracing::error!(
+                    "{}: Execution failed due to configuration error: {e}",
+                    ctx.describe()
+                );
+                Box::new(internal_error())
+            }
         })
-        .collect();
-    let body = resp.bytes().await.map_err(failed)?;
-    Ok(Inbound {
-        status,
-        headers,
-        body,
-    })
 }
 
-/// Response headers an HTTP_PROXY never passes back as they are.
-pub fn proxy_response_header(name: &str) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
-    match lower.as_str() {
-        "connection" | "keep-alive" | "transfer-encoding" | "content-length" | "upgrade"
-        | "trailer" | "te" => None,
-        "www-authenticate" => Some("X-Amzn-Remapped-WWW-Authenticate".to_owned()),
-        _ => Some(name.to_owned()),
+/// `X-Amzn-Remapped-WWW-Authenticate`: where an HTTP_PROXY puts the backend's
+/// `WWW-Authenticate`, as API Gateway does.
+const REMAPPED_WWW_AUTHENTICATE: HeaderName =
+    HeaderName::from_static("x-amzn-remapped-www-authenticate");
+
+/// The backend's response as an HTTP_PROXY returns it: its headers (every value) minus
+/// hop-by-hop ones and `Content-Length` (recomputed), `WWW-Authenticate` remapped, and
+/// `Content-Type: application/json` when the backend gave none.
+pub fn proxy_response(inbound: Inbound) -> http::Response<Bytes> {
+    let mut headers = inbound.headers;
+    for name in [
+        header::CONNECTION,
+        HeaderName::from_static("keep-alive"),
+        header::TRANSFER_ENCODING,
+        header::CONTENT_LENGTH,
+        header::UPGRADE,
+        header::TRAILER,
+        header::TE,
+    ] {
+        headers.remove(name);
     }
+    if headers.contains_key(header::WWW_AUTHENTICATE) {
+        let values: Vec<HeaderValue> = headers
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .cloned()
+            .collect();
+        headers.remove(header::WWW_AUTHENTICATE);
+        for v in values {
+            headers.append(REMAPPED_WWW_AUTHENTICATE, v);
+        }
+    }
+    if !headers.contains_key(header::CONTENT_TYPE) {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    let mut resp = crate::response::response(inbound.status, inbound.body);
+    *resp.headers_mut() = headers;
+    resp
 }
 
 #[cfg(test)]
@@ -374,6 +443,35 @@ mod tests {
             substitute_stage_variables("http://${stageVariables.host", &vars),
             "http://${stageVariables.host"
         );
+    }
+
+    #[test]
+    fn plain_uris_are_taken_as_they_are_others_normalized() {
+        let uri = |s: &str| parse_uri(s.to_owned()).map(|u| u.to_string());
+        assert_eq!(
+            uri("http://127.0.0.1:8080/a/b%20c?x=1&y=two").as_deref(),
+            Ok("http://127.0.0.1:8080/a/b%20c?x=1&y=two")
+        );
+        // As the WHATWG parser (reqwest) sent them: dot segments resolved, unsafe characters
+        // percent-encoded, the default port and upper-case host normalized.
+        assert_eq!(
+            uri("http://h/api/../admin/./x").as_deref(),
+            Ok("http://h/admin/x")
+        );
+        assert_eq!(
+            uri("http://h/a b/{nope}?q=it's").as_deref(),
+            Ok("http://h/a%20b/%7Bnope%7D?q=it%27s")
+        );
+        assert_eq!(
+            uri("http://Example.COM:80/x").as_deref(),
+            Ok("http://example.com/x")
+        );
+        assert_eq!(uri("https://h/é").as_deref(), Ok("https://h/%C3%A9"));
+        assert!(uri("not a uri").is_err());
+        assert!(is_plain("http://h:81/x?y=z"));
+        assert!(!is_plain("http://h/.well-known"));
+        assert!(!is_plain("http://h/%2E%2E/x"));
+        assert!(!is_plain("http://h"));
     }
 
     #[test]

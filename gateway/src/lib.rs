@@ -22,6 +22,7 @@ pub mod routes;
 pub mod snapshot;
 pub mod test_invoke;
 pub mod trace;
+pub mod upstream;
 
 pub use pipeline::{ClientAddr, IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
 pub use recent::{RecentRequest, RecentRequests};

@@ -18,7 +18,7 @@ use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{Request, Response};
 use serde_json::{Map, Value};
 
-use crate::integration::{build_request, proxy_response_header, send};
+use crate::integration::{build_request, proxy_response, send};
 use crate::response::{
     UNAUTHORIZED, append_header, gateway_error, internal_error, mime, missing_authentication_token,
     response, set_header, unsupported_media_type,
@@ -949,9 +949,9 @@ impl Runtime {
                 if rec.tracing() {
                     let traced = TracedRequest {
                         integration: integration.kind.to_string(),
-                        method: outbound.method.clone(),
-                        uri: outbound.url.clone(),
-                        headers: outbound.headers.clone(),
+                        method: outbound.method.to_string(),
+                        uri: outbound.uri.to_string(),
+                        headers: header_pairs(&outbound.headers),
                         body: String::from_utf8_lossy(&outbound.body).into_owned(),
                     };
                     rec.line(|| format!("Endpoint request URI: {} {}", traced.method, traced.uri));
@@ -964,9 +964,14 @@ impl Runtime {
                     });
                     rec.log(|l| l.integration_request = Some(traced));
                 }
-                let sent = std::time::Instant::now();
-                let inbound = match send(&self.client, ctx, outbound, integration.timeout_in_millis)
-                    .await
+                let sent = rec.tracing().then(std::time::Instant::now);
+                let inbound = match send(
+                    &self.client,
+                    ctx,
+                    &outbound,
+                    integration.timeout_in_millis,
+                )
+                .await
                 {
                     Ok(i) => i,
                     Err(resp) => {
@@ -982,10 +987,10 @@ impl Runtime {
                 if rec.tracing() {
                     let traced = TracedResponse {
                         status: inbound.status,
-                        headers: inbound.headers.clone(),
+                        headers: header_pairs(&inbound.headers),
                         body: String::from_utf8_lossy(&inbound.body).into_owned(),
                     };
-                    let ms = sent.elapsed().as_secs_f64() * 1000.0;
+                    let ms = sent.map_or(0.0, |s| s.elapsed().as_secs_f64() * 1000.0);
                     rec.line(|| {
                         format!(
                             "Received response. Status: {}, Integration latency: {ms:.1} ms",
@@ -1003,20 +1008,11 @@ impl Runtime {
                 if integration.kind == IntegrationType::Http {
                     return Ok(Integrated::Mapped(IntegrationResult {
                         status: inbound.status,
-                        headers: inbound.headers,
-                        body: String::from_utf8_lossy(&inbound.body).into_owned(),
+                        headers: header_pairs(&inbound.headers),
+                        body: utf8_lossy(&inbound.body).into_owned(),
                     }));
                 }
-                let mut resp = response(inbound.status, inbound.body);
-                for (k, v) in &inbound.headers {
-                    if let Some(name) = proxy_response_header(k) {
-                        append_header(&mut resp, &name, v);
-                    }
-                }
-                if !resp.headers().contains_key(CONTENT_TYPE) {
-                    set_header(&mut resp, CONTENT_TYPE.as_str(), "application/json");
-                }
-                Ok(Integrated::Proxied(resp))
+                Ok(Integrated::Proxied(proxy_response(inbound)))
             }
             other => {
                 tracing::error!(

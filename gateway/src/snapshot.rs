@@ -236,7 +236,7 @@ pub struct Runtime {
     current: RwLock<Arc<Gateway>>,
     pub(crate) cache: crate::pipeline::AuthorizerCache,
     /// Shared connection pool of the HTTP and HTTP_PROXY integrations.
-    pub(crate) client: reqwest::Client,
+    pub(crate) client: crate::upstream::Upstream,
 }
 
 impl Runtime {
@@ -244,7 +244,7 @@ impl Runtime {
         Runtime {
             current: RwLock::new(Arc::new(gateway)),
             cache: Default::default(),
-            client: reqwest::Client::new(),
+            client: Default::default(),
         }
     }
 

@@ -840,6 +840,198 @@ async fn unreachable_backend_is_500() {
     assert_eq!(body(&resp), json!({"message": "Internal server error"}));
 }
 
+/// A keep-alive HTTP/1.1 backend over raw TCP: answers every request with the request's head,
+/// as received, for body, and counts the connections it accepted. `/chunked` answers with a
+/// chunked body and a trailer; `/rude` closes the connection after its answer without saying
+/// so (as a backend whose keep-alive timeout ran out would).
+async fn keep_alive_backend() -> (u16, std::sync::Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&accepted);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let head_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        let n = sock.read(&mut chunk).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                    let len: usize = head
+                        .lines()
+                        .filter_map(|l| l.split_once(':'))
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                        .and_then(|(_, v)| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    while buf.len() < head_end + len {
+                        let n = sock.read(&mut chunk).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                    buf.drain(..head_end + len);
+                    let target = head.split(' ').nth(1).unwrap_or("").to_owned();
+                    let common = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n";
+                    let resp = if target.starts_with("/chunked") {
+                        let (first, rest) = head.split_at(head.len() / 2);
+                        format!(
+                            "{common}Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{first}\r\n{:x};ext=1\r\n{rest}\r\n0\r\nX-Trailer: t\r\n\r\n",
+                            first.len(),
+                            rest.len()
+                        )
+                    } else {
+                        format!("{common}Content-Length: {}\r\n\r\n{head}", head.len())
+                    };
+                    if sock.write_all(resp.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    if target.starts_with("/rude") {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, accepted)
+}
+
+#[tokio::test]
+async fn http_proxy_forwards_end_to_end_headers_only_and_reuses_its_connection() {
+    let (port, accepted) = keep_alive_backend().await;
+    let rt = http_runtime(port);
+    let keys = CountingKeys::default();
+    for i in 0..5 {
+        let resp = rt
+            .handle(
+                Request::builder()
+                    .method(if i % 2 == 0 { "GET" } else { "POST" })
+                    .uri(format!("/{API}/prod/proxy/echo/{i}"))
+                    .header("Host", "client.example")
+                    .header("X-Multi", "one")
+                    .header("X-Multi", "two")
+                    .header("Connection", "keep-alive")
+                    .header("Keep-Alive", "timeout=9")
+                    .header("Proxy-Authorization", "Basic c2VjcmV0")
+                    .header("TE", "trailers")
+                    .header("Upgrade", "websocket")
+                    .header("Transfer-Encoding", "chunked")
+                    .body(Bytes::from_static(b"payload"))
+                    .unwrap(),
+                &keys,
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "{:?}", resp.body());
+        let head = String::from_utf8(resp.body().to_vec()).unwrap();
+        let lower = head.to_ascii_lowercase();
+        let method = if i % 2 == 0 { "GET" } else { "POST" };
+        assert!(
+            head.starts_with(&format!("{method} /echo/{i} HTTP/1.1\r\n")),
+            "{head}"
+        );
+        assert!(
+            lower.contains(&format!("\r\nhost: 127.0.0.1:{port}\r\n")),
+            "{head}"
+        );
+        assert!(
+            lower.contains("\r\nx-multi: one\r\n") && lower.contains("\r\nx-multi: two\r\n"),
+            "every value of a multi-value header: {head}"
+        );
+        assert!(lower.contains(&format!(
+            "\r\nx-amzn-apigateway-api-id: {}\r\n",
+            API.to_ascii_lowercase()
+        )));
+        assert!(lower.contains("\r\ncontent-length: 7\r\n"), "{head}");
+        for hop in [
+            "connection:",
+            "keep-alive:",
+            "proxy-authorization:",
+            "te:",
+            "upgrade:",
+            "transfer-encoding:",
+        ] {
+            assert!(
+                !lower.contains(&format!("\r\n{hop}")),
+                "{hop} forwarded: {head}"
+            );
+        }
+        // The response: every value of a multi-value header; hop-by-hop headers dropped.
+        let cookies: Vec<&str> = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(cookies, ["a=1", "b=2"]);
+        assert_eq!(header(&resp, "content-type"), Some("text/plain"));
+        assert!(header(&resp, "connection").is_none());
+        assert!(header(&resp, "keep-alive").is_none());
+    }
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "one keep-alive connection"
+    );
+}
+
+#[tokio::test]
+async fn http_proxy_reads_chunked_responses_and_survives_closed_connections() {
+    let (port, accepted) = keep_alive_backend().await;
+    let rt = http_runtime(port);
+    let keys = CountingKeys::default();
+    let call = |method: &'static str, path: &'static str| {
+        let rt = &rt;
+        let keys = &keys;
+        async move {
+            rt.handle(
+                Request::builder()
+                    .method(method)
+                    .uri(format!("/{API}/prod/proxy{path}"))
+                    .body(Bytes::new())
+                    .unwrap(),
+                keys,
+            )
+            .await
+        }
+    };
+    let resp = call("GET", "/chunked").await;
+    assert_eq!(resp.status(), 200);
+    let text = String::from_utf8(resp.body().to_vec()).unwrap();
+    assert!(
+        text.starts_with("GET /chunked HTTP/1.1\r\n") && text.ends_with("\r\n\r\n"),
+        "{text}"
+    );
+    assert!(header(&resp, "transfer-encoding").is_none());
+    // The chunked answer left the connection reusable.
+    assert_eq!(call("GET", "/again").await.status(), 200);
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+
+    // The backend closes behind the answer: a GET right after goes again on a fresh connection.
+    assert_eq!(call("GET", "/rude").await.status(), 200);
+    assert_eq!(call("GET", "/after-rude").await.status(), 200);
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    // Once the close has been seen, the pooled connection is not used even for a POST.
+    assert_eq!(call("GET", "/rude").await.status(), 200);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let resp = call("POST", "/after-rude").await;
+    assert_eq!(resp.status(), 200, "{:?}", resp.body());
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+}
+
 #[test]
 fn handle_future_is_send() {
     fn assert_send<T: Send>(_: T) {}

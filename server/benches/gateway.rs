@@ -704,16 +704,18 @@ fn main() {
             (&bare, vec![&cached, &uncached]),
             (&direct, std::iter::once(&proxied).chain(via_nginx.as_ref()).collect()),
         ];
-        // GATEHOUSE_BENCH_ONLY=substring measures only the rows whose name holds it (and
+        // GATEHOUSE_BENCH_ONLY=substring (any case) measures only the rows whose name holds it (and
         // their baselines), GATEHOUSE_BENCH_CONNS=64 one connection count: for profiling.
-        let only = std::env::var("GATEHOUSE_BENCH_ONLY").unwrap_or_default();
+        let only = std::env::var("GATEHOUSE_BENCH_ONLY")
+            .unwrap_or_default()
+            .to_lowercase();
         let conns_only: Option<usize> = std::env::var("GATEHOUSE_BENCH_CONNS")
             .ok()
             .and_then(|c| c.parse().ok());
         for (baseline, paths) in groups {
             let paths: Vec<&Target> = paths
                 .into_iter()
-                .filter(|t| t.name.contains(only.as_str()))
+                .filter(|t| t.name.to_lowercase().contains(only.as_str()))
                 .collect();
             if paths.is_empty() {
                 continue;
