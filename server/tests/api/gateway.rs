@@ -12,9 +12,8 @@ use apis::model::{
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::gateway_server::GatewayServer;
 
-use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app};
+use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app, start_gateway};
 
 async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
     let mut templates = BTreeMap::new();
@@ -99,16 +98,8 @@ async fn a_deployed_stage_enforces_its_cognito_authorizer_and_renders_claims() {
     )
     .await;
 
-    let gateway = GatewayServer::build(
-        "127.0.0.1:0".parse().expect("addr"),
-        app.pool.clone(),
-        idp.clone(),
-        &console,
-    )
-    .await
-    .expect("gateway");
-    let base = format!("http://{}/{}/prod", gateway.local_addr(), api.id);
-    tokio::spawn(gateway.run_until(std::future::pending()));
+    let gateway_addr = start_gateway(&app.pool, idp.clone(), &console).await;
+    let base = format!("http://{}/{}/prod", gateway_addr, api.id);
     let http = reqwest::Client::new();
 
     let res = http.get(format!("{base}/")).send().await.expect("request");
@@ -240,16 +231,13 @@ async fn source_ip_is_the_peer_and_oversized_bodies_are_refused() {
         r#"{"ip": "$context.identity.sourceIp", "agent": "$context.identity.userAgent"}"#,
     )
     .await;
-    let gateway = GatewayServer::build(
-        "127.0.0.1:0".parse().expect("addr"),
-        app.pool.clone(),
+    let gateway_addr = start_gateway(
+        &app.pool,
         identity_of(&app),
         &format!("http://{}", app.addr),
     )
-    .await
-    .expect("gateway");
-    let base = format!("http://{}/{}/prod", gateway.local_addr(), api.id);
-    tokio::spawn(gateway.run_until(std::future::pending()));
+    .await;
+    let base = format!("http://{}/{}/prod", gateway_addr, api.id);
     let http = reqwest::Client::new();
 
     let res = http

@@ -19,9 +19,8 @@ use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey, LineEnding};
 use rsa::pkcs8::EncodePublicKey;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Map, Value, json};
-use server::gateway_server::GatewayServer;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, start_gateway};
 
 const UNAUTHORIZED: &str = "Unauthorized";
 const EXPIRED: &str = "The incoming token has expired";
@@ -217,16 +216,8 @@ async fn the_gateway_refuses_forged_altered_foreign_expired_and_malformed_tokens
         .await
         .expect("deploy");
 
-    let gateway = GatewayServer::build(
-        "127.0.0.1:0".parse().expect("addr"),
-        app.pool.clone(),
-        idp.clone(),
-        &console,
-    )
-    .await
-    .expect("gateway");
-    let url = format!("http://{}/{}/prod/", gateway.local_addr(), api.id);
-    tokio::spawn(gateway.run_until(std::future::pending()));
+    let gateway_addr = start_gateway(&app.pool, idp.clone(), &console).await;
+    let url = format!("http://{}/{}/prod/", gateway_addr, api.id);
     let http = reqwest::Client::new();
 
     // The pool's published key, rebuilt from the JWKS (n, e) as an attacker would.

@@ -19,9 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::gateway_server::GatewayServer;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, start_gateway};
 
 // ----- the backend ---------------------------------------------------------------------------
 
@@ -485,16 +484,8 @@ async fn fixture() -> Fixture {
         .await
         .expect("stage variables");
 
-    let gateway = GatewayServer::build(
-        "127.0.0.1:0".parse().expect("addr"),
-        db.clone(),
-        idp,
-        &console,
-    )
-    .await
-    .expect("gateway");
-    let base = format!("http://{}/{}/prod", gateway.local_addr(), api.id);
-    tokio::spawn(gateway.run_until(std::future::pending()));
+    let gateway_addr = start_gateway(&db, idp, &console).await;
+    let base = format!("http://{}/{}/prod", gateway_addr, api.id);
     let sub = token_claim(&id_token, "sub");
     Fixture {
         _app: app,

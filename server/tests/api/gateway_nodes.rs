@@ -10,9 +10,8 @@ use apis::model::{
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::gateway_server::GatewayServer;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, start_gateway};
 
 /// Sets the MOCK integration's 200 response template and deploys to `prod`.
 async fn deploy(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
@@ -77,16 +76,8 @@ async fn a_deployment_reaches_every_node_within_a_second() {
     // Two nodes on the same database, started before anything is deployed.
     let mut bases = Vec::new();
     for _ in 0..2 {
-        let node = GatewayServer::build(
-            "127.0.0.1:0".parse().expect("addr"),
-            app.pool.clone(),
-            idp.clone(),
-            &console,
-        )
-        .await
-        .expect("gateway");
-        bases.push(format!("http://{}", node.local_addr()));
-        tokio::spawn(node.run_until(std::future::pending()));
+        let node_addr = start_gateway(&app.pool, idp.clone(), &console).await;
+        bases.push(format!("http://{}", node_addr));
     }
     // Let both subscribe (a deployment before that is caught by the post-subscribe reload,
     // but the point here is the notification path).

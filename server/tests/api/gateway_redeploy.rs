@@ -12,9 +12,8 @@ use apis::model::{
     HttpMethod, IntegrationResponseSettings, IntegrationSettings, MethodResponseSettings,
     MethodSettings,
 };
-use server::gateway_server::GatewayServer;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, start_gateway};
 
 const A: &str = r#"{"deployment":"A"}"#;
 const B: &str = r#"{"deployment":"B"}"#;
@@ -95,16 +94,8 @@ async fn redeploying_twenty_times_under_load_fails_no_request() {
     .expect("method response");
     deploy(db, &api.id, &root, A).await;
 
-    let gateway = GatewayServer::build(
-        "127.0.0.1:0".parse().expect("addr"),
-        db.clone(),
-        idp,
-        &console,
-    )
-    .await
-    .expect("gateway");
-    let url = format!("http://{}/{}/prod/", gateway.local_addr(), api.id);
-    tokio::spawn(gateway.run_until(std::future::pending()));
+    let gateway_addr = start_gateway(&db, idp, &console).await;
+    let url = format!("http://{}/{}/prod/", gateway_addr, api.id);
 
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();

@@ -234,3 +234,23 @@ pub async fn pool_user(
         access_token: text(&auth["AuthenticationResult"]["AccessToken"]),
     }
 }
+
+/// A gateway listener on a free port over `pool`, serving until the test ends; its address.
+/// `issuer_base` is the console URL the pools' `iss` claims start with.
+pub async fn start_gateway(
+    pool: &PgPool,
+    idp: identity::Identity,
+    issuer_base: &str,
+) -> SocketAddr {
+    let gateway = server::gateway_server::GatewayServer::build(
+        "127.0.0.1:0".parse().expect("addr"),
+        pool.clone(),
+        idp,
+        issuer_base,
+    )
+    .await
+    .expect("gateway");
+    let addr = gateway.local_addr();
+    tokio::spawn(gateway.run_until(std::future::pending()));
+    addr
+}

@@ -7,9 +7,8 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::gateway_server::GatewayServer;
 
-use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app};
+use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app, start_gateway};
 
 const SEED: &str = include_str!("../../../openapi/tests/data/seed-cognito-user-pool.json");
 const PETSTORE: &str = include_str!("../../../openapi/tests/data/aws-export-petstore.json");
@@ -97,16 +96,7 @@ async fn the_seed_swagger_example_imports_deploys_and_guards_get_root() {
         .await
         .expect("deploy petstore");
 
-    let gateway = GatewayServer::build(
-        "127.0.0.1:0".parse().expect("addr"),
-        app.pool.clone(),
-        idp.clone(),
-        &console,
-    )
-    .await
-    .expect("gateway");
-    let addr = gateway.local_addr();
-    tokio::spawn(gateway.run_until(std::future::pending()));
+    let addr = start_gateway(&app.pool, idp.clone(), &console).await;
     let http = reqwest::Client::new();
     let url = format!("http://{addr}/{api_id}/test/");
 
