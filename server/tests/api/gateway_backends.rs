@@ -484,7 +484,7 @@ async fn fixture() -> Fixture {
         .await
         .expect("stage variables");
 
-    let gateway_addr = start_gateway(&db, idp, &console).await;
+    let gateway_addr = start_gateway(db, idp, &console).await;
     let base = format!("http://{}/{}/prod", gateway_addr, api.id);
     let sub = token_claim(&id_token, "sub");
     Fixture {

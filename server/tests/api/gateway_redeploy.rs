@@ -94,7 +94,7 @@ async fn redeploying_twenty_times_under_load_fails_no_request() {
     .expect("method response");
     deploy(db, &api.id, &root, A).await;
 
-    let gateway_addr = start_gateway(&db, idp, &console).await;
+    let gateway_addr = start_gateway(db, idp, &console).await;
     let url = format!("http://{}/{}/prod/", gateway_addr, api.id);
 
     let stop = Arc::new(AtomicBool::new(false));
