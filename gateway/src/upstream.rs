@@ -32,6 +32,9 @@ const MAX_HEAD: usize = 64 * 1024;
 const READ_CHUNK: usize = 8 * 1024;
 /// Free room a read wants when the size of what comes is unknown.
 const READ_MIN: usize = 2 * 1024;
+/// The largest response body accepted (API Gateway's 10 MB payload limit); a larger one fails
+/// the call (500) instead of growing the gateway's memory.
+const MAX_BODY: usize = 10 * 1024 * 1024;
 /// Response bodies up to this size are copied out of the connection's read buffer (which is
 /// then reused); larger ones are split off it without a copy.
 const COPY_BODY: usize = 4 * 1024;
@@ -187,10 +190,20 @@ impl Upstream {
             rb = rb.body(out.body.clone());
         }
         let failed = |e: reqwest::Error| format!("{}: {e}", out.uri);
-        let resp = rb.send().await.map_err(failed)?;
+        let mut resp = rb.send().await.map_err(failed)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(failed)?;
+        let mut body = BytesMut::new();
+        while let Some(chunk) = resp.chunk().await.map_err(failed)? {
+            if body.len() + chunk.len() > MAX_BODY {
+                return Err(format!(
+                    "{}: the response body is larger than {MAX_BODY} bytes",
+                    out.uri
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
         Ok(Inbound {
             status,
             headers,
@@ -532,8 +545,10 @@ impl Conn {
             Some(e) => format!("reading the response body failed: {e}"),
             None => "the backend closed the connection in the middle of the body".to_owned(),
         };
+        let too_large = || format!("the response body is larger than {MAX_BODY} bytes");
         match *framing {
             Framing::Empty => Ok(Bytes::new()),
+            Framing::Length(n) if n > MAX_BODY => Err(too_large()),
             Framing::Length(n) => {
                 while self.buf.len() < n {
                     match self.read_more(n - self.buf.len()).await {
@@ -554,6 +569,7 @@ impl Conn {
                 loop {
                     match self.read_more(READ_MIN).await {
                         Ok(0) => break,
+                        Ok(_) if self.buf.len() > MAX_BODY => return Err(too_large()),
                         Ok(_) => {}
                         Err(e) => return Err(truncated(Some(e))),
                     }
@@ -567,6 +583,9 @@ impl Conn {
                         Ok(httparse::Status::Complete((at, size))) => {
                             let size = usize::try_from(size)
                                 .map_err(|_| "a chunk is too large".to_owned())?;
+                            if body.len().saturating_add(size) > MAX_BODY {
+                                return Err(too_large());
+                            }
                             if size == 0 {
                                 self.buf.advance(at);
                                 return self.skip_trailers().await.map(|()| body.freeze());

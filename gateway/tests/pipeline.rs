@@ -1205,3 +1205,98 @@ async fn straight_line_templates_render_as_the_full_engine_does() {
     assert_eq!(time.len(), "26/Nov/2026:12:00:00 +0000]".len(), "{time}");
     assert!(time.ends_with(" +0000]"), "{time}");
 }
+
+/// A backend answering more than API Gateway's 10 MB payload limit fails the call (500) before
+/// the gateway has buffered it all, however the body is delimited; exactly 10 MB goes through.
+#[tokio::test]
+async fn backend_bodies_over_10_mb_are_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const LIMIT: usize = 10 * 1024 * 1024;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if sock.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let target = head.split(' ').nth(1).unwrap_or("").to_owned();
+                let block = vec![b'x'; 64 * 1024];
+                // Stop writing as soon as the gateway hangs up.
+                let mut send = async |bytes: &[u8]| sock.write_all(bytes).await.is_ok();
+                match target.as_str() {
+                    "/exact" | "/length" => {
+                        let n = if target == "/exact" { LIMIT } else { LIMIT + 1 };
+                        let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n\r\n");
+                        if !send(head.as_bytes()).await {
+                            return;
+                        }
+                        let mut left = n;
+                        while left > 0 {
+                            let k = left.min(block.len());
+                            if !send(&block[..k]).await {
+                                return;
+                            }
+                            left -= k;
+                        }
+                    }
+                    "/chunked" => {
+                        if !send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").await {
+                            return;
+                        }
+                        for _ in 0..=LIMIT / block.len() {
+                            let chunk = format!("{:x}\r\n", block.len());
+                            if !(send(chunk.as_bytes()).await
+                                && send(&block).await
+                                && send(b"\r\n").await)
+                            {
+                                return;
+                            }
+                        }
+                        send(b"0\r\n\r\n").await;
+                    }
+                    _ => {
+                        // No length: the body ends when the connection closes.
+                        if !send(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n").await {
+                            return;
+                        }
+                        for _ in 0..=LIMIT / block.len() {
+                            if !send(&block).await {
+                                return;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+    let rt = http_runtime(port);
+    let keys = CountingKeys::default();
+    for (path, status) in [
+        ("exact", 200),
+        ("length", 500),
+        ("chunked", 500),
+        ("close", 500),
+    ] {
+        let resp = rt
+            .handle(
+                get(&format!("/{API}/prod/proxy/{path}"))
+                    .body(Bytes::new())
+                    .unwrap(),
+                &keys,
+            )
+            .await;
+        assert_eq!(resp.status(), status, "{path}");
+        if status == 200 {
+            assert_eq!(resp.body().len(), LIMIT);
+        } else {
+            assert_eq!(body(&resp), json!({"message": "Internal server error"}));
+        }
+    }
+}
