@@ -97,47 +97,42 @@ pub fn request_parameter_value(ctx: &RequestCtx, source: &str) -> Option<String>
     if let Some(s) = source.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
         return Some(s.to_owned());
     }
-    let last = |pairs: &[(String, String)], name: &str, ci: bool| {
+    let last = |pairs: &[(String, String)], name: &str| {
         pairs
             .iter()
             .rev()
-            .find(|(k, _)| {
-                if ci {
-                    k.eq_ignore_ascii_case(name)
-                } else {
-                    k == name
-                }
-            })
+            .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let all = |pairs: &[(String, String)], name: &str, ci: bool| {
+    let all = |pairs: &[(String, String)], name: &str| {
         let values: Vec<&str> = pairs
             .iter()
-            .filter(|(k, _)| {
-                if ci {
-                    k.eq_ignore_ascii_case(name)
-                } else {
-                    k == name
-                }
-            })
+            .filter(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .collect();
         (!values.is_empty()).then(|| values.join(","))
     };
     if let Some(n) = source.strip_prefix("method.request.path.") {
-        return last(&ctx.route.params, n, false);
+        return last(&ctx.route.params, n);
     }
     if let Some(n) = source.strip_prefix("method.request.querystring.") {
-        return last(&ctx.query, n, false);
+        return last(&ctx.query, n);
     }
     if let Some(n) = source.strip_prefix("method.request.multivaluequerystring.") {
-        return all(&ctx.query, n, false);
+        return all(&ctx.query, n);
     }
+    // Headers are read from the request's header map (any case), not copied into pairs.
     if let Some(n) = source.strip_prefix("method.request.header.") {
-        return last(ctx.header_pairs(), n, true);
+        return ctx.header_value(n).map(str::to_owned);
     }
     if let Some(n) = source.strip_prefix("method.request.multivalueheader.") {
-        return all(ctx.header_pairs(), n, true);
+        let values: Vec<Cow<'_, str>> = ctx
+            .headers
+            .get_all(n)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+            .collect();
+        return (!values.is_empty()).then(|| values.join(","));
     }
     if source == "method.request.body" {
         return Some(String::from_utf8_lossy(&ctx.body).into_owned());
@@ -149,7 +144,7 @@ pub fn request_parameter_value(ctx: &RequestCtx, source: &str) -> Option<String>
         return ctx.claim(n).map(str::to_owned);
     }
     ctx.context_value(source.strip_prefix("context.")?)
-        .map(std::borrow::Cow::into_owned)
+        .map(Cow::into_owned)
 }
 
 fn set(list: &mut Vec<(String, String)>, name: &str, value: String) {

@@ -316,8 +316,10 @@ impl Context {
     }
 
     /// What a straight-line template's `source` reads from this context (see
-    /// [`crate::Template::straight`]).
-    pub fn value_of(&self, source: &crate::Source) -> Option<std::borrow::Cow<'_, str>> {
+    /// [`crate::Template::straight`]): the reference the substitution tests compare the full
+    /// render against. Callers resolve sources from their own request data.
+    #[cfg(test)]
+    pub(crate) fn value_of(&self, source: &crate::Source) -> Option<std::borrow::Cow<'_, str>> {
         use crate::Source;
         use std::borrow::Cow;
         let r = &self.request;
