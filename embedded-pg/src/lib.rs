@@ -16,6 +16,10 @@
 //! When the application runs as root, PostgreSQL (which refuses to run as root) runs as the
 //! `postgres` OS user if it exists, else as `nobody`.
 //!
+//! The server is supervised: if the postmaster exits while the [`EmbeddedPg`] runs (killed, or
+//! crashed beyond PostgreSQL's own recovery), it is started again with back-off and recovers
+//! from its WAL as after a power loss; connection pools reconnect to it on their own.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), embedded_pg::EmbeddedPgError> {
 //! let pg = embedded_pg::EmbeddedPg::start(embedded_pg::Options::new("/var/lib/gatehouse")).await?;
@@ -30,18 +34,21 @@ mod bin_dir;
 mod error;
 mod lock;
 mod process;
+mod supervise;
 
 use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, User};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
+use tokio::sync::watch;
 
 pub use bin_dir::find_bin_dir;
 #[doc(hidden)]
@@ -90,7 +97,7 @@ impl Options {
     }
 }
 
-/// A running embedded PostgreSQL server.
+/// A running embedded PostgreSQL server, restarted if it exits on its own.
 ///
 /// Call [`stop`](Self::stop) to shut it down. Dropping it without `stop` sends the server
 /// SIGINT (fast shutdown) without waiting, and releases the data directory lock.
@@ -98,9 +105,18 @@ impl Options {
 pub struct EmbeddedPg {
     layout: Layout,
     database: String,
-    postmaster: Postmaster,
+    /// The current postmaster; the supervisor puts a new one here after a restart.
+    postmaster: Arc<Mutex<Postmaster>>,
+    supervisor: Option<Supervisor>,
     lock: Option<DataDirLock>,
     stopped: bool,
+}
+
+/// The task restarting the server, and how to tell it to stop.
+#[derive(Debug)]
+struct Supervisor {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl EmbeddedPg {
@@ -143,40 +159,25 @@ impl EmbeddedPg {
             })??
         };
 
-        let mut cmd = Command::new(bin_dir.join("postgres"));
-        cmd.arg("-D")
-            .arg(&layout.pgdata)
-            .arg("-k")
-            .arg(&layout.socket_dir)
-            .arg("-p")
-            .arg(PORT.to_string())
-            .args(["-c", "listen_addresses="])
-            // Own process group: a terminal's Ctrl-C reaches only the application, which then
-            // stops the server in order.
-            .process_group(0);
-        run_as.configure(&mut cmd, &layout, &log)?;
-        let postmaster = Postmaster::spawn(cmd)
-            .await
-            .map_err(|e| EmbeddedPgError::io("start PostgreSQL", bin_dir.join("postgres"), e))?;
-        tracing::info!(
-            pid = postmaster.pid(),
-            data_dir = %layout.data_dir.display(),
-            bin_dir = %bin_dir.display(),
-            user = %run_as.name,
-            "started PostgreSQL; waiting for it to accept connections"
-        );
-
+        let launch = Launch {
+            bin_dir,
+            layout: layout.clone(),
+            run_as,
+            log,
+        };
+        let postmaster = launch.spawn().await?;
         let mut pg = EmbeddedPg {
             layout,
             database: opts.database,
-            postmaster,
+            postmaster: Arc::new(Mutex::new(postmaster)),
+            supervisor: None,
             lock: Some(lock),
             stopped: false,
         };
         if let Err(e) = pg.finish_start().await {
             pg.stopped = true;
             if pg
-                .postmaster
+                .current()
                 .shutdown(Duration::from_secs(10))
                 .await
                 .is_none()
@@ -194,41 +195,35 @@ impl EmbeddedPg {
             database = %pg.database,
             "PostgreSQL is ready"
         );
+        pg.supervise(launch);
         Ok(pg)
+    }
+
+    /// Starts the task that restarts the server whenever it exits until [`stop`](Self::stop).
+    fn supervise(&mut self, launch: Launch) {
+        let (stop, stopped) = watch::channel(false);
+        let mut cluster = Cluster {
+            launch,
+            postmaster: Arc::clone(&self.postmaster),
+            admin: self.base_options().database("postgres"),
+            started: Instant::now(),
+            stop: stopped.clone(),
+        };
+        let task = tokio::spawn(async move { supervise::supervise(&mut cluster, stopped).await });
+        self.supervisor = Some(Supervisor { stop, task });
+    }
+
+    /// The postmaster running now (or the one that just exited, until its restart).
+    fn current(&self) -> Postmaster {
+        self.postmaster
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     async fn finish_start(&self) -> Result<(), EmbeddedPgError> {
         let admin = self.base_options().database("postgres");
-        let started = Instant::now();
-        let mut conn = loop {
-            if let Some(exit) = self.postmaster.exit() {
-                return Err(EmbeddedPgError::ServerExited {
-                    status: exit.to_string(),
-                    log: self.layout.log_file.clone(),
-                    log_tail: error::log_tail(&self.layout.log_file, LOG_TAIL_LINES),
-                });
-            }
-            let last_error = match tokio::time::timeout(
-                Duration::from_secs(5),
-                PgConnection::connect_with(&admin),
-            )
-            .await
-            {
-                Ok(Ok(conn)) => break conn,
-                Ok(Err(e)) => e.to_string(),
-                Err(_) => "connection attempt timed out".to_owned(),
-            };
-            if started.elapsed() >= READY_TIMEOUT {
-                return Err(EmbeddedPgError::StartTimeout {
-                    waited: started.elapsed(),
-                    last_error,
-                    log: self.layout.log_file.clone(),
-                    log_tail: error::log_tail(&self.layout.log_file, LOG_TAIL_LINES),
-                });
-            }
-            // Wakes early if the server exits.
-            let _ = self.postmaster.wait_exit(READY_POLL).await;
-        };
+        let mut conn = wait_ready(&self.current(), &self.layout, &admin).await?;
 
         let create = async {
             let exists: Option<i32> =
@@ -277,14 +272,14 @@ impl EmbeddedPg {
         )
     }
 
-    /// The postmaster's process id.
+    /// The postmaster's process id (a new one after a restart).
     pub fn postmaster_pid(&self) -> u32 {
-        self.postmaster.pid()
+        self.current().pid()
     }
 
-    /// Whether the server is still running (it has not exited, for whatever reason).
+    /// Whether the server is running (false from an unexpected exit until its restart).
     pub fn is_running(&self) -> bool {
-        self.postmaster.exit().is_none()
+        self.current().exit().is_none()
     }
 
     /// The data directory (absolute, symlinks resolved).
@@ -296,9 +291,16 @@ impl EmbeddedPg {
     /// after 30 s and to SIGKILL 10 s later; then releases the data directory lock.
     pub async fn stop(mut self) -> Result<(), EmbeddedPgError> {
         self.stopped = true;
-        let pid = self.postmaster_pid();
+        // First the supervisor, so that it restarts nothing we stop (a restart under way ends
+        // first; it is bounded by the start timeout).
+        if let Some(supervisor) = self.supervisor.take() {
+            let _ = supervisor.stop.send(true);
+            let _ = supervisor.task.await;
+        }
+        let postmaster = self.current();
+        let pid = postmaster.pid();
         tracing::info!(pid, data_dir = %self.layout.data_dir.display(), "stopping PostgreSQL");
-        let exit = self.postmaster.shutdown(STOP_TIMEOUT).await;
+        let exit = postmaster.shutdown(STOP_TIMEOUT).await;
         if let Some(lock) = self.lock.take() {
             lock.release();
         }
@@ -314,12 +316,152 @@ impl EmbeddedPg {
 
 impl Drop for EmbeddedPg {
     fn drop(&mut self) {
-        if !self.stopped && self.postmaster.signal(Signal::SIGINT) {
+        if let Some(supervisor) = &self.supervisor {
+            let _ = supervisor.stop.send(true);
+        }
+        let postmaster = self.current();
+        if !self.stopped && postmaster.signal(Signal::SIGINT) {
             tracing::info!(
-                pid = self.postmaster.pid(),
+                pid = postmaster.pid(),
                 "EmbeddedPg dropped without stop(); asked PostgreSQL to shut down"
             );
         }
+    }
+}
+
+/// Everything needed to start the server (again).
+#[derive(Debug)]
+struct Launch {
+    bin_dir: PathBuf,
+    layout: Layout,
+    run_as: RunAs,
+    log: File,
+}
+
+impl Launch {
+    async fn spawn(&self) -> Result<Postmaster, EmbeddedPgError> {
+        let postgres = self.bin_dir.join("postgres");
+        let mut cmd = Command::new(&postgres);
+        cmd.arg("-D")
+            .arg(&self.layout.pgdata)
+            .arg("-k")
+            .arg(&self.layout.socket_dir)
+            .arg("-p")
+            .arg(PORT.to_string())
+            .args(["-c", "listen_addresses="])
+            // Own process group: a terminal's Ctrl-C reaches only the application, which then
+            // stops the server in order.
+            .process_group(0);
+        self.run_as.configure(&mut cmd, &self.layout, &self.log)?;
+        let postmaster = Postmaster::spawn(cmd)
+            .await
+            .map_err(|e| EmbeddedPgError::io("start PostgreSQL", &postgres, e))?;
+        tracing::info!(
+            pid = postmaster.pid(),
+            data_dir = %self.layout.data_dir.display(),
+            bin_dir = %self.bin_dir.display(),
+            user = %self.run_as.name,
+            "started PostgreSQL; waiting for it to accept connections"
+        );
+        Ok(postmaster)
+    }
+}
+
+/// Waits until `postmaster` accepts connections (as `admin`), up to [`READY_TIMEOUT`].
+async fn wait_ready(
+    postmaster: &Postmaster,
+    layout: &Layout,
+    admin: &PgConnectOptions,
+) -> Result<PgConnection, EmbeddedPgError> {
+    let started = Instant::now();
+    loop {
+        if let Some(exit) = postmaster.exit() {
+            return Err(EmbeddedPgError::ServerExited {
+                status: exit.to_string(),
+                log: layout.log_file.clone(),
+                log_tail: error::log_tail(&layout.log_file, LOG_TAIL_LINES),
+            });
+        }
+        let last_error =
+            match tokio::time::timeout(Duration::from_secs(5), PgConnection::connect_with(admin))
+                .await
+            {
+                Ok(Ok(conn)) => return Ok(conn),
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => "connection attempt timed out".to_owned(),
+            };
+        if started.elapsed() >= READY_TIMEOUT {
+            return Err(EmbeddedPgError::StartTimeout {
+                waited: started.elapsed(),
+                last_error,
+                log: layout.log_file.clone(),
+                log_tail: error::log_tail(&layout.log_file, LOG_TAIL_LINES),
+            });
+        }
+        // Wakes early if the server exits.
+        let _ = postmaster.wait_exit(READY_POLL).await;
+    }
+}
+
+/// The real server, as the supervisor drives it.
+struct Cluster {
+    launch: Launch,
+    postmaster: Arc<Mutex<Postmaster>>,
+    admin: PgConnectOptions,
+    /// When the current postmaster was started.
+    started: Instant,
+    stop: watch::Receiver<bool>,
+}
+
+impl Cluster {
+    fn current(&self) -> Postmaster {
+        self.postmaster
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl supervise::Supervised for Cluster {
+    async fn exited(&mut self) -> Duration {
+        let postmaster = self.current();
+        let exit = postmaster.exited().await;
+        tracing::warn!(pid = postmaster.pid(), %exit, "the PostgreSQL postmaster exited");
+        self.started.elapsed()
+    }
+
+    async fn pause(&mut self, pause: Duration) {
+        tokio::time::sleep(pause).await;
+    }
+
+    async fn restart(&mut self) -> Result<(), EmbeddedPgError> {
+        // The dead postmaster's backends keep its shared memory until they exit, and a new
+        // postmaster refuses to start beside them: wait for them (or kill them).
+        let pgdata = self.launch.layout.pgdata.clone();
+        tokio::task::spawn_blocking(move || process::stop_orphans(&pgdata))
+            .await
+            .map_err(|e| {
+                EmbeddedPgError::io(
+                    "stop the dead server's processes in",
+                    &self.launch.layout.pgdata,
+                    std::io::Error::other(e),
+                )
+            })??;
+        let postmaster = self.launch.spawn().await?;
+        let ready = wait_ready(&postmaster, &self.launch.layout, &self.admin).await;
+        if ready.is_err() || *self.stop.borrow() {
+            // Failed, or no longer wanted: stop() is waiting for us to finish.
+            let _ = postmaster.shutdown(Duration::from_secs(10)).await;
+        }
+        let conn = ready?;
+        let _ = conn.close().await;
+        if *self.stop.borrow() {
+            return Ok(());
+        }
+        tracing::info!(pid = postmaster.pid(), "PostgreSQL restarted and accepts connections");
+        *self.postmaster.lock().unwrap_or_else(PoisonError::into_inner) = postmaster;
+        self.started = Instant::now();
+        Ok(())
     }
 }
 

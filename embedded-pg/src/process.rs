@@ -27,8 +27,8 @@ impl fmt::Display for Exit {
     }
 }
 
-/// A running postmaster, spawned and reaped by a dedicated thread.
-#[derive(Debug)]
+/// A running postmaster, spawned and reaped by a dedicated thread. Clones share it.
+#[derive(Debug, Clone)]
 pub(crate) struct Postmaster {
     pid: Pid,
     /// Set (under the lock) by the waiter thread just before it reaps the child. Signals are
@@ -105,6 +105,16 @@ impl Postmaster {
     pub(crate) fn signal(&self, signal: Signal) -> bool {
         let guard = self.reaped.lock().unwrap_or_else(PoisonError::into_inner);
         guard.is_none() && kill(self.pid, signal).is_ok()
+    }
+
+    /// Waits for the postmaster to exit.
+    pub(crate) async fn exited(&self) -> Exit {
+        let mut rx = self.exit_rx.clone();
+        match rx.wait_for(Option::is_some).await {
+            Ok(exit) => exit.unwrap_or(Exit(None)),
+            // The sender is gone only after the exit was published, or if the thread panicked.
+            Err(_) => self.exit().unwrap_or(Exit(None)),
+        }
     }
 
     /// Waits up to `timeout` for the postmaster to exit.

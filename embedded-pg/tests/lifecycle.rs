@@ -174,35 +174,98 @@ async fn second_start_on_same_dir_is_refused() {
     pg.stop().await.expect("stop");
 }
 
+/// Polls (bounded) until the handle runs a postmaster other than `dead` and `pool` answers.
+async fn wait_restarted(pg: &EmbeddedPg, dead: u32, pool: &sqlx::PgPool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if pg.is_running()
+            && pg.postmaster_pid() != dead
+            && sqlx::query("SELECT 1").execute(pool).await.is_ok()
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "PostgreSQL was not restarted after its postmaster {dead} was killed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test]
-async fn restart_after_postmaster_is_killed() {
+async fn a_killed_postmaster_is_restarted_with_its_data_and_lock() {
     let (_tmp, data) = scratch();
     let pg = start(&data).await;
     create_row(&pg, "survives").await;
-    // An open session, so there is a backend process when the postmaster dies.
-    let mut idle = connect(&pg).await;
-    sqlx::query("SELECT 1")
-        .execute(&mut idle)
+    // A pool opened before the crash, with an idle connection (a backend process when the
+    // postmaster dies): it must reconnect by itself.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect_with(pg.connect_options())
         .await
-        .expect("select");
+        .expect("pool");
+    sqlx::query("SELECT 1").execute(&pool).await.expect("select");
 
+    // Twice: the second crash is restarted too (after a longer pause).
+    for round in ["first", "second"] {
+        let pid = pg.postmaster_pid();
+        kill(Pid::from_raw(pid as i32), Signal::SIGKILL).expect("kill -9");
+        wait_restarted(&pg, pid, &pool).await;
+        assert!(!is_alive(pid), "the killed postmaster is gone");
+        sqlx::query("INSERT INTO notes (body) VALUES ($1)")
+            .bind(round)
+            .execute(&pool)
+            .await
+            .expect("a write after the restart");
+    }
+    assert_eq!(rows(&pg).await, ["first", "second", "survives"]);
+
+    // The data directory stayed ours throughout.
+    let lock = std::fs::read_to_string(data.join("gatehouse.lock")).expect("lock file");
+    assert_eq!(lock.trim(), std::process::id().to_string());
+    assert!(matches!(
+        EmbeddedPg::start(opts(&data)).await,
+        Err(EmbeddedPgError::DataDirInUse { .. })
+    ));
+
+    pool.close().await;
+    let pid = pg.postmaster_pid();
+    pg.stop().await.expect("stop");
+    assert!(!is_alive(pid), "postmaster {pid} still running after stop");
+}
+
+#[tokio::test]
+async fn stop_right_after_a_crash_restarts_nothing() {
+    let (_tmp, data) = scratch();
+    let pg = start(&data).await;
+    create_row(&pg, "kept").await;
     let pid = pg.postmaster_pid();
     kill(Pid::from_raw(pid as i32), Signal::SIGKILL).expect("kill -9");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while pg.is_running() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(
-        !pg.is_running(),
-        "the handle did not notice the postmaster died"
-    );
-    drop(idle);
-    // Releases the lock; the server is already gone, so there is nothing to signal.
-    drop(pg);
-
-    let pg = start(&data).await;
-    assert_eq!(rows(&pg).await, ["survives"]);
     pg.stop().await.expect("stop");
+    let pgdata = std::fs::canonicalize(data.join("pg")).expect("pgdata");
+    assert!(
+        wait_until(Duration::from_secs(10), || postgres_on(&pgdata).is_empty()),
+        "PostgreSQL processes left on the data directory: {:?}",
+        postgres_on(&pgdata)
+    );
+
+    // A later start recovers from the crash.
+    let pg = start(&data).await;
+    assert_eq!(rows(&pg).await, ["kept"]);
+    pg.stop().await.expect("stop");
+}
+
+/// PostgreSQL processes whose working directory is `pgdata`.
+fn postgres_on(pgdata: &Path) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| cwd == pgdata)
+                && is_alive(*pid)
+        })
+        .collect()
 }
 
 const HOLD_ENV: &str = "EMBEDDED_PG_TEST_HOLD_DIR";
