@@ -15,12 +15,37 @@ pub struct AppState {
     /// The gateway's last requests per stage (this node's; shown on Stage → Logs).
     #[from_ref(skip)]
     pub recent_requests: std::sync::Arc<gateway::RecentRequests>,
+    /// Asks this node's gateway to serve what was just written to the stages (read-your-writes).
+    #[from_ref(skip)]
+    pub gateway_reloads: gateway::ReloadHandle,
     /// Where deployed stages are served: `{gateway_base_url}/{restApiId}/{stage}/…`.
     #[from_ref(skip)]
     pub gateway_base_url: String,
     /// A one-line, human description of where data lives (shown on the dashboard).
     #[from_ref(skip)]
     pub database_label: String,
+}
+
+/// How long a deploy (or stage change) waits for this node's gateway to serve it.
+pub const GATEWAY_RELOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl AppState {
+    /// Call after a change to the stages committed: returns once this node's gateway serves it
+    /// (at most [`GATEWAY_RELOAD_WAIT`]), so a caller that deploys and then calls the stage sees
+    /// the new deployment. On timeout the change still stands; it is served by the next reload.
+    pub async fn gateway_caught_up(&self) {
+        if self
+            .gateway_reloads
+            .reload_and_wait(GATEWAY_RELOAD_WAIT)
+            .await
+            == gateway::Reloaded::TimedOut
+        {
+            tracing::warn!(
+                waited_ms = GATEWAY_RELOAD_WAIT.as_millis() as u64,
+                "the gateway has not reloaded the changed stages yet; answering anyway"
+            );
+        }
+    }
 }
 
 /// The administrator a request was authenticated as; put in request extensions by the

@@ -9,7 +9,8 @@
 //!   `http::Request<Bytes>` / `http::Response<Bytes>`.
 //! * [`response`]: gateway error responses (reference §1.12).
 //! * [`trace`]: what a request did ([`RequestSummary`] always, [`ExecutionLog`] when traced);
-//!   [`recent`]: the last requests per stage; [`test_invoke`]: the console's Method Test.
+//!   [`recent`]: the last requests per stage; [`test_invoke`]: the console's Method Test;
+//!   [`reload`]: read-your-writes for deploys (a writer waits for this node's reload).
 //!
 //! The crate knows no HTTP server: the server mounts [`Runtime::handle`] and supplies the
 //! authorizers' public keys through [`KeySource`].
@@ -17,6 +18,7 @@
 pub mod integration;
 pub mod pipeline;
 pub mod recent;
+pub mod reload;
 pub mod response;
 pub mod routes;
 pub mod snapshot;
@@ -26,6 +28,7 @@ pub mod upstream;
 
 pub use pipeline::{ClientAddr, IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
 pub use recent::{RecentRequest, RecentRequests};
+pub use reload::{ReloadHandle, ReloadRequests, Reloaded};
 pub use routes::{RouteMatch, RouteNode};
 pub use snapshot::{CompiledStage, Gateway, Runtime, StageInput};
 pub use test_invoke::{InvalidTestRequest, TEST_STAGE, TestInvocation, TestRequest, test_invoke};

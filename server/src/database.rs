@@ -1,5 +1,7 @@
 //! Where the data lives: the server named by DATABASE_URL, or a private embedded PostgreSQL
-//! cluster in the data directory.
+//! cluster in the data directory. The embedded cluster is restarted if it dies (see
+//! `embedded_pg`); the pool tests each idle connection before handing it out, so it replaces
+//! the dead ones by itself, and the gateway's LISTEN connection re-subscribes.
 
 use std::time::Duration;
 
@@ -31,6 +33,8 @@ impl Database {
     pub async fn open(settings: &Settings) -> Result<Database, DatabaseError> {
         let options = PgPoolOptions::new()
             .max_connections(10)
+            // (sqlx's default, relied on: connections killed with the server are replaced.)
+            .test_before_acquire(true)
             .acquire_timeout(Duration::from_secs(5));
         let db = match &settings.database_url {
             Some(url) => {

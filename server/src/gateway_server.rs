@@ -2,8 +2,10 @@
 //! crate. All stages are compiled into one snapshot, loaded from the database on start. A
 //! trigger on `api_stages` notifies `gatehouse_stages` on every change; each node LISTENs and
 //! swaps in a rebuilt snapshot, so several nodes on one PostgreSQL converge within a second. A
-//! full reload every 30 s is the safety net for a missed notification. Every request is logged
-//! on the `gatehouse::access` target.
+//! full reload every 30 s is the safety net for a missed notification. A deploy through this
+//! process (console or management API) does not wait for the notification: it asks the reloader
+//! through a [`gateway::ReloadHandle`] and answers once the new snapshot is served. Every
+//! request is logged on the `gatehouse::access` target.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -190,6 +192,7 @@ pub struct GatewayServer {
     runtime: Arc<gateway::Runtime>,
     pool: PgPool,
     seen: Option<String>,
+    reloads: gateway::ReloadHandle,
 }
 
 impl GatewayServer {
@@ -223,7 +226,15 @@ impl GatewayServer {
             runtime,
             pool,
             seen,
+            reloads: gateway::ReloadHandle::default(),
         })
+    }
+
+    /// Reloads when asked through `reloads` too (the console's and the management API's, so
+    /// their deploys answer once this listener serves them).
+    pub fn with_reloads(mut self, reloads: gateway::ReloadHandle) -> GatewayServer {
+        self.reloads = reloads;
+        self
     }
 
     /// Records served requests into `recent` (the console's), instead of a log of its own.
@@ -258,6 +269,7 @@ impl GatewayServer {
             Arc::clone(&self.runtime),
             Arc::clone(&self.state.recent),
             self.seen,
+            self.reloads.requests(),
         )));
         let state = Arc::new(self.state);
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -312,13 +324,14 @@ impl Drop for AbortOnDrop {
 }
 
 /// Keeps the runtime's snapshot in step with the database: reloads when the listener wakes it
-/// (a notification, or a fresh subscription that may have missed some) and every
-/// [`FULL_RELOAD_EVERY`] regardless.
+/// (a notification, or a fresh subscription that may have missed some), when a writer in this
+/// process asks through `requests`, and every [`FULL_RELOAD_EVERY`] regardless.
 async fn watch(
     pool: PgPool,
     runtime: Arc<gateway::Runtime>,
     recent: Arc<gateway::RecentRequests>,
     mut seen: Option<String>,
+    mut requests: gateway::ReloadRequests,
 ) {
     // Capacity 1 and `try_send`: a burst of wake-ups while a reload runs coalesces into one.
     let (wake, mut woken) = mpsc::channel(1);
@@ -332,20 +345,26 @@ async fn watch(
                 Some(reason) => reason,
                 None => return,
             },
+            () = requests.asked() => "deployed here",
             _ = full.tick() => "periodic",
         };
-        reload(&pool, &runtime, &recent, &mut seen, reason).await;
+        // Read before the database: this reload serves every request made until now.
+        let ticket = requests.begin();
+        if reload(&pool, &runtime, &recent, &mut seen, reason).await {
+            requests.served(ticket);
+        }
     }
 }
 
-/// Reloads every stage unless the fingerprint says nothing changed since `seen`.
+/// Reloads every stage unless the fingerprint says nothing changed since `seen`. Whether the
+/// snapshot served now matches the database as read.
 async fn reload(
     pool: &PgPool,
     runtime: &gateway::Runtime,
     recent: &gateway::RecentRequests,
     seen: &mut Option<String>,
     reason: &'static str,
-) {
+) -> bool {
     let now = match fingerprint(pool).await {
         Ok(f) => Some(f),
         Err(e) => {
@@ -355,7 +374,7 @@ async fn reload(
         }
     };
     if now.is_some() && now == *seen {
-        return;
+        return true;
     }
     let started = Instant::now();
     match load(pool).await {
@@ -371,9 +390,11 @@ async fn reload(
                 "gateway: deployed stages reloaded"
             );
             *seen = now;
+            true
         }
         Err(e) => {
-            tracing::warn!(error = %e, reason, "gateway: reload failed; keeping the current snapshot")
+            tracing::warn!(error = %e, reason, "gateway: reload failed; keeping the current snapshot");
+            false
         }
     }
 }

@@ -131,7 +131,10 @@ async fn serve(settings: Settings) -> Result<(), String> {
     .await
     {
         // Same process: the console's Stage → Logs reads what this listener records.
-        Ok(g) => g.with_recent_requests(app.recent_requests()),
+        // ...and a deploy through the console or the management API answers once it serves it.
+        Ok(g) => g
+            .with_recent_requests(app.recent_requests())
+            .with_reloads(app.gateway_reloads()),
         Err(e) => {
             db.close().await;
             return Err(format!(

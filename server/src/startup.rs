@@ -27,6 +27,7 @@ pub struct Application {
     router: Router,
     identity: identity::Identity,
     recent_requests: std::sync::Arc<gateway::RecentRequests>,
+    gateway_reloads: gateway::ReloadHandle,
 }
 
 impl Application {
@@ -61,23 +62,32 @@ impl Application {
             master_key,
             identity,
             recent_requests: std::sync::Arc::default(),
+            gateway_reloads: gateway::ReloadHandle::default(),
             gateway_base_url: settings.gateway_url(),
             database_label,
         };
         let identity = state.identity.clone();
         let recent_requests = std::sync::Arc::clone(&state.recent_requests);
+        let gateway_reloads = state.gateway_reloads.clone();
         let router = router(state, settings);
         Ok(Application {
             listener,
             router,
             identity,
             recent_requests,
+            gateway_reloads,
         })
     }
 
     /// Where the gateway records its last requests per stage, for the console's Stage → Logs.
     pub fn recent_requests(&self) -> std::sync::Arc<gateway::RecentRequests> {
         std::sync::Arc::clone(&self.recent_requests)
+    }
+
+    /// How the console and the management API ask this process's gateway to serve what they
+    /// just deployed before they answer.
+    pub fn gateway_reloads(&self) -> gateway::ReloadHandle {
+        self.gateway_reloads.clone()
     }
 
     /// The user pools service, shared with the gateway's authorizers.

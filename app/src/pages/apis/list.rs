@@ -111,6 +111,8 @@ pub async fn delete_rest_api(api_id: String) -> Result<(), AppError> {
     let me = require_admin().await?;
     apis::store::delete_rest_api(&db(), &api_id).await?;
     tracing::info!(api.id = %api_id, by = %me.username, "REST API deleted in the console");
+    // Its stages stop being served before the answer.
+    crate::auth::ssr::state().gateway_caught_up().await;
     Ok(())
 }
 

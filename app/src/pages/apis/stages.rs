@@ -199,8 +199,10 @@ pub async fn deploy_rest_api(
     .map_err(|e| on_form(e, &[("stageName", "stage_name")]))?;
     tracing::info!(api.id = %api_id, deployment.id = %snapshot.deployment_id, stage = %stage,
         by = %me.username, "API deployed in the console");
+    let state = state();
+    state.gateway_caught_up().await;
     Ok(Deployed {
-        invoke_url: invoke_url(&state().gateway_base_url, &api_id, &stage),
+        invoke_url: invoke_url(&state.gateway_base_url, &api_id, &stage),
         deployment_id: snapshot.deployment_id,
         stage_name: stage,
     })
@@ -251,6 +253,7 @@ pub async fn update_api_stage(
         .await
         .map_err(|e| on_form(e, &[]))?;
     tracing::info!(api.id = %api_id, stage = %stage_name, by = %me.username, "stage settings saved in the console");
+    crate::auth::ssr::state().gateway_caught_up().await;
     Ok(stage_name)
 }
 
@@ -267,6 +270,7 @@ pub async fn point_api_stage(
     let stage = apis::store::point_stage(&db(), &api_id, &stage_name, &deployment_id).await?;
     tracing::info!(api.id = %api_id, stage = %stage_name, deployment.id = %deployment_id,
         by = %me.username, "stage pointed at another deployment in the console");
+    crate::auth::ssr::state().gateway_caught_up().await;
     Ok((stage.stage_name, stage.deployment_id))
 }
 

@@ -49,6 +49,9 @@ pub(super) async fn create(call: &Call) -> Outcome {
     }
     tracing::info!(api.id = %call.api_id(), deployment.id = %snapshot.deployment_id,
         stage = stage_name.as_deref().unwrap_or(""), "deployed through the management API");
+    if stage_name.is_some() {
+        call.gateway_caught_up().await;
+    }
     Ok(Reply::created(wire::deployment_of(&snapshot)))
 }
 

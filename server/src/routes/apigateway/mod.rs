@@ -90,6 +90,11 @@ impl Call {
         self.param("restapi_id")
     }
 
+    /// After a change to the stages: waits until this node's gateway serves it.
+    async fn gateway_caught_up(&self) {
+        self.state.app.gateway_caught_up().await;
+    }
+
     fn resource_id(&self) -> &str {
         self.param("resource_id")
     }

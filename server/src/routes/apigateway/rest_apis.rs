@@ -70,6 +70,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
 
 pub(super) async fn delete(call: &Call) -> Outcome {
     apis::store::delete_rest_api(call.db(), call.api_id()).await?;
+    call.gateway_caught_up().await;
     tracing::info!(api.id = %call.api_id(), "REST API deleted through the management API");
     Ok(Reply::accepted())
 }

@@ -34,6 +34,7 @@ pub(super) async fn create(call: &Call) -> Outcome {
         variables: input.variables,
     };
     let stage = apis::store::create_stage(call.db(), call.api_id(), &settings).await?;
+    call.gateway_caught_up().await;
     Ok(Reply::created(wire::stage(&stage)))
 }
 
@@ -94,10 +95,14 @@ pub(super) async fn update(call: &Call) -> Outcome {
         stage = apis::store::update_stage(call.db(), call.api_id(), name, &description, &variables)
             .await?;
     }
+    if stage != current {
+        call.gateway_caught_up().await;
+    }
     Ok(Reply::ok(wire::stage(&stage)))
 }
 
 pub(super) async fn delete(call: &Call) -> Outcome {
     apis::store::delete_stage(call.db(), call.api_id(), call.param("stage_name")).await?;
+    call.gateway_caught_up().await;
     Ok(Reply::accepted())
 }
