@@ -27,6 +27,11 @@ pub const MAX_STAGE_VARIABLES: usize = 100;
 pub const MAX_STAGE_VARIABLE_NAME: usize = 64;
 pub const MAX_STAGE_VARIABLE_VALUE: usize = 512;
 pub const MAX_NAME_LEN: usize = 1024;
+/// Names are stored in unique indexes, whose entries PostgreSQL caps at about 2.7 kB: 1024
+/// characters of four bytes each would not fit.
+pub const MAX_NAME_BYTES: usize = 2048;
+/// A resource's full path (`/a/{b}/c`), also a unique index entry.
+pub const MAX_RESOURCE_PATH_LEN: usize = 2048;
 pub const MAX_DESCRIPTION_LEN: usize = 4096;
 
 fn re(pattern: &str) -> Regex {
@@ -136,6 +141,24 @@ fn check_name(field: &'static str, what: &str, name: &str) -> Result<(), ApisErr
         return Err(ApisError::invalid(
             field,
             format!("The name is too long (at most {MAX_NAME_LEN} characters)."),
+        ));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(ApisError::invalid(
+            field,
+            format!("The name is too long (at most {MAX_NAME_BYTES} bytes of UTF-8)."),
+        ));
+    }
+    Ok(())
+}
+
+/// A resource path within [`MAX_RESOURCE_PATH_LEN`] (its parts are ASCII: bytes are
+/// characters).
+pub fn validate_resource_path(path: &str) -> Result<(), ApisError> {
+    if path.len() > MAX_RESOURCE_PATH_LEN {
+        return Err(ApisError::invalid(
+            "pathPart",
+            format!("The resource path is too long (at most {MAX_RESOURCE_PATH_LEN} characters)."),
         ));
     }
     Ok(())

@@ -67,7 +67,17 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server: the call's fields could not be read. The caller sent something
+            // no form of ours sends (a 400), not a failure of the server.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                let error = AppError::form(format!("The request could not be read: {value}."));
+                #[cfg(feature = "ssr")]
+                let error = error.with_status();
+                error
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -353,6 +353,13 @@ impl CustomAttribute {
                         "{full_name}: String must be no longer than {max} characters"
                     )));
                 }
+                // An email is also a unique index entry, which PostgreSQL caps at ~2.7 kB:
+                // 2048 characters of four bytes would not fit.
+                if value.len() > DEFAULT_MAX_LENGTH {
+                    return Err(schema_error(format_args!(
+                        "{full_name}: String must be no longer than {DEFAULT_MAX_LENGTH} bytes"
+                    )));
+                }
                 let min = self
                     .min_length
                     .map_or(0, |n| usize::try_from(n).unwrap_or(0));

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::Identity;
-use crate::error::{CognitoError, ErrorKind};
+use crate::error::{CognitoError, ErrorKind, lower_camel};
 
 /// Every supported action and whether it must be SigV4-signed. The unsigned ones are those
 /// AWS marks `noAuth` (identified by ClientId or an access token).
@@ -50,8 +50,97 @@ const ACTIONS: &[(&str, bool)] = &[
     ("ListUsers", true),
 ];
 
+/// The longest value AWS accepts for the members Gatehouse stores, indexes or hashes
+/// (botocore's `cognito-idp` model: `UsernameType`, `ClientIdType`, `PasswordType`...).
+const MAX_LENGTHS: &[(&str, usize)] = &[
+    ("Username", 128),
+    ("ClientId", 128),
+    ("UserPoolId", 55),
+    ("SecretHash", 128),
+    ("Password", 256),
+    ("PreviousPassword", 256),
+    ("ProposedPassword", 256),
+    ("TemporaryPassword", 256),
+    ("ConfirmationCode", 2048),
+    ("Session", 2048),
+    ("GroupName", 128),
+    ("PoolName", 128),
+    ("ClientName", 128),
+    ("Description", 2048),
+    ("Name", 32),
+    ("Value", 2048),
+    // AuthParameters and ChallengeResponses carry the same values under these keys.
+    ("USERNAME", 128),
+    ("PASSWORD", 256),
+    ("NEW_PASSWORD", 256),
+    ("SECRET_HASH", 128),
+];
+
+/// Any other string in a request (tokens, filters, pagination tokens, map values): far above
+/// every legitimate value, far below what would strain memory or an index.
+const MAX_STRING: usize = 64 * 1024;
+
+/// Refuses, as AWS's validation does, strings that cannot be stored or are longer than the
+/// model allows: U+0000 anywhere (PostgreSQL text cannot hold it), in keys or values at any
+/// depth, and over-long values. The message names the member, never the value.
+fn refuse_hostile_strings(body: &serde_json::Map<String, Value>) -> Result<(), CognitoError> {
+    fn check(member: &str, path: &str, value: &Value) -> Result<(), CognitoError> {
+        match value {
+            Value::String(s) => {
+                if s.contains('\0') {
+                    return Err(refused(path, "must not contain the NUL character (U+0000)"));
+                }
+                let max = MAX_LENGTHS
+                    .iter()
+                    .find(|(name, _)| *name == member)
+                    .map_or(MAX_STRING, |(_, max)| *max);
+                // AWS's lengths count characters (bytes are an upper bound: skip the count).
+                if s.len() > max && s.chars().count() > max {
+                    return Err(refused(
+                        path,
+                        &format!("must have length less than or equal to {max}"),
+                    ));
+                }
+                Ok(())
+            }
+            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+                check(member, &format!("{path}.{}.member", i + 1), item)
+            }),
+            Value::Object(fields) => fields.iter().try_for_each(|(key, item)| {
+                if key.contains('\0') || key.len() > MAX_STRING {
+                    return Err(refused(
+                        path,
+                        "must have keys of at most 65536 characters without NUL (U+0000)",
+                    ));
+                }
+                check(key, &format!("{path}.{}", lower_camel(key)), item)
+            }),
+            _ => Ok(()),
+        }
+    }
+    fn refused(path: &str, constraint: &str) -> CognitoError {
+        CognitoError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "1 validation error detected: Value at '{path}' failed to satisfy constraint: \
+                 Member {constraint}"
+            ),
+        )
+    }
+    body.iter().try_for_each(|(key, value)| {
+        if key.contains('\0') || key.len() > MAX_STRING {
+            return Err(CognitoError::new(
+                ErrorKind::Serialization,
+                "Start of structure or map found where not expected.",
+            ));
+        }
+        check(key, &lower_camel(key), value)
+    })
+}
+
 /// Parses the body: empty means `{}`; anything but a JSON object is a SerializationException.
-/// Top-level `null` members are dropped (treated as absent).
+/// Top-level `null` members are dropped (treated as absent). Strings that cannot be stored
+/// are refused here, once for every action ([`refuse_hostile_strings`]).
 fn parse_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, CognitoError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::Map::new());
@@ -59,6 +148,7 @@ fn parse_body(body: &[u8]) -> Result<serde_json::Map<String, Value>, CognitoErro
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(mut map)) => {
             map.retain(|_, v| !v.is_null());
+            refuse_hostile_strings(&map)?;
             Ok(map)
         }
         Ok(_) => Err(CognitoError::new(
@@ -200,6 +290,38 @@ mod tests {
         assert_eq!(Identity::requires_signature("CreateUserPool"), Some(true));
         assert_eq!(Identity::requires_signature("Nope"), None);
         assert_eq!(Identity::actions().count(), ACTIONS.len());
+    }
+
+    #[test]
+    fn nul_and_over_long_strings_are_invalid_parameters() {
+        let refused = |body: &str| parse_body(body.as_bytes()).expect_err(body);
+        let e = refused(r#"{"Username": "a\u0000"}"#);
+        assert_eq!(e.kind, ErrorKind::InvalidParameter);
+        assert_eq!(
+            e.message,
+            "1 validation error detected: Value at 'username' failed to satisfy constraint: \
+             Member must not contain the NUL character (U+0000)"
+        );
+        let e = refused(r#"{"UserAttributes": [{"Name": "email", "Value": "\u0000"}]}"#);
+        assert!(
+            e.message.contains("'userAttributes.1.member.value'"),
+            "{}",
+            e.message
+        );
+        let e = refused(r#"{"ClientMetadata": {"k\u0000": "v"}}"#);
+        assert_eq!(e.kind, ErrorKind::InvalidParameter);
+        let long = format!(r#"{{"ClientId": "{}"}}"#, "c".repeat(129));
+        assert!(refused(&long).message.ends_with("less than or equal to 128"));
+        // 128 characters of four bytes each are 128 characters.
+        let wide = format!(r#"{{"Username": "{}"}}"#, "\u{1D11E}".repeat(128));
+        assert!(parse_body(wide.as_bytes()).is_ok());
+        let token = format!(r#"{{"AccessToken": "{}"}}"#, "t".repeat(MAX_STRING + 1));
+        assert_eq!(refused(&token).kind, ErrorKind::InvalidParameter);
+        // A lone surrogate is not JSON text.
+        assert_eq!(
+            refused(r#"{"Username": "\ud800"}"#).kind,
+            ErrorKind::Serialization
+        );
     }
 
     #[test]

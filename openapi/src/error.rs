@@ -20,6 +20,13 @@ pub enum OpenApiError {
     TooLarge { size: usize, limit: usize },
     #[error("The document is empty")]
     Empty,
+    /// YAML whose aliases (`*name`) expand past the budget (an alias bomb, or far more
+    /// repetition than any API definition needs).
+    #[error(
+        "The YAML document expands to more than {values} values or {text_bytes} bytes of text \
+         once its aliases (*name) are followed; write the repeated parts out or use fewer aliases"
+    )]
+    Expansion { values: usize, text_bytes: usize },
     /// From the store: validation, conflicts, database failures (Display is the store's message;
     /// `ApisError::field`/`kind` say which field and which HTTP status).
     #[error(transparent)]

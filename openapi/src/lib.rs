@@ -17,7 +17,7 @@ mod export;
 mod plan;
 mod read;
 
-pub use document::{Document, parse};
+pub use document::{Document, ExpansionBudget, parse, parse_within};
 pub use error::{MAX_DOCUMENT_BYTES, OpenApiError};
 pub use export::export_snapshot;
 pub use read::{Read, read_definition};
@@ -125,6 +125,30 @@ async fn local_pools(db: &PgPool, ids: &[String]) -> Result<BTreeSet<String>, Op
     Ok(found.into_iter().collect())
 }
 
+/// [`parse`] and [`read_definition`] on a blocking thread: a 5 MB document takes a while to
+/// parse and walk, and must not hold up an async worker (and with it other requests).
+async fn read_off_workers(
+    text: &str,
+    ctx: &ImportContext,
+) -> Result<(Document, Read), OpenApiError> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        // Refused before the text is copied for the blocking thread.
+        return Err(OpenApiError::TooLarge {
+            size: text.len(),
+            limit: MAX_DOCUMENT_BYTES,
+        });
+    }
+    let (text, ctx) = (text.to_owned(), ctx.clone());
+    tokio::task::spawn_blocking(move || -> Result<(Document, Read), OpenApiError> {
+        let doc = parse(&text)?;
+        let read = read_definition(&doc, &ctx)?;
+        Ok((doc, read))
+    })
+    .await
+    // A panic while reading stays a panic, as it was on the async worker.
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
 /// Reads the document and works out the API it makes, without writing.
 async fn plan_import(
     db: &PgPool,
@@ -133,8 +157,7 @@ async fn plan_import(
     mode: ImportMode,
     text: &str,
 ) -> Result<(ApiDefinition, ImportPreview, Option<String>), OpenApiError> {
-    let doc = parse(text)?;
-    let read = read_definition(&doc, ctx)?;
+    let (doc, read) = read_off_workers(text, ctx).await?;
     let mut warnings = read.warnings.clone();
 
     let local_ids: Vec<String> = read

@@ -6,6 +6,7 @@ pub mod config;
 pub mod database;
 pub mod gateway_server;
 pub mod guard;
+pub mod hostile_input;
 pub mod routes;
 pub mod session_store;
 pub mod startup;

@@ -180,6 +180,9 @@ fn console(state: AppState, settings: &Settings) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(
+            crate::hostile_input::refuse_in_console_calls,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::require_admin,

@@ -388,6 +388,7 @@ fn check_path(path: &str) -> Result<(), ApisError> {
     if path == "/" {
         return Ok(());
     }
+    crate::validate::validate_resource_path(path)?;
     let bad = |message: String| ApisError::invalid("pathPart", format!("{path}: {message}"));
     if !path.starts_with('/') || path.ends_with('/') || path.contains("//") {
         return Err(bad(

@@ -142,6 +142,7 @@ pub async fn create_resource(
     path_part: &str,
 ) -> Result<Resource, ApisError> {
     let part = parse_path_part(path_part)?;
+    crate::validate::validate_resource_path(path_part)?;
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
     // Locking the parent serialises sibling checks.
@@ -208,6 +209,7 @@ pub async fn create_resource(
     } else {
         format!("{parent_path}/{path_part}")
     };
+    crate::validate::validate_resource_path(&path)?;
     let id = ids::resource_id();
     let inserted = sqlx::query(
         "INSERT INTO api_resources (api_id, id, parent_id, path_part, path) \

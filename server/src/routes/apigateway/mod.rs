@@ -64,6 +64,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Every operation of botocore's `apigateway` model as (name, HTTP method, request URI), the
+/// implemented ones and the others; tests send each of them hostile input.
+pub fn operations() -> &'static [(&'static str, &'static str, &'static str)] {
+    operations::OPERATIONS
+}
+
 /// One call: what the operation handlers read.
 pub(crate) struct Call {
     state: ApiGatewayState,
@@ -179,6 +185,9 @@ async fn handle(State(state): State<ApiGatewayState>, request: Request) -> Respo
         return error(&request_id, &AwsError::unknown_operation(&method, &path));
     };
     let operation = matched.name;
+    if let Some(problem) = hostile_strings(operation, &matched.params, &query, &body) {
+        return error(&request_id, &AwsError::bad_request(problem.message()));
+    }
     let call = Call {
         state,
         params: matched.params,
@@ -198,6 +207,39 @@ async fn handle(State(state): State<ApiGatewayState>, request: Request) -> Respo
             error(&request_id, &e)
         }
     }
+}
+
+/// The longest single string in a management call (path parameter, query value, JSON member):
+/// above API Gateway's largest field (a 300 KB mapping template), far below anything that
+/// would strain memory. Shorter per-field limits are the store's validation.
+const MAX_STRING: usize = 512 * 1024;
+
+/// NUL (which PostgreSQL text cannot hold) or an over-long string anywhere in the call,
+/// checked once here for every operation. Import documents are the `openapi` reader's to check.
+fn hostile_strings(
+    operation: &str,
+    params: &[(&'static str, String)],
+    query: &[(String, String)],
+    body: &[u8],
+) -> Option<crate::hostile_input::Problem> {
+    use crate::hostile_input::{problem_in_json, problem_in_str};
+    params
+        .iter()
+        .find_map(|(name, value)| problem_in_str(name, value, MAX_STRING))
+        .or_else(|| {
+            query.iter().find_map(|(name, value)| {
+                problem_in_str(name, name, MAX_STRING)
+                    .or_else(|| problem_in_str(name, value, MAX_STRING))
+            })
+        })
+        .or_else(|| {
+            if matches!(operation, "ImportRestApi" | "PutRestApi") {
+                return None;
+            }
+            // A body that is not JSON is the handler's to refuse (with serde's message).
+            let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+            problem_in_json(&value, MAX_STRING, &[])
+        })
 }
 
 async fn dispatch(operation: &str, call: &Call, method: &str, path: &str) -> Outcome {
