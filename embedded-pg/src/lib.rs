@@ -458,8 +458,14 @@ impl supervise::Supervised for Cluster {
         if *self.stop.borrow() {
             return Ok(());
         }
-        tracing::info!(pid = postmaster.pid(), "PostgreSQL restarted and accepts connections");
-        *self.postmaster.lock().unwrap_or_else(PoisonError::into_inner) = postmaster;
+        tracing::info!(
+            pid = postmaster.pid(),
+            "PostgreSQL restarted and accepts connections"
+        );
+        *self
+            .postmaster
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = postmaster;
         self.started = Instant::now();
         Ok(())
     }

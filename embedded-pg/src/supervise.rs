@@ -166,7 +166,12 @@ mod tests {
     #[tokio::test]
     async fn a_long_healthy_run_starts_the_back_off_over() {
         let got = pauses(
-            &[Duration::ZERO, Duration::ZERO, HEALTHY_AFTER, Duration::ZERO],
+            &[
+                Duration::ZERO,
+                Duration::ZERO,
+                HEALTHY_AFTER,
+                Duration::ZERO,
+            ],
             &[],
         )
         .await;

@@ -205,7 +205,10 @@ async fn a_killed_postmaster_is_restarted_with_its_data_and_lock() {
         .connect_with(pg.connect_options())
         .await
         .expect("pool");
-    sqlx::query("SELECT 1").execute(&pool).await.expect("select");
+    sqlx::query("SELECT 1")
+        .execute(&pool)
+        .await
+        .expect("select");
 
     // Twice: the second crash is restarted too (after a longer pause).
     for round in ["first", "second"] {

@@ -168,7 +168,9 @@ async fn management_api_deploys_and_stage_changes_are_served_when_they_answer() 
             &key,
             Method::PATCH,
             &prod,
-            Some(json!({"patchOperations": [{"op": "replace", "path": "/variables/v", "value": v}]})),
+            Some(
+                json!({"patchOperations": [{"op": "replace", "path": "/variables/v", "value": v}]}),
+            ),
         )
         .await;
         assert_eq!(
@@ -279,7 +281,12 @@ async fn console_deploys_settings_and_rollbacks_are_served_when_they_answer() {
         json!({"api_id": api_id, "stage_name": "prod", "description": "", "names": ["v"], "values": ["saved"]}),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
     assert_eq!(
         invoke(gateway, &api_id, "prod").await,
         (StatusCode::OK, expected("19", "saved"))
@@ -297,7 +304,12 @@ async fn console_deploys_settings_and_rollbacks_are_served_when_they_answer() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
     assert_eq!(
         invoke(gateway, &api_id, "prod").await,
         (StatusCode::OK, expected("1", "saved"))
@@ -330,7 +342,10 @@ impl Serve {
             .env_remove("DATABASE_URL")
             .env("GATEHOUSE_DATA_DIR", dir.join("data"))
             .env("GATEHOUSE_LISTEN", format!("127.0.0.1:{port}"))
-            .env("GATEHOUSE_GATEWAY_LISTEN", format!("127.0.0.1:{gateway_port}"))
+            .env(
+                "GATEHOUSE_GATEWAY_LISTEN",
+                format!("127.0.0.1:{gateway_port}"),
+            )
             .env("GATEHOUSE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("GATEHOUSE_ACCESS_KEY_ID", KEY_ID)
             .env("GATEHOUSE_SECRET_ACCESS_KEY", SECRET)
