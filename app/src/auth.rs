@@ -51,7 +51,9 @@ pub mod ssr {
     fn is_local_path(p: &str) -> bool {
         p.starts_with('/')
             && !p[1..].starts_with(['/', '\\'])
-            && !p.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+            && !p
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
     }
 
     /// `%XX` decoded (invalid escapes kept as they are; invalid UTF-8 replaced).

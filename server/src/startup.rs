@@ -12,8 +12,8 @@ use axum::http::header::CONNECTION;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use hyper::body::Incoming;
 use axum::routing::{get, post};
+use hyper::body::Incoming;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -160,7 +160,10 @@ async fn console_request(
 fn body_refused(e: BodyError) -> Response {
     let (status, message) = match e {
         BodyError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large."),
-        BodyError::TimedOut => (StatusCode::REQUEST_TIMEOUT, "Request body not received in time."),
+        BodyError::TimedOut => (
+            StatusCode::REQUEST_TIMEOUT,
+            "Request body not received in time.",
+        ),
         BodyError::Busy => (
             StatusCode::SERVICE_UNAVAILABLE,
             "Too many request bodies in flight; try again.",

@@ -69,12 +69,14 @@ pub(crate) async fn check_issuers_use_https(
                     .ends_with(&format!("/cognito-idp/{id}"))
             });
         let exists = match own_pool {
-            Some(id) => sqlx::query_scalar::<_, bool>(
-                "SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = $1)",
-            )
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?,
+            Some(id) => {
+                sqlx::query_scalar::<_, bool>(
+                    "SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = $1)",
+                )
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?
+            }
             None => false,
         };
         if !exists {

@@ -96,7 +96,10 @@ async fn a_stalled_body_is_answered_408_and_closed_on_the_gateway() {
         .await
         .expect("the gateway closes a stalled connection");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(answer.contains(r#"{"message":"Request Timeout"}"#), "{answer}");
+    assert!(
+        answer.contains(r#"{"message":"Request Timeout"}"#),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
@@ -125,7 +128,10 @@ async fn silent_and_idle_connections_are_closed() {
         );
         // Headers started, never finished.
         let mut dribbling = TcpStream::connect(addr).await.expect("connect");
-        dribbling.write_all(b"GET /healthz HTTP/1.1\r\nHo").await.expect("part");
+        dribbling
+            .write_all(b"GET /healthz HTTP/1.1\r\nHo")
+            .await
+            .expect("part");
         assert!(
             until_closed(&mut dribbling, PATIENCE).await.is_some(),
             "{addr}: unfinished headers close the connection"
@@ -156,7 +162,9 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     for addr in [gateway, console.addr] {
         let holder = TcpStream::connect(addr).await.expect("connect");
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let mut waiting = TcpStream::connect(addr).await.expect("queued in the backlog");
+        let mut waiting = TcpStream::connect(addr)
+            .await
+            .expect("queued in the backlog");
         waiting
             .write_all(
                 format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
@@ -196,16 +204,24 @@ async fn body_bytes_in_flight_are_capped() {
         };
         // 600 bytes announced, 10 sent: the body holds 600 of the 1000 until it completes.
         let mut slow = TcpStream::connect(addr).await.expect("connect");
-        slow.write_all(post(600, 10).as_bytes()).await.expect("slow");
+        slow.write_all(post(600, 10).as_bytes())
+            .await
+            .expect("slow");
         tokio::time::sleep(Duration::from_millis(300)).await;
         let mut second = TcpStream::connect(addr).await.expect("connect");
-        second.write_all(post(600, 600).as_bytes()).await.expect("second");
+        second
+            .write_all(post(600, 600).as_bytes())
+            .await
+            .expect("second");
         let answer = until_closed(&mut second, PATIENCE).await.expect("answered");
         assert!(answer.starts_with("HTTP/1.1 503"), "{addr}: {answer}");
         drop(slow);
         tokio::time::sleep(Duration::from_millis(300)).await;
         let mut third = TcpStream::connect(addr).await.expect("connect");
-        third.write_all(post(600, 600).as_bytes()).await.expect("third");
+        third
+            .write_all(post(600, 600).as_bytes())
+            .await
+            .expect("third");
         let answer = until_closed(&mut third, PATIENCE).await.expect("answered");
         assert!(
             answer.starts_with("HTTP/1.1 ") && !answer.starts_with("HTTP/1.1 503"),
@@ -385,7 +401,10 @@ async fn session_ids_are_stored_only_as_digests() {
         .expect("request");
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // The real cookie still works.
-    assert_eq!(app.call("current_admin", &[]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.call("current_admin", &[]).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -394,7 +413,10 @@ async fn sessions_end_after_their_absolute_lifetime() {
     settings.session_max_age = Duration::from_secs(3600);
     let app = spawn_app_with(settings).await;
     app.sign_in_as_admin().await;
-    assert_eq!(app.call("current_admin", &[]).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.call("current_admin", &[]).await.status(),
+        StatusCode::OK
+    );
     // Busy all along (the inactivity expiry is fresh), but signed in more than an hour ago.
     sqlx::query(
         "UPDATE console_sessions SET created_at = now() - interval '61 minutes', \
@@ -436,8 +458,16 @@ async fn a_password_change_ends_the_other_sessions_only() {
             ],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::OK, "{}", res.text().await.unwrap_or_default());
-    assert_eq!(app.call("current_admin", &[]).await.status(), StatusCode::OK);
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    assert_eq!(
+        app.call("current_admin", &[]).await.status(),
+        StatusCode::OK
+    );
     assert_eq!(
         app.call_with(&other, "current_admin", &[]).await.status(),
         StatusCode::UNAUTHORIZED
@@ -453,9 +483,12 @@ async fn a_late_save_does_not_bring_back_a_signed_out_session() {
     let store = server::session_store::PgSessionStore::new(pool.clone(), Duration::from_secs(3600));
     let mut record = Record {
         id: Id::default(),
-        data: [("admin_id".to_string(), json!("00000000-0000-0000-0000-000000000001"))]
-            .into_iter()
-            .collect(),
+        data: [(
+            "admin_id".to_string(),
+            json!("00000000-0000-0000-0000-000000000001"),
+        )]
+        .into_iter()
+        .collect(),
         expiry_date: OffsetDateTime::now_utc() + time::Duration::hours(1),
     };
     store.create(&mut record).await.expect("create");
@@ -592,14 +625,20 @@ async fn the_generated_admin_password_reaches_the_terminal_but_not_the_log() {
         .partition(|line| serde_json::from_str::<Value>(line).is_ok());
     let password = terminal
         .iter()
-        .find_map(|line| line.split("generated password for administrator 'admin': ").nth(1))
+        .find_map(|line| {
+            line.split("generated password for administrator 'admin': ")
+                .nth(1)
+        })
         .unwrap_or_else(|| panic!("the password is printed to the terminal: {lines:#?}"))
         .trim()
         .to_string();
     assert!(password.len() >= 16, "{password}");
     assert!(!log.is_empty(), "the structured log was captured");
     for line in log {
-        assert!(!line.contains(&password), "the log carries the password: {line}");
+        assert!(
+            !line.contains(&password),
+            "the log carries the password: {line}"
+        );
     }
 }
 
@@ -621,7 +660,10 @@ async fn unsigned_payload(
     let mut headers = vec![
         ("host".to_string(), app.addr.to_string()),
         ("x-amz-date".to_string(), date),
-        ("x-amz-content-sha256".to_string(), "UNSIGNED-PAYLOAD".to_string()),
+        (
+            "x-amz-content-sha256".to_string(),
+            "UNSIGNED-PAYLOAD".to_string(),
+        ),
     ];
     for (name, value) in extra {
         headers.push(((*name).to_string(), (*value).to_string()));
