@@ -5,12 +5,13 @@
 //!
 //! * Connections: at most [`Limits::max_connections`] per listener are served at once; beyond
 //!   that, new connections wait in the kernel's accept queue until one closes.
-//! * Headers: a request's headers must arrive within [`Limits::header_timeout`] of their first
-//!   byte (hyper's `header_read_timeout`), or the connection is closed.
+//! * Headers: a request's headers must arrive within [`Limits::header_timeout`] (hyper's
+//!   `header_read_timeout`, which also runs while a connection waits for its first or next
+//!   request), or the connection is closed without an answer.
 //! * Idle: a connection on which nothing is read or written and no request is being served
-//!   for [`Limits::idle_timeout`] (including one that never sends a byte) is closed, within
-//!   twice that time. One timer per connection, re-armed once per idle period rather than per
-//!   request, so keep-alive requests cost no timer.
+//!   for [`Limits::idle_timeout`] (e.g. a client that stops reading a response) is closed,
+//!   within twice that time. One timer per connection, re-armed once per idle period rather
+//!   than per request, so keep-alive requests cost no timer.
 //! * Bodies: a body still arriving is read in full within [`Limits::body_timeout`] of the
 //!   request (like nginx's `client_body_timeout`, but for the whole body), or the request is
 //!   answered 408 and the connection closed. A body that is complete when the request arrives
