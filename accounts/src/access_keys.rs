@@ -292,11 +292,8 @@ pub async fn delete_access_key(pool: &PgPool, access_key_id: &str) -> Result<(),
 }
 
 /// The secret of access key `access_key_id` in clear, to check a signature; `None` if there is
-/// no such key (an id that is not 16-128 of `[A-Z0-9]` is answered without a query).
-///
-/// Also records the use in `last_used_at`, at most once a minute per key (so in the same
-/// round trip and without a write for most requests). Note that the lookup happens before the
-/// signature is checked, so `last_used_at` means "a request named this key".
+/// no such key (an id that is not 16-128 of `[A-Z0-9]` is answered without a query). Writes
+/// nothing: the caller records the use with [`record_key_use`] once the signature is good.
 ///
 /// [`AccessKeyError::Sealing`] if the stored secret does not open with `master` (the database
 /// was sealed with another master key, or is damaged).
@@ -309,13 +306,7 @@ pub async fn secret_for(
         return Ok(None);
     }
     let sealed = sqlx::query_scalar::<_, Vec<u8>>(
-        "WITH touched AS ( \
-             UPDATE access_keys SET last_used_at = now() \
-             WHERE access_key_id = $1 \
-               AND (last_used_at IS NULL \
-                    OR last_used_at < now() - interval '1 minute') \
-         ) \
-         SELECT secret_sealed FROM access_keys WHERE access_key_id = $1",
+        "SELECT secret_sealed FROM access_keys WHERE access_key_id = $1",
     )
     .bind(access_key_id)
     .fetch_optional(pool)
@@ -323,6 +314,22 @@ pub async fn secret_for(
     sealed
         .map(|sealed| open_secret(master, access_key_id, &sealed))
         .transpose()
+}
+
+/// Records in `last_used_at` that a request signed with `access_key_id` was verified: call it
+/// only after the signature checked out, so a request that merely names a key (anyone can
+/// read an access key id off a log) leaves no trace on it. Written at most once a minute per
+/// key, so most requests cost a no-op update.
+pub async fn record_key_use(pool: &PgPool, access_key_id: &str) -> Result<(), AccessKeyError> {
+    sqlx::query(
+        "UPDATE access_keys SET last_used_at = now() \
+         WHERE access_key_id = $1 \
+           AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')",
+    )
+    .bind(access_key_id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 /// Makes sure the access key `access_key_id` exists with secret `secret_access_key` (the

@@ -7,6 +7,7 @@
 pub mod access_keys;
 mod error;
 pub mod password;
+pub mod sessions;
 mod store;
 mod throttle;
 
@@ -16,9 +17,11 @@ use sqlx::PgPool;
 
 pub use access_keys::{
     AccessKey, AccessKeyError, EnsuredAccessKey, NewAccessKey, create_access_key,
-    delete_access_key, ensure_access_key, find_access_key, list_access_keys, secret_for,
+    delete_access_key, ensure_access_key, find_access_key, list_access_keys, record_key_use,
+    secret_for,
 };
 pub use error::AccountsError;
+pub use sessions::{end_admin_sessions, session_key};
 pub use store::{
     Admin, InitialAdmin, change_password, count_admins, create_admin, ensure_initial_admin,
     find_admin, list_admins, set_password,

@@ -204,6 +204,10 @@ impl KeyResolver {
     pub fn new(embedded_issuer_base: &str) -> KeyResolver {
         let client = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
+            // A redirect is an answer, not an instruction: following one would let whoever
+            // controls the issuer's host (or an open redirect on it) point the key fetch
+            // anywhere, from https to plain http or to an internal address.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("gatehouse/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
@@ -493,6 +497,8 @@ mod tests {
         hits: Arc<AtomicUsize>,
         paths: Arc<Mutex<Vec<String>>>,
         reply: Arc<Mutex<(u16, String)>>,
+        /// Extra response header lines (each ending in CRLF).
+        extra: Arc<Mutex<String>>,
     }
 
     impl JwksServer {
@@ -502,13 +508,14 @@ mod tests {
             let hits = Arc::new(AtomicUsize::new(0));
             let paths = Arc::new(Mutex::new(Vec::new()));
             let reply = Arc::new(Mutex::new((200, jwks(&["k1"]))));
-            let (h, p, r) = (hits.clone(), paths.clone(), reply.clone());
+            let extra = Arc::new(Mutex::new(String::new()));
+            let (h, p, r, x) = (hits.clone(), paths.clone(), reply.clone(), extra.clone());
             tokio::spawn(async move {
                 loop {
                     let Ok((mut sock, _)) = listener.accept().await else {
                         return;
                     };
-                    let (h, p, r) = (h.clone(), p.clone(), r.clone());
+                    let (h, p, r, x) = (h.clone(), p.clone(), r.clone(), x.clone());
                     tokio::spawn(async move {
                         let mut request = Vec::new();
                         let mut buf = [0u8; 1024];
@@ -529,9 +536,10 @@ mod tests {
                             .push(line.split(' ').nth(1).unwrap_or_default().to_owned());
                         tokio::time::sleep(delay).await;
                         let (status, body) = r.lock().unwrap().clone();
+                        let extra = x.lock().unwrap().clone();
                         let head = format!(
                             "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n\
-                             Content-Length: {}\r\nConnection: close\r\n\r\n",
+                             Content-Length: {}\r\nConnection: close\r\n{extra}\r\n",
                             body.len()
                         );
                         let _ = sock.write_all(head.as_bytes()).await;
@@ -545,7 +553,13 @@ mod tests {
                 hits,
                 paths,
                 reply,
+                extra,
             }
+        }
+
+        fn redirect_to(&self, location: &str) {
+            *self.extra.lock().unwrap() = format!("Location: {location}\r\n");
+            self.set(302, String::new());
         }
 
         fn issuer(&self) -> String {
@@ -706,6 +720,24 @@ mod tests {
             .await;
         assert_eq!(server.hits(), 2);
         assert_eq!(kids(&r), ["k2"]);
+    }
+
+    #[tokio::test]
+    async fn a_redirecting_jwks_is_not_followed() {
+        let elsewhere = JwksServer::start(Duration::ZERO).await;
+        let server = JwksServer::start(Duration::ZERO).await;
+        server.redirect_to(&format!("{}/.well-known/jwks.json", elsewhere.issuer()));
+        let r = resolver()
+            .resolve(&NoEmbeddedPools, &[server.issuer()], Some("k1"))
+            .await;
+        assert!(r.pools.is_empty(), "{:?}", r.pools);
+        assert!(
+            r.warnings[0].ends_with("HTTP 302 Found"),
+            "{:?}",
+            r.warnings
+        );
+        assert_eq!(server.hits(), 1);
+        assert_eq!(elsewhere.hits(), 0);
     }
 
     #[tokio::test]

@@ -37,14 +37,46 @@ pub mod ssr {
         }
     }
 
-    /// Only local absolute paths are accepted as a post-sign-in destination (no open redirect).
+    /// Only a path on this site is accepted as a post-sign-in destination (no open redirect):
+    /// one leading `/`, then no `/` or `\` right after it, and no `\`, control character or
+    /// white space anywhere, as sent or once percent-decoded. (Browsers drop tabs and newlines
+    /// from URLs and read `\` as `/`, so `/\t/evil.example` would be `//evil.example`.)
     pub fn safe_next(next: Option<&str>) -> String {
         match next {
-            Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => {
-                p.to_string()
-            }
+            Some(p) if is_local_path(p) && is_local_path(&percent_decoded(p)) => p.to_string(),
             _ => "/".to_string(),
         }
+    }
+
+    fn is_local_path(p: &str) -> bool {
+        p.starts_with('/')
+            && !p[1..].starts_with(['/', '\\'])
+            && !p
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    }
+
+    /// `%XX` decoded (invalid escapes kept as they are; invalid UTF-8 replaced).
+    fn percent_decoded(p: &str) -> String {
+        let bytes = p.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if bytes[i] == b'%'
+                && let (Some(h), Some(l)) = (
+                    bytes.get(i + 1).copied().and_then(hex),
+                    bytes.get(i + 2).copied().and_then(hex),
+                )
+            {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
     }
 }
 

@@ -30,7 +30,12 @@ use crate::pages::{
 const THEME_BOOT_SCRIPT: &str = r#"(function(){try{var t=localStorage.getItem('gatehouse-theme');if(t==='dark'||(!t&&window.matchMedia('(prefers-color-scheme: dark)').matches)){document.documentElement.classList.add('dark');}}catch(e){}})();"#;
 
 /// The HTML document around the app, rendered on the server only.
+///
+/// Sends the Content-Security-Policy naming this response's nonce, which every inline
+/// `<script>` carries: this one, the hydration script and what Leptos streams for `<Suspense>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <script inner_html=THEME_BOOT_SCRIPT></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=THEME_BOOT_SCRIPT></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -48,6 +53,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Puts the policy with the response's nonce in the response headers (the server's
+/// security-headers layer gives responses without one a policy that allows no inline script).
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    use leptos::nonce::use_nonce;
+    if use_nonce().is_none() {
+        leptos::nonce::provide_nonce();
+    }
+    let Some(nonce) = use_nonce() else {
+        return;
+    };
+    let policy = state::content_security_policy(Some(&nonce));
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

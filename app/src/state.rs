@@ -52,3 +52,23 @@ impl AppState {
 /// server's session guard before any page or server function runs.
 #[derive(Clone, Debug)]
 pub struct SignedInAdmin(pub accounts::Admin);
+
+/// The console's Content-Security-Policy. `nonce` is the response's script nonce (pages: every
+/// inline script Leptos renders carries it); without one, no inline script runs at all.
+///
+/// * Scripts: the console's own files (`/pkg/gatehouse.js`) and nonced inline scripts (the
+///   theme boot script, the hydration script, streamed `<Suspense>` chunks and resources);
+///   `'wasm-unsafe-eval'` lets the page compile its WebAssembly; nothing is `eval`ed.
+/// * Styles: the stylesheet, plus `'unsafe-inline'` for the `style=` attributes pages set (an
+///   attribute cannot carry a nonce); styles cannot run code.
+/// * Everything else from this origin only; no plugins, no `<base>`, forms post here, and no
+///   site may frame the console (clickjacking).
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}

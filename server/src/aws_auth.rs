@@ -23,7 +23,8 @@ use sqlx::PgPool;
 /// * An unknown access key id: [`SigV4Error::InvalidClientTokenId`].
 /// * A key store failure (database, or a secret the master key cannot open):
 ///   [`SigV4Error::InternalFailure`], with the cause logged here.
-/// * Otherwise [`sigv4::verify`] with the current time.
+/// * Otherwise [`sigv4::verify`] with the current time (the body is always signed:
+///   `UNSIGNED-PAYLOAD` does not match); only then is the key's `last_used_at` written.
 ///
 /// The path checked is the one the client sent (axum's [`OriginalUri`] when the handler sits in
 /// a nested router, whose `parts.uri` lacks the prefix). A reverse proxy in front must keep the
@@ -80,6 +81,10 @@ pub async fn verify_request(
             body,
         };
         sigv4::verify(&request, &auth, &secret, time::OffsetDateTime::now_utc())?;
+        // Only a verified request counts as a use of the key.
+        if let Err(e) = accounts::record_key_use(pool, &auth.access_key_id).await {
+            tracing::warn!(access_key_id = %auth.access_key_id, error = ?e, "cannot record the use of an access key");
+        }
         Ok(auth.access_key_id)
     }
     .await;

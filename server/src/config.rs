@@ -34,6 +34,13 @@ pub struct Settings {
     pub account_id: String,
     /// GATEHOUSE_REGION: the region of user pools created without a signed region.
     pub region: String,
+    /// GATEHOUSE_SESSION_MAX_HOURS: a console session ends this long after sign-in, however
+    /// active (the inactivity limit is `session_ttl`).
+    pub session_max_age: Duration,
+    /// Connections, deadlines and body bytes of each listener (GATEHOUSE_HEADER_TIMEOUT_SECONDS,
+    /// GATEHOUSE_BODY_TIMEOUT_SECONDS, GATEHOUSE_IDLE_TIMEOUT_SECONDS, GATEHOUSE_MAX_CONNECTIONS,
+    /// GATEHOUSE_MAX_BODY_BYTES_IN_FLIGHT).
+    pub limits: crate::listener::Limits,
 }
 
 // Hand-written so the admin password and database URL never reach a log line.
@@ -50,6 +57,8 @@ impl std::fmt::Debug for Settings {
             )
             .field("public_url", &self.public_url)
             .field("session_ttl", &self.session_ttl)
+            .field("session_max_age", &self.session_max_age)
+            .field("limits", &self.limits)
             .field("site_root", &self.site_root)
             .field("throttle", &self.throttle)
             .field("master_key", &self.master_key.as_ref().map(|_| "<set>"))
@@ -78,6 +87,61 @@ where
     }
 }
 
+/// A whole number of seconds between 1 and `max`.
+fn seconds(name: &'static str, default: u64, max: u64) -> Result<Duration, ConfigError> {
+    let value: u64 = parse(name, default)?;
+    if value == 0 || value > max {
+        return Err(ConfigError {
+            var: name,
+            problem: format!("must be between 1 and {max} seconds"),
+        });
+    }
+    Ok(Duration::from_secs(value))
+}
+
+fn limits() -> Result<crate::listener::Limits, ConfigError> {
+    let defaults = crate::listener::Limits::default();
+    let at_least_one = |name: &'static str, value: usize| {
+        if value == 0 {
+            Err(ConfigError {
+                var: name,
+                problem: "must be at least 1".into(),
+            })
+        } else {
+            Ok(value)
+        }
+    };
+    Ok(crate::listener::Limits {
+        header_timeout: seconds(
+            "GATEHOUSE_HEADER_TIMEOUT_SECONDS",
+            defaults.header_timeout.as_secs(),
+            300,
+        )?,
+        // At most a minute, like nginx's client_body_timeout: longer only helps slow attacks.
+        body_timeout: seconds(
+            "GATEHOUSE_BODY_TIMEOUT_SECONDS",
+            defaults.body_timeout.as_secs(),
+            60,
+        )?,
+        idle_timeout: seconds(
+            "GATEHOUSE_IDLE_TIMEOUT_SECONDS",
+            defaults.idle_timeout.as_secs(),
+            3600,
+        )?,
+        max_connections: at_least_one(
+            "GATEHOUSE_MAX_CONNECTIONS",
+            parse("GATEHOUSE_MAX_CONNECTIONS", defaults.max_connections)?,
+        )?,
+        max_body_bytes_in_flight: at_least_one(
+            "GATEHOUSE_MAX_BODY_BYTES_IN_FLIGHT",
+            parse(
+                "GATEHOUSE_MAX_BODY_BYTES_IN_FLIGHT",
+                defaults.max_body_bytes_in_flight,
+            )?,
+        )?,
+    })
+}
+
 impl Settings {
     pub fn from_env() -> Result<Settings, ConfigError> {
         let listen: SocketAddr =
@@ -89,6 +153,14 @@ impl Settings {
                 problem: "must be at least 1".into(),
             });
         }
+        let session_max_hours: u64 = parse("GATEHOUSE_SESSION_MAX_HOURS", 24)?;
+        if session_max_hours == 0 {
+            return Err(ConfigError {
+                var: "GATEHOUSE_SESSION_MAX_HOURS",
+                problem: "must be at least 1".into(),
+            });
+        }
+        let limits = limits()?;
         let defaults = accounts::ThrottlePolicy::default();
         let throttle = accounts::ThrottlePolicy {
             max_failures_per_account: parse(
@@ -123,6 +195,8 @@ impl Settings {
             admin_password: var("GATEHOUSE_ADMIN_PASSWORD"),
             public_url,
             session_ttl: Duration::from_secs(ttl_minutes * 60),
+            session_max_age: Duration::from_secs(session_max_hours * 3600),
+            limits,
             site_root: var("GATEHOUSE_SITE_ROOT")
                 .or_else(|| var("LEPTOS_SITE_ROOT"))
                 .map(PathBuf::from)

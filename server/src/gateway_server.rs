@@ -15,13 +15,14 @@ use std::time::{Duration, Instant};
 use apis::keys::{EmbeddedFuture, EmbeddedKeys, EmbeddedPool, KeyResolver};
 use axum::body::Bytes;
 use axum::http::{HeaderValue, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
+
+use crate::listener::{BodyError, Guards, Limits};
 
 /// Larger bodies are refused, as API Gateway's 10 MB payload limit.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -140,6 +141,12 @@ impl gateway::KeySource for Keys {
     }
 }
 
+/// What every request of the listener shares.
+struct Node {
+    state: GatewayState,
+    guards: Guards,
+}
+
 #[derive(Clone)]
 struct GatewayState {
     runtime: Arc<gateway::Runtime>,
@@ -188,6 +195,7 @@ async fn fingerprint(pool: &PgPool) -> Result<String, sqlx::Error> {
 
 pub struct GatewayServer {
     listener: TcpListener,
+    limits: Limits,
     state: GatewayState,
     runtime: Arc<gateway::Runtime>,
     pool: PgPool,
@@ -222,6 +230,7 @@ impl GatewayServer {
         };
         Ok(GatewayServer {
             listener,
+            limits: Limits::default(),
             state,
             runtime,
             pool,
@@ -234,6 +243,12 @@ impl GatewayServer {
     /// their deploys answer once this listener serves them).
     pub fn with_reloads(mut self, reloads: gateway::ReloadHandle) -> GatewayServer {
         self.reloads = reloads;
+        self
+    }
+
+    /// Serves under `limits` (connections, deadlines, body bytes) instead of the defaults.
+    pub fn with_limits(mut self, limits: Limits) -> GatewayServer {
+        self.limits = limits;
         self
     }
 
@@ -259,7 +274,8 @@ impl GatewayServer {
     ///
     /// HTTP/1.1 straight on hyper: one task per connection, the request handed to the
     /// runtime as it was parsed (no router, no boxed body), the peer address attached for
-    /// `$context.identity.sourceIp`.
+    /// `$context.identity.sourceIp`; connections, deadlines and body bytes bounded as
+    /// [`crate::listener`] describes.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -271,48 +287,27 @@ impl GatewayServer {
             self.seen,
             self.reloads.requests(),
         )));
-        let state = Arc::new(self.state);
-        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-        let mut http = hyper::server::conn::http1::Builder::new();
-        http.timer(hyper_util::rt::TokioTimer::new())
-            // A slow client cannot hold a connection open by dribbling its headers.
-            .header_read_timeout(HEADER_READ_TIMEOUT);
-        let mut shutdown = std::pin::pin!(shutdown);
-        loop {
-            let (stream, peer) = tokio::select! {
-                accepted = self.listener.accept() => match accepted {
-                    Ok(accepted) => accepted,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tracing::warn!(error = %e, "gateway: accepting a connection failed");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                },
-                () = &mut shutdown => break,
-            };
-            let _ = stream.set_nodelay(true);
-            let state = Arc::clone(&state);
-            let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-                let state = Arc::clone(&state);
-                async move { Ok::<_, std::convert::Infallible>(serve(&state, peer, request).await) }
-            });
-            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!(error = %e, %peer, "gateway: connection ended with an error");
-                }
-            });
-        }
+        let node = Arc::new(Node {
+            state: self.state,
+            guards: Guards::new(self.limits),
+        });
+        let shared = Arc::clone(&node);
+        crate::listener::serve(
+            &self.listener,
+            &shared.guards,
+            "gateway",
+            shutdown,
+            move |request: Request<Incoming>, peer| {
+                let node = Arc::clone(&node);
+                async move { serve(&node.state, &node.guards, peer, request).await }
+            },
+        )
+        .await;
         drop(self.listener);
-        graceful.shutdown().await;
         drop(watcher);
         Ok(())
     }
 }
-
-/// How long a client may take to send a request's headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Aborts a spawned task when dropped (the listener dies with the watcher).
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -458,24 +453,16 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
 
 async fn serve(
     state: &GatewayState,
+    guards: &Guards,
     peer: SocketAddr,
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let started = Instant::now();
     let (mut parts, body) = request.into_parts();
-    let body = match Limited::new(body, MAX_PAYLOAD).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let mut response = Response::new(Full::new(Bytes::from_static(
-                br#"{"message":"Request Too Long"}"#,
-            )));
-            *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-            response.headers_mut().insert(
-                axum::http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            return response;
-        }
+    // The permit keeps the body's bytes counted until the request is done.
+    let (body, _permit) = match guards.read_body(body, MAX_PAYLOAD).await {
+        Ok(read) => read,
+        Err(e) => return body_refused(e),
     };
     parts.extensions.insert(gateway::ClientAddr(peer.ip()));
     let method = parts.method.clone();
@@ -494,6 +481,40 @@ async fn serve(
         latency_ms,
     );
     response.map(Full::new)
+}
+
+/// The answer to a body that could not be read, as API Gateway words them. All but 413 close
+/// the connection: the rest of the body may still be on its way.
+fn body_refused(e: BodyError) -> Response<Full<Bytes>> {
+    let (status, body): (StatusCode, &'static [u8]) = match e {
+        BodyError::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            br#"{"message":"Request Too Long"}"#,
+        ),
+        BodyError::TimedOut => (
+            StatusCode::REQUEST_TIMEOUT,
+            br#"{"message":"Request Timeout"}"#,
+        ),
+        BodyError::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            br#"{"message":"Service Unavailable"}"#,
+        ),
+        BodyError::Broken => (StatusCode::BAD_REQUEST, br#"{"message":"Bad Request"}"#),
+    };
+    let mut response = Response::new(Full::new(Bytes::from_static(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if status != StatusCode::PAYLOAD_TOO_LARGE {
+        headers.insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
+    }
+    response
 }
 
 /// Keeps the request for the console's Stage → Logs page (only requests that reached an

@@ -75,11 +75,13 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let db = Database::open(&settings).await.map_err(|e| e.to_string())?;
     match accounts::ensure_initial_admin(&db.pool, settings.admin_password.as_deref()).await {
         Ok(accounts::InitialAdmin::CreatedWithGeneratedPassword(password)) => {
-            // Printed once, to the terminal that started the first run; never stored in clear.
-            tracing::warn!("created administrator 'admin' with generated password: {password}");
+            // Printed once, to the terminal that started the first run, and never through the
+            // structured log (which may be shipped and kept elsewhere); never stored in clear.
             tracing::warn!(
-                "change it under Settings, or reset it with `gatehouse admin set-password`"
+                "created administrator 'admin' with a generated password (printed to the terminal only); \
+                 change it under Settings, or reset it with `gatehouse admin set-password`"
             );
+            eprintln!("Gatehouse: generated password for administrator 'admin': {password}");
         }
         Ok(accounts::InitialAdmin::CreatedWithGivenPassword) => {
             tracing::info!(
@@ -131,10 +133,10 @@ async fn serve(settings: Settings) -> Result<(), String> {
     .await
     {
         // Same process: the console's Stage → Logs reads what this listener records.
-        // ...and a deploy through the console or the management API answers once it serves it.
         Ok(g) => g
             .with_recent_requests(app.recent_requests())
-            .with_reloads(app.gateway_reloads()),
+            .with_reloads(app.gateway_reloads())
+            .with_limits(settings.limits.clone()),
         Err(e) => {
             db.close().await;
             return Err(format!(
@@ -193,13 +195,24 @@ async fn set_password(settings: Settings, username: &str) -> Result<(), String> 
     };
     let db = Database::open(&settings).await.map_err(|e| e.to_string())?;
     let result = accounts::set_password(&db.pool, username, &password).await;
+    // A reset (a forgotten or leaked password) signs the administrator out everywhere.
+    let ended = match &result {
+        Ok(admin) => accounts::end_admin_sessions(&db.pool, admin.id, None)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(_) => Ok(0),
+    };
     db.close().await;
-    match result {
-        Ok(admin) => {
-            println!("Password for administrator '{}' changed.", admin.username);
+    match (result, ended) {
+        (Ok(admin), Ok(ended)) => {
+            println!(
+                "Password for administrator '{}' changed; {ended} console session(s) ended.",
+                admin.username
+            );
             Ok(())
         }
-        Err(e) => Err(e.to_string()),
+        (Ok(_), Err(e)) => Err(format!("password changed, but ending sessions failed: {e}")),
+        (Err(e), _) => Err(e.to_string()),
     }
 }
 

@@ -1,17 +1,24 @@
 //! Builds the console application (router + listener) from settings and a database pool.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
-use axum::http::{HeaderName, Method};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::header::CONNECTION;
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::middleware;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use hyper::body::Incoming;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -19,11 +26,14 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
 use crate::guard;
+use crate::listener::{BodyError, Guards, Limits};
 use crate::routes::{assets, cognito, export, health};
 use crate::session_store::PgSessionStore;
 
 pub struct Application {
     listener: TcpListener,
+    limits: Limits,
+    sessions: PgSessionStore,
     router: Router,
     identity: identity::Identity,
     recent_requests: std::sync::Arc<gateway::RecentRequests>,
@@ -69,9 +79,12 @@ impl Application {
         let identity = state.identity.clone();
         let recent_requests = std::sync::Arc::clone(&state.recent_requests);
         let gateway_reloads = state.gateway_reloads.clone();
-        let router = router(state, settings);
+        let sessions = PgSessionStore::new(state.pool.clone(), settings.session_max_age);
+        let router = router(state, settings, sessions.clone());
         Ok(Application {
             listener,
+            limits: settings.limits.clone(),
+            sessions,
             router,
             identity,
             recent_requests,
@@ -101,25 +114,85 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves until `shutdown` completes, then finishes in-flight requests. Connections,
+    /// deadlines and body bytes are bounded as [`crate::listener`] describes; expired
+    /// sessions are swept meanwhile.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+        let sweeper = tokio::spawn(crate::session_store::sweep(self.sessions));
+        let node = Arc::new((self.router, Guards::new(self.limits)));
+        let shared = Arc::clone(&node);
+        crate::listener::serve(
+            &self.listener,
+            &shared.1,
+            "console",
+            shutdown,
+            move |request: Request<Incoming>, peer: SocketAddr| {
+                let node = Arc::clone(&node);
+                async move { console_request(&node.0, &node.1, request, peer).await }
+            },
         )
-        .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        sweeper.abort();
+        Ok(())
     }
 }
 
-fn router(state: AppState, settings: &Settings) -> Router {
+/// The largest body any console route takes (the management API's 6 MB, with room); routes
+/// apply their own, smaller limits after this.
+const MAX_CONSOLE_BODY: usize = 8 * 1024 * 1024;
+
+/// One request to the console listener: the body read under the deadline and byte budget,
+/// then the router, with the client's address as axum's `ConnectInfo`.
+async fn console_request(
+    router: &Router,
+    guards: &Guards,
+    request: Request<Incoming>,
+    peer: SocketAddr,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let (body, _permit) = match guards.read_body(body, MAX_CONSOLE_BODY).await {
+        Ok(read) => read,
+        Err(e) => return body_refused(e),
+    };
+    parts.extensions.insert(ConnectInfo(peer));
+    let request = Request::from_parts(parts, Body::from(body));
+    match router.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// The answer to a body that could not be read; all but 413 close the connection (the rest
+/// of the body may still be on its way).
+fn body_refused(e: BodyError) -> Response {
+    let (status, message) = match e {
+        BodyError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large."),
+        BodyError::TimedOut => (
+            StatusCode::REQUEST_TIMEOUT,
+            "Request body not received in time.",
+        ),
+        BodyError::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Too many request bodies in flight; try again.",
+        ),
+        BodyError::Broken => (StatusCode::BAD_REQUEST, "Malformed request body."),
+    };
+    let mut response = (status, message).into_response();
+    if status != StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+fn router(state: AppState, settings: &Settings, sessions: PgSessionStore) -> Router {
     public_api(state.clone())
         .merge(crate::routes::apigateway::router(state.clone()))
-        .merge(console(state, settings))
+        .merge(console(state, settings, sessions))
 }
 
 /// The machine-facing APIs: called by SDKs (and browsers on other origins), authenticated by
@@ -152,9 +225,9 @@ fn public_api(state: AppState) -> Router {
 }
 
 /// The browser console: Leptos pages and server functions behind the session guard.
-fn console(state: AppState, settings: &Settings) -> Router {
+fn console(state: AppState, settings: &Settings, store: PgSessionStore) -> Router {
     let routes = generate_route_list(App);
-    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
+    let sessions = SessionManagerLayer::new(store)
         .with_name("gatehouse_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -189,6 +262,7 @@ fn console(state: AppState, settings: &Settings) -> Router {
         ))
         .layer(sessions)
         .layer(middleware::from_fn(guard::same_origin))
+        .layer(middleware::from_fn(crate::security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

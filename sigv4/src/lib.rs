@@ -13,8 +13,9 @@
 //! What is checked, in order: the date header (`X-Amz-Date`, else `Date`) is present, well
 //! formed and signed; `host` is signed; the credential scope's date is the request's day; the
 //! request time is within 15 minutes of `now`; the payload hash (`X-Amz-Content-SHA256`, when
-//! sent, must be the body's SHA-256 or `UNSIGNED-PAYLOAD`); and finally the signature, compared
-//! in constant time.
+//! sent, must be the body's SHA-256: the body is always signed, `UNSIGNED-PAYLOAD` is not
+//! accepted, as AWS's non-S3 services do not); and finally the signature, compared in constant
+//! time.
 //!
 //! The canonical request follows botocore's `SigV4Auth` (non-S3 services): the wire path is
 //! normalised (dot segments and empty segments removed) and URI-encoded again, so `%20` on the
@@ -327,12 +328,15 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// The payload hash that goes into the canonical request.
-fn payload_hash(req: &Request) -> Result<String, SigV4Error> {
+/// The payload hash that goes into the canonical request. `UNSIGNED-PAYLOAD` is honoured only
+/// when signing (for tests and tools that play an S3-style client): the services verified here
+/// always sign the body, and AWS's own non-S3 services hash the body whatever the header says,
+/// so a request signed over `UNSIGNED-PAYLOAD` does not match (`SignatureDoesNotMatch`).
+fn payload_hash(req: &Request, allow_unsigned: bool) -> Result<String, SigV4Error> {
     let body_hash = sha256_hex(req.body);
     match req.header("x-amz-content-sha256").map(str::trim) {
         None => Ok(body_hash),
-        Some(UNSIGNED_PAYLOAD) => Ok(UNSIGNED_PAYLOAD.to_owned()),
+        Some(UNSIGNED_PAYLOAD) if allow_unsigned => Ok(UNSIGNED_PAYLOAD.to_owned()),
         Some(claimed) if claimed.eq_ignore_ascii_case(&body_hash) => Ok(claimed.to_owned()),
         // A different hash (the body was changed) or a STREAMING-* payload we do not support.
         Some(_) => Err(SigV4Error::SignatureDoesNotMatch),
@@ -435,7 +439,7 @@ pub fn verify(
     let prepared = Prepared {
         headers,
         signed_line,
-        payload: payload_hash(req)?,
+        payload: payload_hash(req, false)?,
     };
     let key = signing_key(secret_access_key, &auth.date, &auth.region, &auth.service);
     let scope = auth.credential_scope();
@@ -502,7 +506,7 @@ pub fn sign(
     let prepared = Prepared {
         headers,
         signed_line,
-        payload: payload_hash(req)?,
+        payload: payload_hash(req, true)?,
     };
     let key = signing_key(secret_access_key, &auth.date, region, service);
     let sts = string_to_sign(
@@ -534,7 +538,7 @@ mod tests {
         let prepared = Prepared {
             headers,
             signed_line,
-            payload: payload_hash(req).unwrap(),
+            payload: payload_hash(req, true).unwrap(),
         };
         let sts = string_to_sign(
             req,

@@ -44,6 +44,54 @@ fn normalize(settings: &AuthorizerSettings) -> Result<Normalized, ApisError> {
     })
 }
 
+/// An issuer URL must be `https://` unless it is one of this Gatehouse's own issuers
+/// (`{console}/cognito-idp/{poolId}` of a pool that exists here, whose keys never leave the
+/// process): any other pool's keys would be fetched over plain HTTP, where anyone on the path
+/// can swap them for their own and mint tokens the authorizer accepts.
+pub(crate) async fn check_issuers_use_https(
+    conn: &mut PgConnection,
+    provider_arns: &[String],
+) -> Result<(), ApisError> {
+    for provider in provider_arns {
+        let provider = provider.trim();
+        if !provider
+            .get(..7)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+        {
+            continue;
+        }
+        let own_pool = crate::provider::provider_to_pool(provider, "")
+            .ok()
+            .map(|r| r.pool_id)
+            .filter(|id| {
+                provider
+                    .trim_end_matches('/')
+                    .ends_with(&format!("/cognito-idp/{id}"))
+            });
+        let exists = match own_pool {
+            Some(id) => {
+                sqlx::query_scalar::<_, bool>(
+                    "SELECT EXISTS (SELECT 1 FROM user_pools WHERE id = $1)",
+                )
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+            None => false,
+        };
+        if !exists {
+            return Err(ApisError::invalid(
+                "providerARNs",
+                format!(
+                    "'{provider}' is not one of this Gatehouse's user pools, and its keys would be \
+                     fetched over plain HTTP: use the issuer's https:// URL."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn name_taken(name: &str) -> ApisError {
     ApisError::conflict(
         Some("name"),
@@ -93,6 +141,7 @@ pub async fn create_authorizer(
     let s = normalize(settings)?;
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
+    check_issuers_use_https(&mut tx, &s.provider_arns).await?;
     let id = ids::authorizer_id();
     sqlx::query(
         "INSERT INTO api_authorizers (api_id, id, name, type, provider_arns, identity_source, \
@@ -151,6 +200,7 @@ pub async fn update_authorizer(
             current: current.version,
         });
     }
+    check_issuers_use_https(&mut tx, &s.provider_arns).await?;
     sqlx::query(
         "UPDATE api_authorizers SET name = $3, provider_arns = $4, identity_source = $5, \
             identity_validation_expression = $6, authorizer_result_ttl_in_seconds = $7, \

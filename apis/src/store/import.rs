@@ -431,6 +431,9 @@ pub async fn apply_definition(
     validate_definition(def)?;
     check_siblings(def)?;
     let mut tx = db.begin().await?;
+    for authorizer in def.authorizers.values() {
+        super::authorizers::check_issuers_use_https(&mut tx, &authorizer.provider_arns).await?;
+    }
     let api_id = match api_id {
         Some(id) => {
             let found: Option<i32> =

@@ -48,8 +48,14 @@ pub async fn change_password(
     if new_password != confirm_password {
         return Err(accounts::AccountsError::PasswordMismatch.into());
     }
-    accounts::change_password(&state().pool, me.id, &current_password, &new_password).await?;
+    let pool = &state().pool;
+    accounts::change_password(pool, me.id, &current_password, &new_password).await?;
     tracing::info!(admin.username = %me.username, "administrator changed password");
+    // Whoever else holds a session of this administrator (a stolen cookie, a forgotten
+    // browser) is signed out; this one stays.
+    let session = crate::auth::ssr::session().await?;
+    let current = session.id().map(|id| id.to_string());
+    accounts::end_admin_sessions(pool, me.id, current.as_deref()).await?;
     Ok(())
 }
 

@@ -42,6 +42,8 @@ pub fn test_settings() -> Settings {
         gateway_public_url: None,
         account_id: "000000000000".into(),
         region: "us-east-1".into(),
+        session_max_age: Duration::from_secs(24 * 3600),
+        limits: server::listener::Limits::default(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod abuse_input;
 mod abuse_runtime;
+mod abuse_server;
 mod apigateway;
 mod apigateway_documents;
 mod auth;
