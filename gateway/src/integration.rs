@@ -295,8 +295,8 @@ pub fn build_request(
             continue;
         };
         if let Some(n) = target.strip_prefix("integration.request.path.") {
-            let spans_segments = greedy.is_some()
-                && source.strip_prefix("method.request.path.") == greedy;
+            let spans_segments =
+                greedy.is_some() && source.strip_prefix("method.request.path.") == greedy;
             let value = PathValue {
                 text: value,
                 spans_segments,

@@ -804,7 +804,9 @@ impl Runtime {
                  yet (turn off \"API key required\")",
                 ctx.describe()
             );
-            rec.line(|| "API key required: Gatehouse has no API keys yet: refused (403)".to_owned());
+            rec.line(|| {
+                "API key required: Gatehouse has no API keys yet: refused (403)".to_owned()
+            });
             rec.summary.auth = AuthOutcome::Denied {
                 reason: "API key required, and Gatehouse has no API keys".to_owned(),
             };
@@ -1742,10 +1744,7 @@ mod tests {
                 .map(|v| v.to_str().unwrap().to_owned())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(
-            strip(&["a=1; gatehouse_session=s3cr3t; b=2"]),
-            ["a=1; b=2"]
-        );
+        assert_eq!(strip(&["a=1; gatehouse_session=s3cr3t; b=2"]), ["a=1; b=2"]);
         assert_eq!(strip(&["gatehouse_session=s3cr3t"]), Vec::<String>::new());
         assert_eq!(
             strip(&["gatehouse_session=x", "theirs=1;gatehouse_session =y"]),

@@ -289,7 +289,10 @@ async fn api_key_required_method_refuses_every_request_with_forbidden() {
         let (resp, summary) = rt.serve(req, &keys).await;
         assert_eq!(resp.status(), 403);
         assert_eq!(body(&resp), json!({"message": "Forbidden"}));
-        assert_eq!(header(&resp, "x-amzn-ErrorType"), Some("ForbiddenException"));
+        assert_eq!(
+            header(&resp, "x-amzn-ErrorType"),
+            Some("ForbiddenException")
+        );
         assert!(matches!(summary.auth, AuthOutcome::Denied { .. }));
     }
     assert_eq!(keys.calls.load(Ordering::SeqCst), 0);

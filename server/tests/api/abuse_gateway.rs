@@ -312,7 +312,8 @@ async fn path_parameters_never_leave_the_integration_path() {
     .await;
     // Stage variables in the URI: segments are fine, a dot segment is not.
     for (path, variable) in [("/staged/{id}", "good"), ("/escaping/{id}", "bad")] {
-        let uri = format!("http://${{stageVariables.backend}}/${{stageVariables.{variable}}}/{{id}}");
+        let uri =
+            format!("http://${{stageVariables.backend}}/${{stageVariables.{variable}}}/{{id}}");
         method(
             &app,
             &api,
@@ -364,7 +365,11 @@ async fn path_parameters_never_leave_the_integration_path() {
         ("/users/%2e%2e", 400, None),
         ("/users/%2E", 400, None),
         ("/users/..;jsessionid=x", 400, None),
-        ("/orders/..%2F..%2Fadmin", 200, Some("/public/orders/..%2F..%2Fadmin")),
+        (
+            "/orders/..%2F..%2Fadmin",
+            200,
+            Some("/public/orders/..%2F..%2Fadmin"),
+        ),
         ("/orders/%2e%2e", 400, None),
         // Greedy values keep their slashes; any dot segment is refused.
         ("/files/a/b/c.txt", 200, Some("/public/files/a/b/c.txt")),
@@ -560,10 +565,7 @@ async fn the_console_session_cookie_never_reaches_a_backend() {
     }
     let secret = session.split_once('=').expect("a value").1;
     for seen in log.lock().expect("log").iter() {
-        assert!(
-            !seen.cookies.iter().any(|c| c.contains(secret)),
-            "{seen:?}"
-        );
+        assert!(!seen.cookies.iter().any(|c| c.contains(secret)), "{seen:?}");
     }
 }
 
@@ -593,10 +595,13 @@ async fn the_authorizer_cache_stays_within_its_bound_however_many_tokens_are_min
         .to_owned();
 
     let api = new_api(&app).await;
-    let authorizer =
-        apis::store::create_authorizer(&app.pool, &api, &AuthorizerSettings::new("Pool", &[&user.arn]))
-            .await
-            .expect("authorizer");
+    let authorizer = apis::store::create_authorizer(
+        &app.pool,
+        &api,
+        &AuthorizerSettings::new("Pool", &[&user.arn]),
+    )
+    .await
+    .expect("authorizer");
     let guarded = MethodSettings {
         authorization_type: AuthorizationType::CognitoUserPools,
         authorizer_id: Some(authorizer.id.clone()),
