@@ -15,7 +15,7 @@ use crate::response::{INTERNAL_SERVER_ERROR, gateway_error, internal_error};
 use crate::upstream::{Failure, Upstream};
 pub use crate::upstream::{Inbound, Outbound};
 
-/// Characters escaped in a substituted path value (`/` is kept: `{proxy}` spans segments).
+/// Characters escaped in every substituted path value.
 const PATH_VALUE: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -24,9 +24,50 @@ const PATH_VALUE: &AsciiSet = &CONTROLS
     .add(b'<')
     .add(b'>')
     .add(b'?')
+    .add(b'\\')
     .add(b'`')
     .add(b'{')
     .add(b'}');
+
+/// A single-segment value also has its `/` escaped: it can never add a path segment.
+const SEGMENT_VALUE: &AsciiSet = &PATH_VALUE.add(b'/');
+
+/// A path value that would add a `.` or `..` segment to the backend URL (refused with 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotSegment {
+    /// The placeholder's name.
+    pub name: String,
+}
+
+/// Why the backend request could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// The integration's configuration (500).
+    Config(String),
+    /// A path value from the request would leave the integration's path (400).
+    DotSegment(DotSegment),
+}
+
+impl From<String> for BuildError {
+    fn from(e: String) -> Self {
+        BuildError::Config(e)
+    }
+}
+
+/// Whether a decoded path segment is `.` or `..`, also with `;parameters` after it (which
+/// servlet containers strip before resolving dot segments).
+fn is_dot_segment(segment: &str) -> bool {
+    matches!(segment.split(';').next(), Some("." | ".."))
+}
+
+/// [`is_dot_segment`] for text that URL parsers will still decode (`%2e` is a dot to the
+/// WHATWG parser), with `\` a separator as well as `/`.
+fn has_raw_dot_segment(text: &str) -> bool {
+    text.split(['/', '\\']).any(|piece| {
+        let piece = piece.split(';').next().unwrap_or("").to_ascii_lowercase();
+        matches!(piece.replace("%2e", ".").as_str(), "." | "..")
+    })
+}
 
 /// Request headers never forwarded (hop-by-hop, or recomputed by the client).
 const HOP_BY_HOP: [HeaderName; 10] = [
@@ -42,11 +83,13 @@ const HOP_BY_HOP: [HeaderName; 10] = [
     HeaderName::from_static("proxy-connection"),
 ];
 
-/// Replaces `${stageVariables.NAME}` (missing variables become empty).
+/// Replaces `${stageVariables.NAME}` (missing variables become empty). A value may name a
+/// host, a port or several path segments, as on API Gateway, but never a `.`/`..` segment:
+/// `Err` names the variable.
 pub fn substitute_stage_variables(
     uri: &str,
     variables: &std::collections::BTreeMap<String, String>,
-) -> String {
+) -> Result<String, String> {
     let mut out = String::with_capacity(uri.len());
     let mut rest = uri;
     while let Some(at) = rest.find("${stageVariables.") {
@@ -55,6 +98,12 @@ pub fn substitute_stage_variables(
         match after.find('}') {
             Some(end) => {
                 if let Some(v) = variables.get(&after[..end]) {
+                    if has_raw_dot_segment(v) {
+                        return Err(format!(
+                            "stage variable {} would add a dot segment to the integration URI",
+                            &after[..end]
+                        ));
+                    }
                     out.push_str(v);
                 }
                 rest = &after[end + 1..];
@@ -66,11 +115,26 @@ pub fn substitute_stage_variables(
         }
     }
     out.push_str(rest);
-    out
+    Ok(out)
+}
+
+/// A value for a path placeholder: its text, and whether it may span segments (the method's
+/// greedy `{name+}` parameter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathValue {
+    pub text: String,
+    pub spans_segments: bool,
 }
 
 /// Replaces `{name}` / `{name+}` placeholders with URL-encoded values; unknown ones stay.
-pub fn substitute_path(uri: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+///
+/// A value never leaves the integration URI's path: a single-segment value has `/` and `\`
+/// escaped (as API Gateway passes it on, encoded), a greedy one keeps its `/` separators, and
+/// a value with a `.` or `..` segment is refused.
+pub fn substitute_path(
+    uri: &str,
+    lookup: impl Fn(&str) -> Option<PathValue>,
+) -> Result<String, DotSegment> {
     let mut out = String::with_capacity(uri.len());
     let mut rest = uri;
     while let Some(open) = rest.find('{') {
@@ -83,13 +147,28 @@ pub fn substitute_path(uri: &str, lookup: impl Fn(&str) -> Option<String>) -> St
         };
         let name = after[..close].trim_end_matches('+');
         match lookup(name) {
-            Some(v) => out.extend(utf8_percent_encode(&v, PATH_VALUE)),
+            Some(v) if v.spans_segments => {
+                if v.text.split(['/', '\\']).any(is_dot_segment) {
+                    return Err(DotSegment {
+                        name: name.to_owned(),
+                    });
+                }
+                out.extend(utf8_percent_encode(&v.text, PATH_VALUE));
+            }
+            Some(v) => {
+                if is_dot_segment(&v.text) {
+                    return Err(DotSegment {
+                        name: name.to_owned(),
+                    });
+                }
+                out.extend(utf8_percent_encode(&v.text, SEGMENT_VALUE));
+            }
             None => out.push_str(&rest[open..open + close + 2]),
         }
         rest = &after[close + 1..];
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 /// The value of a request-parameter source expression (reference §1.4).
@@ -166,19 +245,20 @@ pub fn build_request(
     ctx: &RequestCtx,
     integration: &Integration,
     ireq: &IntegrationRequest,
-) -> Result<Outbound, String> {
+) -> Result<Outbound, BuildError> {
     let proxy = integration.kind == IntegrationType::HttpProxy;
     let uri = integration
         .uri
         .as_deref()
         .ok_or_else(|| "the integration has no uri".to_owned())?;
     let uri = if uri.contains("${") {
-        Cow::Owned(substitute_stage_variables(uri, &ctx.stage.variables))
+        Cow::Owned(substitute_stage_variables(uri, &ctx.stage.variables)?)
     } else {
         Cow::Borrowed(uri)
     };
 
-    let mut path_values: Vec<(String, String)> = Vec::new();
+    let greedy = ctx.route.greedy_param();
+    let mut path_values: Vec<(String, PathValue)> = Vec::new();
     let mut query: Vec<(String, String)> = if proxy { ctx.query.clone() } else { Vec::new() };
     // The request's own header map (multi-value headers and bytes as received), hop-by-hop
     // headers taken out.
@@ -215,7 +295,14 @@ pub fn build_request(
             continue;
         };
         if let Some(n) = target.strip_prefix("integration.request.path.") {
-            set(&mut path_values, n, value);
+            let spans_segments =
+                greedy.is_some() && source.strip_prefix("method.request.path.") == greedy;
+            let value = PathValue {
+                text: value,
+                spans_segments,
+            };
+            path_values.retain(|(k, _)| k != n);
+            path_values.push((n.to_owned(), value));
         } else if let Some(n) = target.strip_prefix("integration.request.querystring.") {
             set(&mut query, n, value);
         } else if let Some(n) = target.strip_prefix("integration.request.header.") {
@@ -225,7 +312,12 @@ pub fn build_request(
     }
     let overrides = &ireq.overrides.request;
     for (n, v) in &overrides.path {
-        set(&mut path_values, n, v.clone());
+        path_values.retain(|(k, _)| k != n);
+        let value = PathValue {
+            text: v.clone(),
+            spans_segments: false,
+        };
+        path_values.push((n.clone(), value));
     }
     for (n, values) in &overrides.querystring {
         query.retain(|(k, _)| k != n);
@@ -252,9 +344,13 @@ pub fn build_request(
                     .params
                     .iter()
                     .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
+                    .map(|(k, v)| PathValue {
+                        text: v.clone(),
+                        spans_segments: greedy == Some(k.as_str()),
+                    })
             })
-    });
+    })
+    .map_err(BuildError::DotSegment)?;
     if !query.is_empty() {
         let encoded = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(query.iter())
@@ -431,13 +527,28 @@ mod tests {
             substitute_stage_variables(
                 "http://${stageVariables.host}/a?q=${stageVariables.q}",
                 &vars
-            ),
-            "http://example.com/a?q="
+            )
+            .as_deref(),
+            Ok("http://example.com/a?q=")
         );
         assert_eq!(
-            substitute_stage_variables("http://${stageVariables.host", &vars),
-            "http://${stageVariables.host"
+            substitute_stage_variables("http://${stageVariables.host", &vars).as_deref(),
+            Ok("http://${stageVariables.host")
         );
+        // A value may hold segments, never a dot segment (however it is spelled).
+        for (value, ok) in [
+            ("example.com:8080/v1/api", true),
+            ("../admin", false),
+            ("v1/..", false),
+            ("v1\\..\\admin", false),
+            ("%2E%2e/admin", false),
+            ("v1/.;x/admin", false),
+            ("v1/..a/.b", true),
+        ] {
+            let vars: BTreeMap<String, String> = [("p".to_owned(), value.to_owned())].into();
+            let got = substitute_stage_variables("http://h/${stageVariables.p}/x", &vars);
+            assert_eq!(got.is_ok(), ok, "{value}: {got:?}");
+        }
     }
 
     #[test]
@@ -471,19 +582,73 @@ mod tests {
 
     #[test]
     fn path_placeholders() {
+        let value = |text: &str, spans_segments| PathValue {
+            text: text.to_owned(),
+            spans_segments,
+        };
         let lookup = |n: &str| match n {
-            "proxy" => Some("a b/c".to_owned()),
-            "id" => Some("7".to_owned()),
+            "proxy" => Some(value("a b/c", true)),
+            "id" => Some(value("7", false)),
             _ => None,
         };
         assert_eq!(
-            substitute_path("http://h/{proxy}/x/{id}/{nope}", lookup),
-            "http://h/a%20b/c/x/7/{nope}"
+            substitute_path("http://h/{proxy}/x/{id}/{nope}", lookup).as_deref(),
+            Ok("http://h/a%20b/c/x/7/{nope}")
         );
         assert_eq!(
-            substitute_path("http://h/{proxy+}", lookup),
-            "http://h/a%20b/c"
+            substitute_path("http://h/{proxy+}", lookup).as_deref(),
+            Ok("http://h/a%20b/c")
         );
-        assert_eq!(substitute_path("http://h/{open", lookup), "http://h/{open");
+        assert_eq!(
+            substitute_path("http://h/{open", lookup).as_deref(),
+            Ok("http://h/{open")
+        );
+    }
+
+    #[test]
+    fn path_values_never_leave_the_integration_path() {
+        let at = |text: &str, spans_segments| {
+            let v = PathValue {
+                text: text.to_owned(),
+                spans_segments,
+            };
+            substitute_path("http://h/public/users/{id}", move |_| Some(v.clone()))
+                .map(|url| parse_uri(url).expect("a URI").to_string())
+        };
+        let refused = |name: &str| {
+            Err(DotSegment {
+                name: name.to_owned(),
+            })
+        };
+        // One segment: `/` and `\` are escaped, so `..` only ever appears inside a segment.
+        assert_eq!(
+            at("../../admin", false).as_deref(),
+            Ok("http://h/public/users/..%2F..%2Fadmin")
+        );
+        assert_eq!(
+            at("..\\..\\admin", false).as_deref(),
+            Ok("http://h/public/users/..%5C..%5Cadmin")
+        );
+        // Double encoding stays double encoded.
+        assert_eq!(
+            at("%2e%2e%2fadmin", false).as_deref(),
+            Ok("http://h/public/users/%252e%252e%252fadmin")
+        );
+        assert_eq!(at("..", false), refused("id"));
+        assert_eq!(at(".", false), refused("id"));
+        assert_eq!(at("..;x", false), refused("id"));
+        assert_eq!(at("..a", false).as_deref(), Ok("http://h/public/users/..a"));
+        // Greedy: segments kept, dot segments refused.
+        assert_eq!(
+            at("a/b c/d", true).as_deref(),
+            Ok("http://h/public/users/a/b%20c/d")
+        );
+        for bad in ["a/../../x", "..", "a/.", "./a", "a\\..\\x", "a/..;/x"] {
+            assert_eq!(at(bad, true), refused("id"), "{bad}");
+        }
+        assert_eq!(
+            at("a\\b", true).as_deref(),
+            Ok("http://h/public/users/a%5Cb")
+        );
     }
 }

@@ -26,7 +26,10 @@ pub mod test_invoke;
 pub mod trace;
 pub mod upstream;
 
-pub use pipeline::{ClientAddr, IntegrationRequest, IntegrationResult, KeySource, RequestCtx};
+pub use pipeline::{
+    AuthorizerCache, CONSOLE_SESSION_COOKIE, CacheBounds, ClientAddr, INLINE_RENDER_STEPS,
+    IntegrationRequest, IntegrationResult, KeySource, RequestCtx, render_full,
+};
 pub use recent::{RecentRequest, RecentRequests};
 pub use reload::{ReloadHandle, ReloadRequests, Reloaded};
 pub use routes::{RouteMatch, RouteNode};

@@ -18,10 +18,10 @@ use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{Request, Response};
 use serde_json::{Map, Value};
 
-use crate::integration::{build_request, proxy_response, send};
+use crate::integration::{BuildError, DotSegment, build_request, proxy_response, send};
 use crate::response::{
-    UNAUTHORIZED, append_header, gateway_error, internal_error, mime, missing_authentication_token,
-    response, set_header, unsupported_media_type,
+    UNAUTHORIZED, append_header, forbidden, gateway_error, internal_error, invalid_path_parameter,
+    mime, missing_authentication_token, response, set_header, unsupported_media_type,
 };
 use crate::routes::{RouteMatch, split_invoke_path};
 use crate::snapshot::{
@@ -58,10 +58,44 @@ pub type Phase<T> = Result<T, Box<Response<Bytes>>>;
 
 /// Allowed authorizer results, keyed by (api, deployment, authorizer, method scopes, token): a
 /// redeploy that changes the authorizer starts afresh.
+///
+/// Bounded in entries and in bytes (tokens and claims), since every refresh mints a new valid
+/// token. A hit does no bookkeeping; an insert that would pass a bound first drops stale
+/// entries, then random ones (the map's hash order) down to three quarters of the bounds, so
+/// eviction is rare and costs one pass over at most `max_entries` entries.
 #[derive(Debug, Default)]
 pub struct AuthorizerCache {
-    entries: Mutex<hashbrown::HashMap<CacheKey, CachedAllow, foldhash::fast::RandomState>>,
+    entries: Mutex<CacheEntries>,
 }
+
+/// The cache's map and what it holds.
+#[derive(Debug, Default)]
+struct CacheEntries {
+    map: hashbrown::HashMap<CacheKey, CachedAllow, foldhash::fast::RandomState>,
+    /// The sum of the entries' [`CachedAllow::size`].
+    bytes: usize,
+    bounds: CacheBounds,
+}
+
+/// How much the authorizer cache may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBounds {
+    pub max_entries: usize,
+    /// Tokens, keys and claims, plus a fixed overhead per entry.
+    pub max_bytes: usize,
+}
+
+impl Default for CacheBounds {
+    fn default() -> Self {
+        CacheBounds {
+            max_entries: 10_000,
+            max_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// What an entry costs besides its strings (map slot, `Arc`s, lengths), roughly.
+const CACHE_ENTRY_OVERHEAD: usize = 160;
 
 /// The owned key. Hashed with foldhash rather than SipHash (the token is ~1 KB and hashed on
 /// every request); the map still compares the whole key, and only verified tokens get in.
@@ -121,27 +155,114 @@ struct CachedAllow {
     /// Epoch seconds after which the entry is stale.
     until: i64,
     allowed: Arc<AllowedClaims>,
+    /// What the entry counts against [`CacheBounds::max_bytes`].
+    size: usize,
 }
 
-/// Entries kept before stale ones are swept.
-const CACHE_SWEEP_AT: usize = 10_000;
+impl CacheKeyRef<'_> {
+    fn len(&self) -> usize {
+        self.api.len()
+            + self.deployment.len()
+            + self.authorizer.len()
+            + self.scopes.len()
+            + self.token.len()
+    }
+}
+
+impl AllowedClaims {
+    fn len(&self) -> usize {
+        self.claims
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 48)
+            .sum::<usize>()
+            + self.principal.as_ref().map_or(0, |p| p.len())
+    }
+}
 
 impl AuthorizerCache {
+    /// An empty cache holding at most `bounds`.
+    pub fn with_bounds(bounds: CacheBounds) -> AuthorizerCache {
+        let cache = AuthorizerCache::default();
+        cache.set_bounds(bounds);
+        cache
+    }
+
+    /// Changes the bounds (applied from the next insert).
+    pub fn set_bounds(&self, bounds: CacheBounds) {
+        if let Ok(mut e) = self.entries.lock() {
+            e.bounds = bounds;
+        }
+    }
+
+    /// (entries, bytes) held now.
+    pub fn usage(&self) -> (usize, usize) {
+        self.entries
+            .lock()
+            .map_or((0, 0), |e| (e.map.len(), e.bytes))
+    }
+
     fn get(&self, key: CacheKeyRef<'_>, now: i64) -> Option<Arc<AllowedClaims>> {
         let entries = self.entries.lock().ok()?;
         entries
+            .map
             .get(&key)
             .filter(|e| e.until > now)
             .map(|e| Arc::clone(&e.allowed))
     }
 
     fn put(&self, key: CacheKeyRef<'_>, until: i64, allowed: Arc<AllowedClaims>, now: i64) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CACHE_SWEEP_AT {
-                entries.retain(|_, e| e.until > now);
-            }
-            entries.insert(key.to_owned_key(), CachedAllow { until, allowed });
+        let size = key.len() + allowed.len() + CACHE_ENTRY_OVERHEAD;
+        let Ok(mut guard) = self.entries.lock() else {
+            return;
+        };
+        let e = &mut *guard;
+        let bounds = e.bounds;
+        if size > bounds.max_bytes || bounds.max_entries == 0 {
+            return;
         }
+        if e.map.len() >= bounds.max_entries || e.bytes + size > bounds.max_bytes {
+            e.evict(now, size);
+        }
+        let entry = CachedAllow {
+            until,
+            allowed,
+            size,
+        };
+        if let Some(old) = e.map.insert(key.to_owned_key(), entry) {
+            e.bytes -= old.size;
+        }
+        e.bytes += size;
+    }
+}
+
+impl CacheEntries {
+    /// Makes room for an entry of `size` bytes: stale entries go first, then random ones
+    /// until the cache is at three quarters of its bounds.
+    fn evict(&mut self, now: i64, size: usize) {
+        let bytes = &mut self.bytes;
+        self.map.retain(|_, e| {
+            let keep = e.until > now;
+            if !keep {
+                *bytes -= e.size;
+            }
+            keep
+        });
+        let max_entries = self.bounds.max_entries;
+        let max_bytes = self.bounds.max_bytes;
+        if self.map.len() < max_entries && *bytes + size <= max_bytes {
+            return;
+        }
+        let target_entries = max_entries - max_entries / 4 - 1;
+        let target_bytes = (max_bytes - max_bytes / 4).saturating_sub(size);
+        let mut len = self.map.len();
+        self.map.retain(|_, e| {
+            if len <= target_entries && *bytes <= target_bytes {
+                return true;
+            }
+            len -= 1;
+            *bytes -= e.size;
+            false
+        });
     }
 }
 
@@ -274,16 +395,16 @@ impl RequestCtx {
     }
 
     /// Renders `template` with `body` as `$input.body`: by substitution when it is
-    /// straight-line (no `$context` map is built), else in full.
-    pub fn render(
+    /// straight-line (no `$context` map is built), else in full ([`render_full`]).
+    pub async fn render(
         &self,
-        template: &vtl::Template,
+        template: &Arc<vtl::Template>,
         body: &str,
         overrides: vtl::Overrides,
     ) -> Result<vtl::Rendered, vtl::RenderError> {
         let Some(pieces) = template.straight() else {
             let vctx = self.vtl_context(template, body.to_owned(), overrides);
-            return template.render(&vctx);
+            return render_full(template, vctx).await;
         };
         let mut out = String::with_capacity(template.source().len() + 64);
         for piece in pieces {
@@ -366,6 +487,107 @@ impl RequestCtx {
         c.overrides = overrides;
         c
     }
+}
+
+/// Steps a full render may take on the async worker that runs the request. Nearly every
+/// template needs far fewer; one that needs more is started again on the blocking pool, so a
+/// slow template never holds a worker (and the requests queued on it) for long.
+pub const INLINE_RENDER_STEPS: u64 = 10_000;
+
+/// At most this many long renders run at once (one per core): the rest wait for a slot, for
+/// at most their template's time budget.
+fn long_render_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Renders `template` in full: on this worker within [`INLINE_RENDER_STEPS`], else again from
+/// the start on the blocking pool under the template's own limits (rendering has no side
+/// effects, so the rerun gives what one uninterrupted render would).
+pub async fn render_full(
+    template: &Arc<vtl::Template>,
+    vctx: vtl::Context,
+) -> Result<vtl::Rendered, vtl::RenderError> {
+    let limits = template.limits();
+    if limits.max_steps <= INLINE_RENDER_STEPS {
+        return template.render(&vctx);
+    }
+    let inline = vtl::Limits {
+        max_steps: INLINE_RENDER_STEPS,
+        ..limits.clone()
+    };
+    match template.render_with(&vctx, &inline) {
+        Err(vtl::RenderError::StepLimit { .. }) => {}
+        done => return done,
+    }
+    // Waiting for a slot counts against the render's time budget.
+    let budget = limits.max_duration.unwrap_or(LONG_RENDER_WAIT);
+    let slot = match tokio::time::timeout(budget, long_render_slots().acquire()).await {
+        Ok(Ok(slot)) => slot,
+        _ => return Err(vtl::RenderError::TimeLimit { limit: budget }),
+    };
+    let template = Arc::clone(template);
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        template.render(&vctx)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(vtl::RenderError::Runtime {
+            line: 0,
+            column: 0,
+            message: format!("the render stopped: {e}"),
+        })
+    })
+}
+
+/// How long a long render waits for a slot when its template has no time budget.
+const LONG_RENDER_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The console's session cookie. The gateway and the console share a host by default, so a
+/// browser signed in to the console sends it with every gateway request too.
+pub const CONSOLE_SESSION_COOKIE: &str = "gatehouse_session";
+
+/// Takes the console's session cookie out of the request's `Cookie` headers, so that no
+/// template, parameter mapping, log or backend ever sees it. The caller's other cookies stay;
+/// a `Cookie` header with nothing left goes. Without that cookie, this costs one header lookup.
+pub fn strip_console_session(headers: &mut http::HeaderMap) {
+    let cookie = http::header::COOKIE;
+    if !headers
+        .get_all(&cookie)
+        .iter()
+        .any(|v| cookie_pairs(v.as_bytes()).any(is_console_session))
+    {
+        return;
+    }
+    let kept: Vec<HeaderValue> = headers
+        .get_all(&cookie)
+        .iter()
+        .filter_map(|v| {
+            let pairs: Vec<&[u8]> = cookie_pairs(v.as_bytes())
+                .filter(|p| !p.is_empty() && !is_console_session(p))
+                .collect();
+            HeaderValue::from_bytes(&pairs.join(&b"; "[..])).ok()
+        })
+        .filter(|v| !v.is_empty())
+        .collect();
+    headers.remove(&cookie);
+    for v in kept {
+        headers.append(&cookie, v);
+    }
+}
+
+/// The `name=value` pairs of a `Cookie` header value, trimmed.
+fn cookie_pairs(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value.split(|b| *b == b';').map(<[u8]>::trim_ascii)
+}
+
+fn is_console_session(pair: &[u8]) -> bool {
+    let name = pair.split(|b| *b == b'=').next().unwrap_or(pair);
+    name.trim_ascii() == CONSOLE_SESSION_COOKIE.as_bytes()
 }
 
 /// `26/Nov/2026:12:00:00 +0000`: `$context.requestTime` (Common Log Format, UTC).
@@ -500,9 +722,9 @@ impl Runtime {
             rec.line(|| format!("Method request body before transformations: {body}"));
         }
         self.authorize(&mut ctx, keys, rec).await?;
-        let ireq = integration_request(&ctx, rec)?;
+        let ireq = integration_request(&ctx, rec).await?;
         match self.integrate(&ctx, &ireq, rec).await? {
-            Integrated::Mapped(result) => integration_response(&ctx, &ireq, result, rec),
+            Integrated::Mapped(result) => integration_response(&ctx, &ireq, result, rec).await,
             Integrated::Proxied(resp) => Ok(resp),
         }
     }
@@ -545,6 +767,8 @@ impl Runtime {
                     .collect()
             })
             .unwrap_or_default();
+        let mut headers = parts.headers;
+        strip_console_session(&mut headers);
         Ok(RequestCtx {
             request_id,
             now,
@@ -552,7 +776,7 @@ impl Runtime {
             peer: parts.extensions.get::<ClientAddr>().map(|a| a.0),
             source_ip: OnceLock::new(),
             uri: parts.uri,
-            headers: parts.headers,
+            headers,
             header_pairs: OnceLock::new(),
             query,
             body,
@@ -572,6 +796,22 @@ impl Runtime {
         let Some(method) = ctx.method() else {
             return Err(Box::new(missing_authentication_token()));
         };
+        // API keys and usage plans do not exist yet, so no request can carry a valid key: fail
+        // closed with API Gateway's answer to a missing key, before any authorizer work.
+        if method.method.api_key_required {
+            tracing::warn!(
+                "{}: refused: the method requires an API key, which Gatehouse does not support \
+                 yet (turn off \"API key required\")",
+                ctx.describe()
+            );
+            rec.line(|| {
+                "API key required: Gatehouse has no API keys yet: refused (403)".to_owned()
+            });
+            rec.summary.auth = AuthOutcome::Denied {
+                reason: "API key required, and Gatehouse has no API keys".to_owned(),
+            };
+            return Err(Box::new(forbidden()));
+        }
         // AWS_IAM and CUSTOM are stored (imported) but cannot be enforced here: fail closed,
         // answering as AWS does to a request without a signature / that its authorizer refuses.
         if !method.method.authorization_type.is_enforceable() {
@@ -797,7 +1037,10 @@ pub fn select_request_template<'t>(
 }
 
 /// Phase 3: template selection, passthrough (415) and rendering.
-fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<IntegrationRequest> {
+async fn integration_request(
+    ctx: &RequestCtx,
+    rec: &mut Recorder<'_>,
+) -> Phase<IntegrationRequest> {
     let Some(method) = ctx.method() else {
         return Err(Box::new(missing_authentication_token()));
     };
@@ -857,7 +1100,7 @@ fn integration_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) -> Phase<Integr
             overrides: vtl::Overrides::default(),
         });
     }
-    match ctx.render(template, &raw, vtl::Overrides::default()) {
+    match ctx.render(template, &raw, vtl::Overrides::default()).await {
         Ok(rendered) => Ok(IntegrationRequest {
             body: rendered.body,
             overrides: rendered.overrides,
@@ -940,10 +1183,22 @@ impl Runtime {
             IntegrationType::Http | IntegrationType::HttpProxy => {
                 let outbound = match build_request(ctx, integration, ireq) {
                     Ok(o) => o,
-                    Err(e) => {
+                    Err(BuildError::Config(e)) => {
                         tracing::error!("{}: {e}", ctx.describe());
                         rec.line(|| format!("Execution failed due to configuration error: {e}"));
                         return Err(Box::new(internal_error()));
+                    }
+                    Err(BuildError::DotSegment(DotSegment { name })) => {
+                        tracing::info!(
+                            "{}: refused: path value {{{name}}} has a . or .. segment",
+                            ctx.describe()
+                        );
+                        rec.line(|| {
+                            format!(
+                                "Refused: the value of path placeholder {{{name}}} has a . or .. segment (400)"
+                            )
+                        });
+                        return Err(Box::new(invalid_path_parameter()));
                     }
                 };
                 if rec.tracing() {
@@ -1088,7 +1343,7 @@ pub fn select_response_template<'t>(
 
 /// Phases 5 and 6: integration response (selection, template, parameters, overrides) and
 /// method response headers.
-fn integration_response(
+async fn integration_response(
     ctx: &RequestCtx,
     ireq: &IntegrationRequest,
     result: IntegrationResult,
@@ -1137,7 +1392,7 @@ fn integration_response(
         }
         Some((ct, template)) => {
             content_type = ct;
-            match ctx.render(template, &result.body, overrides) {
+            match ctx.render(template, &result.body, overrides).await {
                 Ok(rendered) => {
                     overrides = rendered.overrides;
                     rendered.body
@@ -1391,6 +1646,116 @@ mod tests {
         assert_eq!(pick(Some("image/png")), Some("application/json"));
         assert_eq!(pick(Some("application/xml;q=0.9")), Some("application/xml"));
         assert!(select_response_template(&templates(&[]), None).is_none());
+    }
+
+    fn key(token: &str) -> CacheKeyRef<'_> {
+        CacheKeyRef {
+            api: "api",
+            deployment: "dep",
+            authorizer: "auth",
+            scopes: "",
+            token,
+        }
+    }
+
+    fn allowed(sub: &str) -> Arc<AllowedClaims> {
+        Arc::new(AllowedClaims {
+            claims: vec![("sub".to_owned(), sub.to_owned())].into(),
+            principal: Some(sub.into()),
+        })
+    }
+
+    fn held_bytes(cache: &AuthorizerCache) -> usize {
+        let e = cache.entries.lock().unwrap();
+        e.map.values().map(|v| v.size).sum()
+    }
+
+    #[test]
+    fn authorizer_cache_stays_within_its_entry_bound() {
+        let cache = AuthorizerCache::with_bounds(CacheBounds {
+            max_entries: 8,
+            max_bytes: 1 << 20,
+        });
+        for i in 0..1000 {
+            let token = format!("token-{i}");
+            cache.put(key(&token), 100, allowed(&token), 0);
+            let (entries, bytes) = cache.usage();
+            assert!(entries <= 8, "{entries} entries after {i}");
+            assert_eq!(bytes, held_bytes(&cache));
+            // The entry just verified is always there.
+            assert!(cache.get(key(&token), 0).is_some());
+        }
+    }
+
+    #[test]
+    fn authorizer_cache_stays_within_its_byte_bound() {
+        let max_bytes = 20_000;
+        let cache = AuthorizerCache::with_bounds(CacheBounds {
+            max_entries: 10_000,
+            max_bytes,
+        });
+        for i in 0..500 {
+            let token = format!("{i:04}{}", "t".repeat(1000));
+            cache.put(key(&token), 100, allowed("someone"), 0);
+            let (entries, bytes) = cache.usage();
+            assert!(bytes <= max_bytes, "{bytes} bytes in {entries} entries");
+            assert_eq!(bytes, held_bytes(&cache));
+            assert!(cache.get(key(&token), 0).is_some());
+        }
+        // An entry larger than the whole budget is not kept at all.
+        let huge = "t".repeat(max_bytes);
+        cache.put(key(&huge), 100, allowed("someone"), 0);
+        assert!(cache.get(key(&huge), 0).is_none());
+        assert!(cache.usage().1 <= max_bytes);
+    }
+
+    #[test]
+    fn authorizer_cache_drops_stale_entries_before_live_ones() {
+        let cache = AuthorizerCache::with_bounds(CacheBounds {
+            max_entries: 4,
+            max_bytes: 1 << 20,
+        });
+        cache.put(key("stale-1"), 5, allowed("a"), 0);
+        cache.put(key("stale-2"), 5, allowed("a"), 0);
+        cache.put(key("live-1"), 100, allowed("a"), 0);
+        cache.put(key("live-2"), 100, allowed("a"), 0);
+        // Full: the next insert (at t = 10) only needs the stale ones' room.
+        cache.put(key("live-3"), 100, allowed("a"), 10);
+        assert_eq!(cache.usage().0, 3);
+        for live in ["live-1", "live-2", "live-3"] {
+            assert!(cache.get(key(live), 10).is_some(), "{live}");
+        }
+        // The same key again replaces its entry and its byte count.
+        let before = cache.usage();
+        cache.put(key("live-3"), 200, allowed("a"), 10);
+        assert_eq!(cache.usage(), before);
+    }
+
+    #[test]
+    fn the_console_session_cookie_is_taken_out_and_nothing_else() {
+        let strip = |values: &[&str]| {
+            let mut h = http::HeaderMap::new();
+            for v in values {
+                h.append(http::header::COOKIE, HeaderValue::from_str(v).unwrap());
+            }
+            strip_console_session(&mut h);
+            h.get_all(http::header::COOKIE)
+                .iter()
+                .map(|v| v.to_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&["a=1; gatehouse_session=s3cr3t; b=2"]), ["a=1; b=2"]);
+        assert_eq!(strip(&["gatehouse_session=s3cr3t"]), Vec::<String>::new());
+        assert_eq!(
+            strip(&["gatehouse_session=x", "theirs=1;gatehouse_session =y"]),
+            ["theirs=1"]
+        );
+        // Look-alikes are the caller's own cookies.
+        assert_eq!(
+            strip(&["gatehouse_session2=1; my_gatehouse_session=2"]),
+            ["gatehouse_session2=1; my_gatehouse_session=2"]
+        );
+        assert_eq!(strip(&[]), Vec::<String>::new());
     }
 
     #[test]

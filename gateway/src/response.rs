@@ -9,6 +9,7 @@ pub const MISSING_AUTHENTICATION_TOKEN: &str = "MissingAuthenticationTokenExcept
 pub const UNAUTHORIZED: &str = "UnauthorizedException";
 pub const BAD_REQUEST: &str = "BadRequestException";
 pub const INTERNAL_SERVER_ERROR: &str = "InternalServerErrorException";
+pub const FORBIDDEN: &str = "ForbiddenException";
 
 /// A response with `status` and `body`.
 pub fn response(status: u16, body: impl Into<Bytes>) -> Response<Bytes> {
@@ -59,6 +60,16 @@ pub fn missing_authentication_token() -> Response<Bytes> {
 /// 500 Internal server error (configuration errors, template failures).
 pub fn internal_error() -> Response<Bytes> {
     gateway_error(500, "Internal server error", INTERNAL_SERVER_ERROR)
+}
+
+/// 403 Forbidden: API Gateway's answer to a request without a valid API key.
+pub fn forbidden() -> Response<Bytes> {
+    gateway_error(403, "Forbidden", FORBIDDEN)
+}
+
+/// 400: a path parameter whose value would add a `.`/`..` segment to the backend URL.
+pub fn invalid_path_parameter() -> Response<Bytes> {
+    gateway_error(400, "Invalid request path parameter", BAD_REQUEST)
 }
 
 /// 415 Unsupported Media Type (passthrough refused).

@@ -24,6 +24,18 @@ pub struct RouteNode {
 pub struct RouteMatch {
     pub resource: usize,
     pub params: Vec<(String, String)>,
+    /// Whether the last parameter is a greedy `{name+}` one (its value spans segments).
+    pub greedy: bool,
+}
+
+impl RouteMatch {
+    /// The name of the greedy `{name+}` parameter, when the route has one.
+    pub fn greedy_param(&self) -> Option<&str> {
+        self.params
+            .last()
+            .filter(|_| self.greedy)
+            .map(|(k, _)| k.as_str())
+    }
 }
 
 impl RouteNode {
@@ -68,8 +80,13 @@ impl RouteNode {
             trimmed.split('/').map(decode).collect()
         };
         let mut params = Vec::new();
-        let resource = self.walk(&segments, method, &mut params)?;
-        Some(RouteMatch { resource, params })
+        let mut greedy = false;
+        let resource = self.walk(&segments, method, &mut params, &mut greedy)?;
+        Some(RouteMatch {
+            resource,
+            params,
+            greedy,
+        })
     }
 
     fn walk(
@@ -77,12 +94,13 @@ impl RouteNode {
         segments: &[String],
         method: HttpMethod,
         params: &mut Vec<(String, String)>,
+        greedy: &mut bool,
     ) -> Option<usize> {
         let Some((head, rest)) = segments.split_first() else {
             return self.accepts(method);
         };
         if let Some(child) = self.literals.get(head.as_str())
-            && let Some(found) = child.walk(rest, method, params)
+            && let Some(found) = child.walk(rest, method, params, greedy)
         {
             return Some(found);
         }
@@ -90,7 +108,7 @@ impl RouteNode {
             && !head.is_empty()
         {
             params.push((name.clone(), head.clone()));
-            if let Some(found) = child.walk(rest, method, params) {
+            if let Some(found) = child.walk(rest, method, params, greedy) {
                 return Some(found);
             }
             params.pop();
@@ -100,6 +118,7 @@ impl RouteNode {
             && let Some(found) = child.accepts(method)
         {
             params.push((name.clone(), segments.join("/")));
+            *greedy = true;
             return Some(found);
         }
         None
@@ -223,6 +242,11 @@ mod tests {
                 ("path".to_owned(), "x/y/z".to_owned())
             ]
         );
+        assert_eq!(m.greedy_param(), Some("path"));
+        let m = t.find("/users/a/files", Get);
+        assert!(m.is_none());
+        let t = tree(&[("/users/{name}", &[Get])]);
+        assert_eq!(t.find("/users/x", Get).unwrap().greedy_param(), None);
     }
 
     #[test]

@@ -248,6 +248,11 @@ impl Runtime {
         }
     }
 
+    /// The authorizer cache (its bounds and what it holds).
+    pub fn authorizer_cache(&self) -> &crate::pipeline::AuthorizerCache {
+        &self.cache
+    }
+
     /// The table in force (requests in flight keep the one they started with).
     pub fn current(&self) -> Arc<Gateway> {
         match self.current.read() {

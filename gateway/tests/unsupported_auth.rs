@@ -98,7 +98,16 @@ fn resource(id: &str, path: &str, methods: Vec<Method>) -> Resource {
 }
 
 fn runtime() -> Runtime {
-    let snapshot = DeploymentSnapshot {
+    Runtime::new(Gateway::compile([StageInput {
+        rest_api_id: API.to_owned(),
+        stage_name: "prod".to_owned(),
+        variables: BTreeMap::new(),
+        snapshot: snapshot(),
+    }]))
+}
+
+fn snapshot() -> DeploymentSnapshot {
+    DeploymentSnapshot {
         format_version: DeploymentSnapshot::FORMAT_VERSION,
         deployment_id: "dep001".to_owned(),
         description: String::new(),
@@ -130,15 +139,17 @@ fn runtime() -> Runtime {
                 "/open",
                 vec![method(HttpMethod::Get, AuthorizationType::None)],
             ),
+            resource(
+                "keyed1",
+                "/keyed",
+                vec![Method {
+                    api_key_required: true,
+                    ..method(HttpMethod::Get, AuthorizationType::None)
+                }],
+            ),
         ],
         authorizers: Vec::new(),
-    };
-    Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
-        variables: BTreeMap::new(),
-        snapshot,
-    }]))
+    }
 }
 
 /// Requests with and without anything that looks like credentials.
@@ -258,4 +269,57 @@ async fn a_none_method_of_the_same_api_still_answers() {
         assert_eq!(resp.status(), 200);
         assert_eq!(body(&resp), json!({"open": true}));
     }
+}
+
+/// Until API keys exist, no request can carry a valid one: 403 Forbidden, as AWS answers a
+/// request without a valid key, whatever headers it sends; the console's Test says so too.
+#[tokio::test]
+async fn api_key_required_method_refuses_every_request_with_forbidden() {
+    let rt = runtime();
+    let keys = NoKeys::default();
+    let mut with_key = requests("GET", "/keyed");
+    with_key.push(
+        Request::builder()
+            .uri(format!("/{API}/prod/keyed"))
+            .header("x-api-key", "a-key-that-looks-fine-1234567890")
+            .body(Bytes::new())
+            .unwrap(),
+    );
+    for req in with_key {
+        let (resp, summary) = rt.serve(req, &keys).await;
+        assert_eq!(resp.status(), 403);
+        assert_eq!(body(&resp), json!({"message": "Forbidden"}));
+        assert_eq!(
+            header(&resp, "x-amzn-ErrorType"),
+            Some("ForbiddenException")
+        );
+        assert!(matches!(summary.auth, AuthOutcome::Denied { .. }));
+    }
+    assert_eq!(keys.calls.load(Ordering::SeqCst), 0);
+
+    let test = gateway::test_invoke(
+        snapshot(),
+        BTreeMap::new(),
+        gateway::TestRequest {
+            method: HttpMethod::Get,
+            path: "/keyed".to_owned(),
+            query: String::new(),
+            headers: vec![("x-api-key".to_owned(), "k".to_owned())],
+            body: String::new(),
+        },
+        &keys,
+        1_800_000_000,
+    )
+    .await
+    .unwrap();
+    assert_eq!(test.response.status, 403);
+    assert_eq!(test.response.body, r#"{"message":"Forbidden"}"#);
+    assert!(
+        test.log
+            .lines
+            .iter()
+            .any(|l| l.text.contains("API key required")),
+        "{:?}",
+        test.log.lines
+    );
 }

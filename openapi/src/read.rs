@@ -30,10 +30,12 @@ pub(crate) const VALIDATORS: &str = "x-amazon-apigateway-request-validators";
 pub(crate) const VALIDATOR: &str = "x-amazon-apigateway-request-validator";
 
 /// Root extensions Gatehouse parses but does not use; each present one is a warning.
+const API_KEY_SOURCE: &str = "x-amazon-apigateway-api-key-source";
+
 const IGNORED_ROOT_EXTENSIONS: &[&str] = &[
     "x-amazon-apigateway-gateway-responses",
     "x-amazon-apigateway-binary-media-types",
-    "x-amazon-apigateway-api-key-source",
+    API_KEY_SOURCE,
     "x-amazon-apigateway-endpoint-configuration",
     "x-amazon-apigateway-policy",
     "x-amazon-apigateway-minimum-compression-size",
@@ -327,9 +329,14 @@ pub fn read_definition(doc: &Document, ctx: &ImportContext) -> Result<Read, Open
     }
     for ext in IGNORED_ROOT_EXTENSIONS {
         if root.contains_key(*ext) {
-            warnings.push(format!(
-                "{ext} is not supported by Gatehouse and was ignored."
-            ));
+            warnings.push(if *ext == API_KEY_SOURCE {
+                format!(
+                    "{ext} is not supported by Gatehouse and was ignored: Gatehouse has no API \
+                     keys yet, so methods that require one refuse all requests (403)."
+                )
+            } else {
+                format!("{ext} is not supported by Gatehouse and was ignored.")
+            });
         }
     }
     let models = match doc.spec {
@@ -389,7 +396,12 @@ pub fn read_definition(doc: &Document, ctx: &ImportContext) -> Result<Read, Open
                      methods that use it are imported WITHOUT authorization (open to anyone \
                      once deployed): give them a Cognito authorizer before deploying."
                 )),
-                Scheme::Cognito | Scheme::ApiKey => {}
+                Scheme::ApiKey => warnings.push(format!(
+                    "Security scheme {scheme_name} (API key) is not supported by Gatehouse yet: \
+                     methods that use it are imported with API key required and will refuse all \
+                     requests (403) until that is turned off."
+                )),
+                Scheme::Cognito => {}
             }
             scheme_kinds.insert(scheme_name.clone(), kind);
         }
@@ -815,6 +827,13 @@ fn read_operation(
                     Scheme::Iam => AuthorizationType::AwsIam,
                     Scheme::Lambda(_) => AuthorizationType::Custom,
                     Scheme::ApiKey => {
+                        if !method.api_key_required {
+                            warnings.push(format!(
+                                "{label}: API key required: the method will refuse all \
+                                 requests (403) until Gatehouse has API keys or the requirement \
+                                 is turned off."
+                            ));
+                        }
                         method.api_key_required = true;
                         continue;
                     }

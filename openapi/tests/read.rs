@@ -521,3 +521,34 @@ fn a_cognito_scheme_wins_over_iam_or_lambda_alternatives() {
         )
     );
 }
+
+#[test]
+fn api_key_methods_are_imported_as_required_and_warned_about() {
+    let doc = r#"{
+      "openapi": "3.0.1",
+      "info": {"title": "keys"},
+      "x-amazon-apigateway-api-key-source": "HEADER",
+      "components": {"securitySchemes": {"api_key": {"type": "apiKey", "name": "x-api-key", "in": "header"}}},
+      "paths": {
+        "/keyed": {"get": {"security": [{"api_key": []}], "x-amazon-apigateway-integration": {"type": "mock"}}},
+        "/open": {"get": {"x-amazon-apigateway-integration": {"type": "mock"}}}
+      }
+    }"#;
+    let r = read(doc);
+    let methods = &r.definition.resources;
+    assert!(methods["/keyed"][&HttpMethod::Get].api_key_required);
+    assert!(!methods["/open"][&HttpMethod::Get].api_key_required);
+    assert_eq!(
+        r.warnings,
+        [
+            "x-amazon-apigateway-api-key-source is not supported by Gatehouse and was ignored: \
+             Gatehouse has no API keys yet, so methods that require one refuse all requests \
+             (403).",
+            "Security scheme api_key (API key) is not supported by Gatehouse yet: methods that \
+             use it are imported with API key required and will refuse all requests (403) until \
+             that is turned off.",
+            "GET /keyed: API key required: the method will refuse all requests (403) until \
+             Gatehouse has API keys or the requirement is turned off.",
+        ]
+    );
+}

@@ -263,6 +263,11 @@ impl GatewayServer {
         Arc::clone(&self.state.recent)
     }
 
+    /// The runtime this server serves with (its authorizer cache, for tests and operators).
+    pub fn runtime(&self) -> Arc<gateway::Runtime> {
+        Arc::clone(&self.runtime)
+    }
+
     pub fn local_addr(&self) -> SocketAddr {
         self.listener
             .local_addr()

@@ -121,7 +121,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Longest list an integer range (`[1..n]`) may create.
     pub max_range_len: usize,
-    /// Wall-clock budget of one render, checked every few hundred steps.
+    /// Wall-clock budget of one render, checked every 256 steps (1 s; `None`: steps only).
+    /// A safety net under the step budget: a test that expects a step, loop or output limit
+    /// should turn it off, so that its outcome does not depend on the machine's speed.
     pub max_duration: Option<Duration>,
 }
 
@@ -134,7 +136,7 @@ impl Default for Limits {
             max_output_bytes: 10 * 1024 * 1024,
             max_depth: 64,
             max_range_len: 100_000,
-            max_duration: Some(Duration::from_secs(5)),
+            max_duration: Some(Duration::from_secs(1)),
         }
     }
 }
@@ -227,7 +229,14 @@ impl Template {
 
     /// Renders against `ctx`.
     pub fn render(&self, ctx: &Context) -> Result<Rendered, RenderError> {
-        render::render(self, ctx)
+        render::render(self, ctx, &self.limits)
+    }
+
+    /// Renders against `ctx` under `limits` instead of the template's own: a caller can try a
+    /// render under a small step budget first (rendering has no side effects, so a render cut
+    /// short can be run again in full elsewhere).
+    pub fn render_with(&self, ctx: &Context, limits: &Limits) -> Result<Rendered, RenderError> {
+        render::render(self, ctx, limits)
     }
 
     fn line_col(&self, pos: u32) -> (u32, u32) {

@@ -42,7 +42,11 @@ pub(crate) struct Renderer<'t> {
     params: Option<Value>,
 }
 
-pub(crate) fn render(tpl: &Template, ctx: &Context) -> RResult<Rendered> {
+pub(crate) fn render<'t>(
+    tpl: &'t Template,
+    ctx: &'t Context,
+    limits: &'t Limits,
+) -> RResult<Rendered> {
     let context_map = ctx.context_map(&tpl.context_keys);
     let context_value = Value::Map(context_map.clone());
     let mut globals = HashMap::with_capacity(8);
@@ -53,7 +57,7 @@ pub(crate) fn render(tpl: &Template, ctx: &Context) -> RResult<Rendered> {
     let mut r = Renderer {
         tpl,
         ctx,
-        limits: &tpl.limits,
+        limits,
         globals,
         frames: Vec::new(),
         steps: 0,

@@ -1,6 +1,7 @@
 //! HTTP-level integration tests against the real server on a real PostgreSQL.
 //! One binary for all of them (faster to link); one module per area.
 
+mod abuse_gateway;
 mod abuse_input;
 mod abuse_runtime;
 mod abuse_server;

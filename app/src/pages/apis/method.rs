@@ -481,7 +481,11 @@ fn Diagram(method: MethodView, edit: Memo<Option<&'static str>>) -> AnyView {
     };
     let authorization = method.authorization_label();
     let scopes = or_none(method.authorization_scopes.clone());
-    let api_key = if method.api_key_required { "Yes" } else { "No" };
+    let api_key = if method.api_key_required {
+        "Yes: every request is refused (403) until Gatehouse has API keys"
+    } else {
+        "No"
+    };
     let parameters = or_none(
         method
             .request_parameters

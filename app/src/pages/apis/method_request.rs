@@ -218,8 +218,8 @@ pub fn MethodRequestForm(method: MethodView) -> AnyView {
             <div class="flex items-start gap-2">
                 <input id="method-api-key" type="checkbox" name="api_key_required" checked=method.api_key_required class=format!("mt-0.5 {CHECKBOX_CLASS}") />
                 <div>
-                    <label for="method-api-key" class="text-sm font-medium">"API key required"</label>
-                    <p class="text-xs text-slate-500 dark:text-slate-400">"Callers must send an x-api-key header."</p>
+                    <label for="method-api-key" class="text-sm font-medium">"API key required (refuses all requests)"</label>
+                    <p class="text-xs text-slate-500 dark:text-slate-400">"Gatehouse has no API keys or usage plans yet: while this is ticked, the gateway refuses every request to this method (403 Forbidden), as API Gateway refuses a request without a valid x-api-key."</p>
                 </div>
             </div>
 

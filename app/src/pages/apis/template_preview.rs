@@ -139,7 +139,9 @@ pub async fn preview_mapping_template(
         .find(|(k, _)| k == "sub")
         .map(|(_, v)| v.clone());
     r.authorizer.claims = claims.clone();
-    let (output, problem) = match parsed.render(&ctx) {
+    // As the gateway renders: a long render leaves the async worker for the blocking pool.
+    let parsed = std::sync::Arc::new(parsed);
+    let (output, problem) = match gateway::render_full(&parsed, ctx).await {
         Ok(rendered) => (Some(rendered.body), None),
         Err(e) => {
             let (line, column) = match &e {
