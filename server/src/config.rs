@@ -34,6 +34,9 @@ pub struct Settings {
     pub account_id: String,
     /// GATEHOUSE_REGION: the region of user pools created without a signed region.
     pub region: String,
+    /// GATEHOUSE_COGNITO_RATE_PER_ADDRESS (calls per second, 0 = off) and
+    /// GATEHOUSE_COGNITO_BURST_PER_ADDRESS: the per-address limit on public Cognito actions.
+    pub cognito_rate: crate::address_rate::AddressRate,
 }
 
 // Hand-written so the admin password and database URL never reach a log line.
@@ -52,6 +55,7 @@ impl std::fmt::Debug for Settings {
             .field("session_ttl", &self.session_ttl)
             .field("site_root", &self.site_root)
             .field("throttle", &self.throttle)
+            .field("cognito_rate", &self.cognito_rate)
             .field("master_key", &self.master_key.as_ref().map(|_| "<set>"))
             .field(
                 "bootstrap_access_key",
@@ -104,6 +108,20 @@ impl Settings {
                 defaults.window.as_secs(),
             )?),
         };
+        let rate_defaults = crate::address_rate::AddressRate::default();
+        let cognito_rate = crate::address_rate::AddressRate {
+            per_second: parse(
+                "GATEHOUSE_COGNITO_RATE_PER_ADDRESS",
+                rate_defaults.per_second,
+            )?,
+            burst: parse("GATEHOUSE_COGNITO_BURST_PER_ADDRESS", rate_defaults.burst)?,
+        };
+        if !cognito_rate.per_second.is_finite() || cognito_rate.per_second < 0.0 {
+            return Err(ConfigError {
+                var: "GATEHOUSE_COGNITO_RATE_PER_ADDRESS",
+                problem: "must be a number of calls per second, 0 or more".into(),
+            });
+        }
         let public_url = var("GATEHOUSE_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         if let Some(url) = &public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -128,6 +146,7 @@ impl Settings {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             throttle,
+            cognito_rate,
             master_key: var("GATEHOUSE_MASTER_KEY"),
             gateway_listen: parse(
                 "GATEHOUSE_GATEWAY_LISTEN",

@@ -42,6 +42,11 @@ pub fn test_settings() -> Settings {
         gateway_public_url: None,
         account_id: "000000000000".into(),
         region: "us-east-1".into(),
+        // Suites make many calls from 127.0.0.1; tests of the limit set their own.
+        cognito_rate: server::address_rate::AddressRate {
+            per_second: 0.0,
+            burst: 0,
+        },
     }
 }
 

@@ -1,6 +1,7 @@
 //! HTTP-level integration tests against the real server on a real PostgreSQL.
 //! One binary for all of them (faster to link); one module per area.
 
+mod abuse_identity;
 mod apigateway;
 mod apigateway_documents;
 mod auth;
