@@ -48,6 +48,10 @@ pub enum AccountsError {
     #[error("database error")]
     Database(#[from] sqlx::Error),
 
+    /// Every password-hashing slot is busy and the queue for them is full: try again later.
+    #[error("Too many requests")]
+    Busy,
+
     /// Password hashing failed internally. The detail is kept for `Debug` (logs) only.
     #[error("password hashing error")]
     Hashing(String),

@@ -30,15 +30,17 @@ pub use throttle::ThrottlePolicy;
 
 /// The whole sign-in decision.
 ///
-/// 1. If the account key (the trimmed, lower-cased username, whether or not it exists) or the
-///    client address has reached its limit within the policy window, returns
+/// 1. Counts the attempt for the account key (the trimmed, lower-cased username, whether or not
+///    it exists) and the client address, before any password is verified; if either has
+///    reached its limit within the policy window, nothing is counted and the answer is
 ///    [`AccountsError::Throttled`] with the seconds until that window ends — even for the right
-///    password.
+///    password. Counting first means parallel attempts cannot verify more than the limit.
 /// 2. Looks the administrator up and verifies the password (against a dummy hash when the
 ///    username is unknown, so the timing is the same).
-/// 3. On failure records a failure for both the account and the address and returns
-///    [`AccountsError::InvalidCredentials`] (the same for unknown users and wrong passwords).
-/// 4. On success forgets the account's failures and returns the [`Admin`].
+/// 3. On failure (already counted) returns [`AccountsError::InvalidCredentials`] (the same for
+///    unknown users and wrong passwords).
+/// 4. On success forgets the account's failures, gives the address its attempt back and
+///    returns the [`Admin`].
 pub async fn sign_in(
     pool: &PgPool,
     policy: &ThrottlePolicy,
@@ -49,7 +51,7 @@ pub async fn sign_in(
     let account = throttle::account_key(username);
     let address = throttle::address_key(client);
 
-    if let Err(e) = throttle::check(pool, policy, &account, &address).await {
+    if let Err(e) = throttle::take(pool, policy, &account, &address).await {
         if let AccountsError::Throttled { retry_after_secs } = e {
             tracing::warn!(%address, retry_after_secs, "console sign-in refused: throttled");
         }
@@ -72,11 +74,11 @@ pub async fn sign_in(
     match admin {
         Some(admin) => {
             throttle::clear_account(pool, &account).await?;
+            throttle::refund_address(pool, &address).await?;
             tracing::info!(username = %admin.username, %address, "console sign-in");
             Ok(admin)
         }
         None => {
-            throttle::record_failure(pool, policy, &account, &address).await?;
             tracing::warn!(%address, "console sign-in failed");
             Err(AccountsError::InvalidCredentials)
         }

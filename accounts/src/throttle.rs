@@ -4,6 +4,10 @@
 //! such an administrator exists, so throttling reveals nothing) and per client address, in fixed
 //! windows that start at the first failure. All times come from the database clock so that
 //! several nodes agree.
+//!
+//! An attempt is counted *before* its password is verified ([`take`], one statement), so that
+//! however many attempts arrive in parallel, at most the limit is ever verified; a successful
+//! sign-in gives its count back ([`clear_account`], [`refund_address`]).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -103,28 +107,60 @@ pub(crate) async fn check(
     }
 }
 
-/// Counts one failure for both the account and the address: a new row or one whose window has
-/// expired starts a fresh window with one failure; otherwise the count goes up by one.
-pub(crate) async fn record_failure(
+/// Counts an attempt for both the account and the address, unless either has reached its limit
+/// within its window: then nothing is counted and the answer is [`AccountsError::Throttled`].
+/// A row whose window is over starts a fresh window at one. The two counters are taken in one
+/// statement and transaction, so parallel attempts are numbered one after the other and a
+/// refused attempt leaves both counters as they were.
+pub(crate) async fn take(
     pool: &PgPool,
     policy: &ThrottlePolicy,
     account: &str,
     address: &str,
 ) -> Result<(), AccountsError> {
-    sqlx::query(
+    let limit = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let mut tx = pool.begin().await?;
+    let counted: Vec<String> = sqlx::query_scalar(
         "INSERT INTO signin_failures AS f (scope, key, failures, window_start) \
          VALUES ($1, $2, 1, now()), ($3, $4, 1, now()) \
          ON CONFLICT (scope, key) DO UPDATE SET \
            failures = CASE WHEN f.window_start + make_interval(secs => $5) <= now() \
                            THEN 1 ELSE f.failures + 1 END, \
            window_start = CASE WHEN f.window_start + make_interval(secs => $5) <= now() \
-                               THEN now() ELSE f.window_start END",
+                               THEN now() ELSE f.window_start END \
+         WHERE f.window_start + make_interval(secs => $5) <= now() \
+            OR f.failures < CASE WHEN f.scope = $1 THEN $6 ELSE $7 END \
+         RETURNING f.scope",
     )
     .bind(SCOPE_ACCOUNT)
     .bind(account)
     .bind(SCOPE_ADDRESS)
     .bind(address)
     .bind(window_secs(policy))
+    .bind(limit(policy.max_failures_per_account))
+    .bind(limit(policy.max_failures_per_address))
+    .fetch_all(&mut *tx)
+    .await?;
+    if counted.len() == 2 {
+        tx.commit().await?;
+        return Ok(());
+    }
+    tx.rollback().await?;
+    check(pool, policy, account, address).await?;
+    // The window ended between the two statements: refuse this once anyway.
+    Err(AccountsError::Throttled {
+        retry_after_secs: 1,
+    })
+}
+
+/// Gives back the attempt a successful sign-in counted for its address.
+pub(crate) async fn refund_address(pool: &PgPool, address: &str) -> Result<(), AccountsError> {
+    sqlx::query(
+        "UPDATE signin_failures SET failures = GREATEST(failures - 1, 0) \
+         WHERE scope = $1 AND key = $2",
+    )
+    .bind(SCOPE_ADDRESS)
+    .bind(address)
     .execute(pool)
     .await?;
     Ok(())

@@ -489,3 +489,53 @@ async fn existing_admin_other_than_admin_counts_as_present(pool: PgPool) {
     );
     assert_eq!(count_admins(&pool).await.expect("count"), 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn parallel_guesses_verify_at_most_the_limit(pool: PgPool) {
+    let p = ThrottlePolicy::default();
+    create_admin(&pool, "racer", PW).await.expect("create");
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                sign_in(
+                    &pool,
+                    &p,
+                    "racer",
+                    &format!("wrong guess {i}"),
+                    ip("192.0.2.70"),
+                )
+                .await
+            })
+        })
+        .collect();
+    let (mut verified, mut throttled) = (0, 0);
+    for guess in guesses {
+        match guess.await.expect("task") {
+            Err(AccountsError::InvalidCredentials) => verified += 1,
+            Err(AccountsError::Throttled { .. }) => throttled += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(verified <= 5, "{verified} guesses were verified");
+    assert_eq!(verified + throttled, 40);
+    assert_eq!(account_failures(&pool, "racer").await, Some(5));
+    // A successful sign-in gives its address count back.
+    create_admin(&pool, "other", PW).await.expect("create");
+    let before: i32 = sqlx::query_scalar(
+        "SELECT failures FROM signin_failures WHERE scope = 'address' AND key = '192.0.2.70'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("address row");
+    sign_in(&pool, &p, "other", PW, ip("192.0.2.70"))
+        .await
+        .expect("sign in");
+    let after: i32 = sqlx::query_scalar(
+        "SELECT failures FROM signin_failures WHERE scope = 'address' AND key = '192.0.2.70'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("address row");
+    assert_eq!(after, before);
+}

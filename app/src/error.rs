@@ -120,7 +120,7 @@ impl From<accounts::AccountsError> for AppError {
         use accounts::AccountsError as E;
         let mapped = match &err {
             E::InvalidCredentials => AppError::form(err.to_string()),
-            E::Throttled { .. } => AppError::Throttled(err.to_string()),
+            E::Throttled { .. } | E::Busy => AppError::Throttled(err.to_string()),
             E::UsernameTaken | E::InvalidUsername(_) => {
                 AppError::invalid("username", err.to_string())
             }
@@ -148,7 +148,9 @@ impl From<identity::CognitoError> for AppError {
             K::InternalError => {
                 return AppError::internal("user pool operation failed", err);
             }
-            K::TooManyFailedAttempts | K::LimitExceeded => AppError::Throttled(err.message),
+            K::TooManyFailedAttempts | K::LimitExceeded | K::TooManyRequests => {
+                AppError::Throttled(err.message)
+            }
             K::UsernameExists | K::AliasExists | K::UserNotFound => {
                 AppError::invalid("username", err.message)
             }

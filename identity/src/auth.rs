@@ -80,12 +80,21 @@ fn param<'a>(params: &'a BTreeMap<String, String>, name: &str) -> Result<&'a str
 }
 
 impl Identity {
-    /// Refuses with "Password attempts exceeded" while `key` has too many recent failures.
-    pub(crate) async fn throttle_check(&self, pool: &Pool, key: &str) -> Result<(), CognitoError> {
-        if let Some((failures, window_start)) =
-            store::users::failures(self.db(), &pool.id, key).await?
-            && failures >= MAX_FAILED_SIGNINS
-            && window_start > OffsetDateTime::now_utc() - FAILURE_WINDOW
+    /// Counts a password attempt for `key` *before* the password is verified, so that at most
+    /// [`MAX_FAILED_SIGNINS`] guesses are ever verified in a window, however many arrive in
+    /// parallel; past that, "Password attempts exceeded" (and nothing is counted). A success
+    /// clears the counter ([`store::users::clear_failures`]).
+    pub(crate) async fn throttle_take(&self, pool: &Pool, key: &str) -> Result<(), CognitoError> {
+        let now = util::now();
+        if !store::users::take_attempt(
+            self.db(),
+            &pool.id,
+            key,
+            MAX_FAILED_SIGNINS,
+            now,
+            now - FAILURE_WINDOW,
+        )
+        .await?
         {
             tracing::warn!(pool.id = %pool.id, "sign-in refused: password attempts exceeded");
             return Err(CognitoError::not_authorized(msg::ATTEMPTS_EXCEEDED));
@@ -93,10 +102,32 @@ impl Identity {
         Ok(())
     }
 
-    pub(crate) async fn throttle_fail(&self, pool: &Pool, key: &str) -> Result<(), CognitoError> {
-        let now = util::now();
-        store::users::record_failure(self.db(), &pool.id, key, now, now - FAILURE_WINDOW).await?;
-        Ok(())
+    /// Verifies `password` against `phc` (a dummy hash when `None`) for an attempt counted by
+    /// [`Identity::throttle_take`]. An attempt that could not be verified (no hashing slot) is
+    /// given back and answered `TooManyRequestsException`; a wrong password stays counted.
+    pub(crate) async fn verify_counted(
+        &self,
+        pool: &Pool,
+        key: &str,
+        password: &str,
+        phc: Option<&str>,
+    ) -> Result<bool, CognitoError> {
+        let verified = match phc {
+            Some(phc) => self.hashing().verify(password, phc).await,
+            None => self.hashing().verify_dummy(password).await.map(|()| false),
+        };
+        match verified {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                store::users::sweep_failures(self.db(), &pool.id, util::now() - FAILURE_WINDOW)
+                    .await?;
+                Ok(false)
+            }
+            Err(e) => {
+                store::users::refund_attempt(self.db(), &pool.id, key).await?;
+                Err(e.into())
+            }
+        }
     }
 
     /// InitiateAuth: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`.
@@ -183,22 +214,13 @@ impl Identity {
         user: Option<UserRow>,
         password: &str,
     ) -> Result<AuthResponse, CognitoError> {
-        let key = match &user {
-            Some(u) => u.sub.to_string(),
-            None => format!("unknown:{}", pool.username_key(typed_name)),
-        };
-        self.throttle_check(pool, &key).await?;
-        let ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-            Some(phc) => accounts::password::verify(password, phc).await,
-            None => {
-                accounts::password::verify_dummy(password).await;
-                false
-            }
-        };
+        let key = crate::users::counter_key(pool, user.as_ref(), typed_name);
+        self.throttle_take(pool, &key).await?;
+        let phc = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        let ok = self.verify_counted(pool, &key, password, phc).await?;
         let user = match (ok, user) {
             (true, Some(user)) => user,
             (_, user) => {
-                self.throttle_fail(pool, &key).await?;
                 tracing::info!(pool.id = %pool.id, client.id = %client.id(), "sign-in failed");
                 return Err(
                     if user.is_none() && !client.prevents_user_existence_errors() {
@@ -442,7 +464,7 @@ impl Identity {
             })
             .collect();
         let attrs = Identity::merge_challenge_attributes(&pool, &client, &user, &extra)?;
-        let hash = accounts::password::hash(new_password).await?;
+        let hash = self.hashing().hash(new_password).await?;
         let now = util::now();
         let mut tx = self.db().begin().await?;
         if !store::tokens::take_session(&mut *tx, &session_hash).await? {

@@ -1,5 +1,8 @@
 //! Six-digit confirmation and password-reset codes: stored as SHA-256, with an expiry and a
-//! limited number of attempts.
+//! limited number of attempts, plus limits that hold across re-issued codes: at most
+//! [`MAX_WRONG_CODES`] wrong codes and [`MAX_CODES_ISSUED`] issued codes per user and purpose in
+//! a [`CODE_LIMIT_WINDOW`]. Names that match no user are counted the same way, so that the
+//! answers do not tell them apart (PreventUserExistenceErrors).
 
 use rand::Rng;
 use rand::rngs::OsRng;
@@ -18,6 +21,13 @@ pub(crate) const MAX_CODE_ATTEMPTS: i32 = 5;
 pub(crate) const SIGN_UP_CODE_TTL: Duration = Duration::hours(24);
 /// Password-reset codes live 1 hour.
 pub(crate) const RESET_CODE_TTL: Duration = Duration::hours(1);
+/// Wrong codes per user and purpose, across re-issued codes, before every code (even the
+/// right one) is refused until the window is over.
+pub(crate) const MAX_WRONG_CODES: i32 = 10;
+/// Codes issued (ForgotPassword, ResendConfirmationCode) per user and purpose in a window.
+pub(crate) const MAX_CODES_ISSUED: i32 = 5;
+/// The window of [`MAX_WRONG_CODES`] and [`MAX_CODES_ISSUED`], from the first event.
+pub(crate) const CODE_LIMIT_WINDOW: Duration = Duration::hours(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
@@ -26,7 +36,7 @@ pub(crate) enum Purpose {
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Purpose::SignUp => "SIGN_UP",
             Purpose::ForgotPassword => "FORGOT_PASSWORD",
@@ -65,6 +75,60 @@ pub(crate) async fn issue(
     Ok(code)
 }
 
+fn limit_exceeded() -> CognitoError {
+    CognitoError::new(ErrorKind::LimitExceeded, msg::CODE_ATTEMPTS)
+}
+
+/// Counts a request for a new code for `key` (a user's sub, or the typed name of an unknown
+/// user) before anything is sent; `LimitExceededException` past [`MAX_CODES_ISSUED`] in the
+/// window. Counted in one statement, so parallel requests cannot slip past the limit.
+pub(crate) async fn count_issue(
+    db: &PgPool,
+    pool_id: &str,
+    key: &str,
+    purpose: Purpose,
+) -> Result<(), CognitoError> {
+    let now = util::now();
+    let since = now - CODE_LIMIT_WINDOW;
+    let issued =
+        store::code_limits::count_issue(db, pool_id, key, purpose.as_str(), now, since).await?;
+    if issued == 1 {
+        // A new window: a good moment to forget finished ones.
+        store::code_limits::sweep(db, pool_id, since).await?;
+    }
+    if issued > MAX_CODES_ISSUED {
+        tracing::warn!(pool.id = %pool_id, purpose = purpose.as_str(), "code refused: issue limit");
+        return Err(limit_exceeded());
+    }
+    Ok(())
+}
+
+/// The answer to a code for a name that matches no user, counted like a wrong code of a real
+/// user who asks for a new code after each [`MAX_CODE_ATTEMPTS`]: `LimitExceededException` at
+/// every [`MAX_CODE_ATTEMPTS`]th wrong code and past [`MAX_WRONG_CODES`], otherwise a mismatch.
+pub(crate) async fn check_unknown(
+    db: &PgPool,
+    pool_id: &str,
+    key: &str,
+    purpose: Purpose,
+) -> CognitoError {
+    let now = util::now();
+    match store::code_limits::count_wrong(
+        db,
+        pool_id,
+        key,
+        purpose.as_str(),
+        now,
+        now - CODE_LIMIT_WINDOW,
+    )
+    .await
+    {
+        Ok(wrong) if wrong > MAX_WRONG_CODES || wrong % MAX_CODE_ATTEMPTS == 0 => limit_exceeded(),
+        Ok(_) => CognitoError::new(ErrorKind::CodeMismatch, msg::CODE_MISMATCH),
+        Err(e) => e.into(),
+    }
+}
+
 /// A code that matched; pass it to [`consume`] in the transaction that acts on it.
 pub(crate) struct Checked {
     row: CodeRow,
@@ -78,13 +142,20 @@ impl Checked {
 }
 
 /// Checks `code` for `(sub, purpose)`. A wrong code costs an attempt (committed at once);
-/// after [`MAX_CODE_ATTEMPTS`] wrong codes, or past its expiry, the code is gone.
+/// after [`MAX_CODE_ATTEMPTS`] wrong codes, or past its expiry, the code is gone. After
+/// [`MAX_WRONG_CODES`] wrong codes in the window, over all codes of the user, every code is
+/// refused. The code row stays locked from the count to the update, so parallel guesses are
+/// counted one after the other.
 pub(crate) async fn check(
     db: &PgPool,
+    pool_id: &str,
     sub: Uuid,
     purpose: Purpose,
     code: &str,
 ) -> Result<Checked, CognitoError> {
+    let key = sub.to_string();
+    let now = util::now();
+    let since = now - CODE_LIMIT_WINDOW;
     let mut tx = db.begin().await?;
     let Some(row) = store::codes::lock_code(&mut tx, sub, purpose.as_str()).await? else {
         return Err(CognitoError::new(ErrorKind::ExpiredCode, msg::CODE_EXPIRED));
@@ -94,18 +165,23 @@ pub(crate) async fn check(
         tx.commit().await?;
         return Err(CognitoError::new(ErrorKind::ExpiredCode, msg::CODE_EXPIRED));
     }
+    if store::code_limits::wrong_codes(&mut *tx, pool_id, &key, purpose.as_str(), since).await?
+        >= MAX_WRONG_CODES
+    {
+        tx.commit().await?;
+        tracing::warn!(pool.id = %pool_id, user.sub = %sub, purpose = purpose.as_str(), "code refused: too many wrong codes");
+        return Err(limit_exceeded());
+    }
     let given = hash(sub, purpose, code.trim());
     if bool::from(given.ct_eq(&row.code_hash)) {
         tx.commit().await?;
         return Ok(Checked { row, purpose });
     }
+    store::code_limits::count_wrong(&mut *tx, pool_id, &key, purpose.as_str(), now, since).await?;
     if row.attempts + 1 >= MAX_CODE_ATTEMPTS {
         store::codes::delete_code(&mut *tx, sub, purpose.as_str()).await?;
         tx.commit().await?;
-        return Err(CognitoError::new(
-            ErrorKind::LimitExceeded,
-            msg::CODE_ATTEMPTS,
-        ));
+        return Err(limit_exceeded());
     }
     store::codes::bump_attempts(&mut *tx, sub, purpose.as_str()).await?;
     tx.commit().await?;

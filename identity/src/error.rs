@@ -20,6 +20,7 @@ pub enum ErrorKind {
     PasswordResetRequired,
     LimitExceeded,
     TooManyFailedAttempts,
+    TooManyRequests,
     UnsupportedUserState,
     GroupExists,
     Unauthorized,
@@ -47,6 +48,7 @@ impl ErrorKind {
             ErrorKind::PasswordResetRequired => "PasswordResetRequiredException",
             ErrorKind::LimitExceeded => "LimitExceededException",
             ErrorKind::TooManyFailedAttempts => "TooManyFailedAttemptsException",
+            ErrorKind::TooManyRequests => "TooManyRequestsException",
             ErrorKind::UnsupportedUserState => "UnsupportedUserStateException",
             ErrorKind::GroupExists => "GroupExistsException",
             ErrorKind::Unauthorized => "UnauthorizedException",
@@ -78,6 +80,7 @@ pub(crate) mod msg {
     pub const CODE_MISMATCH: &str = "Invalid verification code provided, please try again.";
     pub const CODE_EXPIRED: &str = "Invalid code provided, please request a code again.";
     pub const CODE_ATTEMPTS: &str = "Attempt limit exceeded, please try after some time.";
+    pub const TOO_MANY_REQUESTS: &str = "Too many requests";
     pub const INVALID_REFRESH_TOKEN: &str = "Invalid Refresh Token.";
     pub const REFRESH_TOKEN_REVOKED: &str = "Refresh Token has been revoked";
     pub const REFRESH_TOKEN_EXPIRED: &str = "Refresh Token has expired";
@@ -131,6 +134,12 @@ impl CognitoError {
 
     pub(crate) fn invalid_parameter(message: impl Into<String>) -> CognitoError {
         CognitoError::new(ErrorKind::InvalidParameter, message)
+    }
+
+    /// `TooManyRequestsException` "Too many requests" (every hashing slot busy, or an address
+    /// over its rate).
+    pub fn too_many_requests() -> CognitoError {
+        CognitoError::new(ErrorKind::TooManyRequests, msg::TOO_MANY_REQUESTS)
     }
 
     pub(crate) fn incorrect_credentials() -> CognitoError {
@@ -207,7 +216,10 @@ impl From<master_key::MasterKeyError> for CognitoError {
 
 impl From<accounts::AccountsError> for CognitoError {
     fn from(e: accounts::AccountsError) -> CognitoError {
-        CognitoError::internal(format_args!("password hashing: {e:?}"))
+        match e {
+            accounts::AccountsError::Busy => CognitoError::too_many_requests(),
+            e => CognitoError::internal(format_args!("password hashing: {e:?}")),
+        }
     }
 }
 

@@ -8,13 +8,15 @@
 //! [`Identity::issuer`]; the public keys are served by [`Identity::jwks`].
 //!
 //! Storage is PostgreSQL (migration `20261126000002_user_pools.sql`). Passwords are argon2id
-//! (through `accounts::password`); RSA private keys and client secrets are sealed with the
+//! (through `accounts::password`), on hashing slots of the service's own
+//! ([`PUBLIC_HASHING_SLOTS`], at most [`PUBLIC_HASHING_QUEUE`] callers waiting; more are
+//! answered `TooManyRequestsException` at once), never the console administrators'; RSA private keys and client secrets are sealed with the
 //! master key; refresh tokens, sessions and codes are stored only as SHA-256 hashes.
 //!
 //! Where Gatehouse knowingly differs from Cognito:
 //! - App clients default to `PreventUserExistenceErrors = ENABLED` (see `clients`).
 //! - Messages are not emailed or texted: they go to a per-pool outbox
-//!   ([`Identity::list_outbox`]) and codes to the log. A sign-up code is generated even when
+//!   ([`Identity::list_outbox`]), kept for 24 hours; codes never go to the log. A sign-up code is generated even when
 //!   the pool has no auto-verified attribute (the outbox entry then has no destination).
 //! - Only `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`/`ADMIN_NO_SRP_AUTH` and refresh
 //!   are implemented (no SRP, custom auth or MFA; `MfaConfiguration` must be `OFF`); only
@@ -48,8 +50,13 @@ use sqlx::PgPool;
 
 pub use error::{CognitoError, ErrorKind};
 pub use keys::{Jwk, KeyStatus, KeyUse, SigningKeyInfo};
-pub use outbox::{OutboxMessage, OutboxPurpose};
+pub use outbox::{OUTBOX_RETENTION, OutboxMessage, OutboxPurpose};
 pub use secret_hash::compute_secret_hash;
+
+/// Password hashes computed at the same time for user pools (sign-in, sign-up, resets).
+pub const PUBLIC_HASHING_SLOTS: usize = 4;
+/// Callers that may wait for a [`PUBLIC_HASHING_SLOTS`] slot; further ones are refused at once.
+pub const PUBLIC_HASHING_QUEUE: usize = 32;
 
 /// The region used for new pools unless [`Identity::with_region`] says otherwise.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -105,6 +112,8 @@ struct Inner {
     account_id: String,
     region: String,
     keys: keys::KeyCache,
+    /// Shared by the clones and regions of one service; not with the console's sign-in.
+    hashing: Arc<accounts::password::HashingSlots>,
 }
 
 impl std::fmt::Debug for Identity {
@@ -128,6 +137,10 @@ impl Identity {
                 account_id: config.account_id,
                 region: DEFAULT_REGION.to_owned(),
                 keys: keys::KeyCache::default(),
+                hashing: Arc::new(accounts::password::HashingSlots::new(
+                    PUBLIC_HASHING_SLOTS,
+                    PUBLIC_HASHING_QUEUE,
+                )),
             }),
         }
     }
@@ -144,6 +157,7 @@ impl Identity {
                 account_id: inner.account_id.clone(),
                 region: region.into(),
                 keys: keys::KeyCache::default(),
+                hashing: Arc::clone(&inner.hashing),
             }),
         }
     }
@@ -180,5 +194,9 @@ impl Identity {
 
     pub(crate) fn master_key(&self) -> &MasterKey {
         &self.inner.master_key
+    }
+
+    pub(crate) fn hashing(&self) -> &accounts::password::HashingSlots {
+        &self.inner.hashing
     }
 }

@@ -1,7 +1,8 @@
 //! The outbox: Gatehouse has no mail or SMS gateway, so every message Cognito would send
 //! (confirmation codes, reset codes, invitations with a temporary password) is written to a
-//! per-pool table that the console shows. Codes are also logged at info level (they are the
-//! delivery mechanism); temporary passwords are never logged.
+//! per-pool table that the console shows. Neither codes nor temporary passwords are ever
+//! logged. Messages are kept for [`OUTBOX_RETENTION`]: each write deletes the older ones (of
+//! every pool), and reads never show them.
 
 use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
@@ -10,6 +11,9 @@ use time::OffsetDateTime;
 use crate::error::CognitoError;
 use crate::wire::CodeDeliveryDetailsType;
 use crate::{Identity, store, util};
+
+/// How long outbox messages (live codes, temporary passwords) are kept.
+pub const OUTBOX_RETENTION: time::Duration = time::Duration::hours(24);
 
 /// Why a message was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,7 +140,8 @@ pub(crate) fn mask(destination: &str) -> String {
     }
 }
 
-/// Writes a message to the outbox and logs it (codes only; never temporary passwords).
+/// Writes a message to the outbox (deleting messages past [`OUTBOX_RETENTION`]) and logs that
+/// it did, without the code or password.
 pub(crate) async fn send(
     db: impl PgExecutor<'_>,
     pool_id: &str,
@@ -145,7 +150,8 @@ pub(crate) async fn send(
     purpose: OutboxPurpose,
     code: &str,
 ) -> Result<(), CognitoError> {
-    store::outbox::insert(
+    let now = util::now();
+    store::outbox::insert_and_expire(
         db,
         pool_id,
         username,
@@ -153,14 +159,15 @@ pub(crate) async fn send(
         delivery.map(|d| d.medium),
         purpose.as_str(),
         code,
-        util::now(),
+        now,
+        now - OUTBOX_RETENTION,
     )
     .await?;
     let destination = delivery.map(|d| mask(&d.destination)).unwrap_or_default();
     if purpose == OutboxPurpose::AdminCreateUser {
         tracing::info!(pool.id = %pool_id, user.username = %username, %destination, purpose = purpose.as_str(), "invitation with a temporary password queued in the outbox");
     } else {
-        tracing::info!(pool.id = %pool_id, user.username = %username, %destination, purpose = purpose.as_str(), code = %code, "verification code queued in the outbox");
+        tracing::info!(pool.id = %pool_id, user.username = %username, %destination, purpose = purpose.as_str(), "verification code queued in the outbox");
     }
     Ok(())
 }
@@ -174,22 +181,24 @@ impl Identity {
     ) -> Result<Vec<OutboxMessage>, CognitoError> {
         let pool = self.load_pool(pool_id).await?;
         let limit = limit.clamp(1, 1000);
-        Ok(store::outbox::list(self.db(), &pool.id, limit)
-            .await?
-            .into_iter()
-            .filter_map(|r| {
-                Some(OutboxMessage {
-                    id: r.id,
-                    pool_id: r.pool_id,
-                    username: r.username,
-                    destination: r.destination,
-                    delivery_medium: r.delivery_medium,
-                    purpose: OutboxPurpose::parse(&r.purpose)?,
-                    code: r.code,
-                    created_at: r.created_at,
+        Ok(
+            store::outbox::list(self.db(), &pool.id, limit, util::now() - OUTBOX_RETENTION)
+                .await?
+                .into_iter()
+                .filter_map(|r| {
+                    Some(OutboxMessage {
+                        id: r.id,
+                        pool_id: r.pool_id,
+                        username: r.username,
+                        destination: r.destination,
+                        delivery_medium: r.delivery_medium,
+                        purpose: OutboxPurpose::parse(&r.purpose)?,
+                        code: r.code,
+                        created_at: r.created_at,
+                    })
                 })
-            })
-            .collect())
+                .collect(),
+        )
     }
 }
 

@@ -184,6 +184,15 @@ pub(crate) fn user_type(user: &UserRow, keep: impl Fn(&str) -> bool) -> UserType
     }
 }
 
+/// The key of a user's throttling counters: the sub, or for a name that matches no user the
+/// name as typed (normalised), so that unknown names are throttled like real ones.
+pub(crate) fn counter_key(pool: &Pool, user: Option<&UserRow>, typed_name: &str) -> String {
+    match user {
+        Some(u) => u.sub.to_string(),
+        None => format!("unknown:{}", pool.username_key(typed_name)),
+    }
+}
+
 fn temporary_password_expiry(pool: &Pool) -> time::OffsetDateTime {
     util::now() + time::Duration::days(i64::from(pool.password.temporary_password_validity_days))
 }
@@ -297,7 +306,7 @@ impl Identity {
                 },
             ));
         }
-        let hash = accounts::password::hash(password).await?;
+        let hash = self.hashing().hash(password).await?;
         let now = util::now();
         let delivery = auto_delivery(&pool, &attrs);
         let user = UserRow {
@@ -354,7 +363,8 @@ impl Identity {
         util::require_non_empty("ConfirmationCode", &req.confirmation_code)?;
         let Some(user) = user else {
             return Err(if client.prevents_user_existence_errors() {
-                CognitoError::new(ErrorKind::CodeMismatch, msg::CODE_MISMATCH)
+                let key = counter_key(&pool, None, &req.username);
+                codes::check_unknown(self.db(), &pool.id, &key, Purpose::SignUp).await
             } else {
                 CognitoError::user_not_found()
             });
@@ -365,8 +375,14 @@ impl Identity {
                 user.status
             )));
         }
-        let checked =
-            codes::check(self.db(), user.sub, Purpose::SignUp, &req.confirmation_code).await?;
+        let checked = codes::check(
+            self.db(),
+            &pool.id,
+            user.sub,
+            Purpose::SignUp,
+            &req.confirmation_code,
+        )
+        .await?;
         let mut tx = self.db().begin().await?;
         let user = store::users::lock_user(&mut tx, user.sub)
             .await?
@@ -400,7 +416,9 @@ impl Identity {
         Ok(())
     }
 
-    /// ResendConfirmationCode: a new sign-up code (the old one stops working).
+    /// ResendConfirmationCode: a new sign-up code (the old one stops working), at most
+    /// [`codes::MAX_CODES_ISSUED`] an hour. With PreventUserExistenceErrors, an unknown or
+    /// already confirmed user gets the same simulated answer (and limit).
     pub async fn resend_confirmation_code(
         &self,
         req: ResendConfirmationCodeRequest,
@@ -409,20 +427,24 @@ impl Identity {
         let user = self
             .public_user(&pool, &client, &req.username, req.secret_hash.as_deref())
             .await?;
-        let Some(user) = user else {
-            return if client.prevents_user_existence_errors() {
-                Ok(ResendConfirmationCodeResponse {
+        let key = counter_key(&pool, user.as_ref(), &req.username);
+        let user = match user {
+            Some(user) if user.status == UNCONFIRMED => user,
+            // An already confirmed user looks like an unknown one.
+            _ if client.prevents_user_existence_errors() => {
+                codes::count_issue(self.db(), &pool.id, &key, Purpose::SignUp).await?;
+                return Ok(ResendConfirmationCodeResponse {
                     code_delivery_details: Some(simulated_delivery(&req.username)),
-                })
-            } else {
-                Err(CognitoError::user_not_found())
-            };
+                });
+            }
+            Some(_) => {
+                return Err(CognitoError::invalid_parameter(
+                    "User is already confirmed.",
+                ));
+            }
+            None => return Err(CognitoError::user_not_found()),
         };
-        if user.status != UNCONFIRMED {
-            return Err(CognitoError::invalid_parameter(
-                "User is already confirmed.",
-            ));
-        }
+        codes::count_issue(self.db(), &pool.id, &key, Purpose::SignUp).await?;
         let delivery = auto_delivery(&pool, &user.attributes.0);
         let mut tx = self.db().begin().await?;
         let code = codes::issue(
@@ -458,19 +480,21 @@ impl Identity {
         let user = self
             .public_user(&pool, &client, &req.username, req.secret_hash.as_deref())
             .await?;
-        let Some(user) = user else {
-            return if client.prevents_user_existence_errors() {
-                Ok(ForgotPasswordResponse {
+        let key = counter_key(&pool, user.as_ref(), &req.username);
+        let user = match user {
+            Some(user) if user.enabled => user,
+            // A disabled user looks like an unknown one.
+            _ if client.prevents_user_existence_errors() => {
+                codes::count_issue(self.db(), &pool.id, &key, Purpose::ForgotPassword).await?;
+                return Ok(ForgotPasswordResponse {
                     code_delivery_details: Some(simulated_delivery(&req.username)),
-                })
-            } else {
-                Err(CognitoError::user_not_found())
-            };
+                });
+            }
+            Some(_) => return Err(CognitoError::not_authorized(msg::USER_DISABLED)),
+            None => return Err(CognitoError::user_not_found()),
         };
-        if !user.enabled {
-            return Err(CognitoError::not_authorized(msg::USER_DISABLED));
-        }
         let delivery = recovery_delivery(&pool, &user.attributes.0)?;
+        codes::count_issue(self.db(), &pool.id, &key, Purpose::ForgotPassword).await?;
         let mut tx = self.db().begin().await?;
         let code = codes::issue(
             &mut *tx,
@@ -507,20 +531,24 @@ impl Identity {
         util::require_non_empty("ConfirmationCode", &req.confirmation_code)?;
         let Some(user) = user else {
             return Err(if client.prevents_user_existence_errors() {
-                CognitoError::new(ErrorKind::CodeMismatch, msg::CODE_MISMATCH)
+                let key = counter_key(&pool, None, &req.username);
+                codes::check_unknown(self.db(), &pool.id, &key, Purpose::ForgotPassword).await
             } else {
                 CognitoError::user_not_found()
             });
         };
-        pool.password.check(&req.password)?;
+        // The code before the password policy: an unknown user has no code to check, so a
+        // policy error first would tell that the user exists.
         let checked = codes::check(
             self.db(),
+            &pool.id,
             user.sub,
             Purpose::ForgotPassword,
             &req.confirmation_code,
         )
         .await?;
-        let hash = accounts::password::hash(&req.password).await?;
+        pool.password.check(&req.password)?;
+        let hash = self.hashing().hash(&req.password).await?;
         let mut tx = self.db().begin().await?;
         let user = store::users::lock_user(&mut tx, user.sub)
             .await?
@@ -615,20 +643,17 @@ impl Identity {
             .as_deref()
             .ok_or_else(|| CognitoError::missing_member("PreviousPassword"))?;
         let key = ctx.user.sub.to_string();
-        self.throttle_check(&ctx.pool, &key).await?;
-        let ok = match &ctx.user.password_hash {
-            Some(phc) => accounts::password::verify(previous, phc).await,
-            None => {
-                accounts::password::verify_dummy(previous).await;
-                false
-            }
-        };
+        self.throttle_take(&ctx.pool, &key).await?;
+        let ok = self
+            .verify_counted(&ctx.pool, &key, previous, ctx.user.password_hash.as_deref())
+            .await?;
         if !ok {
-            self.throttle_fail(&ctx.pool, &key).await?;
             return Err(CognitoError::incorrect_credentials());
         }
+        // The right password: the attempt counts only once it turns out wrong.
+        store::users::refund_attempt(self.db(), &ctx.pool.id, &key).await?;
         ctx.pool.password.check(&req.proposed_password)?;
-        let hash = accounts::password::hash(&req.proposed_password).await?;
+        let hash = self.hashing().hash(&req.proposed_password).await?;
         let mut tx = self.db().begin().await?;
         store::users::set_password(
             &mut *tx,
@@ -696,7 +721,7 @@ impl Identity {
                     ),
                 ));
             }
-            let hash = accounts::password::hash(&temporary).await?;
+            let hash = self.hashing().hash(&temporary).await?;
             let mut tx = self.db().begin().await?;
             store::users::set_password(
                 &mut *tx,
@@ -742,7 +767,7 @@ impl Identity {
                 },
             ));
         }
-        let hash = accounts::password::hash(&temporary).await?;
+        let hash = self.hashing().hash(&temporary).await?;
         let now = util::now();
         let user = UserRow {
             sub,
@@ -826,7 +851,7 @@ impl Identity {
         let pool = self.load_pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
         pool.password.check(&req.password)?;
-        let hash = accounts::password::hash(&req.password).await?;
+        let hash = self.hashing().hash(&req.password).await?;
         let permanent = req.permanent.unwrap_or(false);
         let (status, expires) = if permanent {
             (CONFIRMED, None)

@@ -41,6 +41,9 @@ pub struct Settings {
     /// GATEHOUSE_BODY_TIMEOUT_SECONDS, GATEHOUSE_IDLE_TIMEOUT_SECONDS, GATEHOUSE_MAX_CONNECTIONS,
     /// GATEHOUSE_MAX_BODY_BYTES_IN_FLIGHT).
     pub limits: crate::listener::Limits,
+    /// GATEHOUSE_COGNITO_RATE_PER_ADDRESS (calls per second, 0 = off) and
+    /// GATEHOUSE_COGNITO_BURST_PER_ADDRESS: the per-address limit on public Cognito actions.
+    pub cognito_rate: crate::address_rate::AddressRate,
 }
 
 // Hand-written so the admin password and database URL never reach a log line.
@@ -61,6 +64,7 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("site_root", &self.site_root)
             .field("throttle", &self.throttle)
+            .field("cognito_rate", &self.cognito_rate)
             .field("master_key", &self.master_key.as_ref().map(|_| "<set>"))
             .field(
                 "bootstrap_access_key",
@@ -176,6 +180,20 @@ impl Settings {
                 defaults.window.as_secs(),
             )?),
         };
+        let rate_defaults = crate::address_rate::AddressRate::default();
+        let cognito_rate = crate::address_rate::AddressRate {
+            per_second: parse(
+                "GATEHOUSE_COGNITO_RATE_PER_ADDRESS",
+                rate_defaults.per_second,
+            )?,
+            burst: parse("GATEHOUSE_COGNITO_BURST_PER_ADDRESS", rate_defaults.burst)?,
+        };
+        if !cognito_rate.per_second.is_finite() || cognito_rate.per_second < 0.0 {
+            return Err(ConfigError {
+                var: "GATEHOUSE_COGNITO_RATE_PER_ADDRESS",
+                problem: "must be a number of calls per second, 0 or more".into(),
+            });
+        }
         let public_url = var("GATEHOUSE_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         if let Some(url) = &public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -202,6 +220,7 @@ impl Settings {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("target/site")),
             throttle,
+            cognito_rate,
             master_key: var("GATEHOUSE_MASTER_KEY"),
             gateway_listen: parse(
                 "GATEHOUSE_GATEWAY_LISTEN",

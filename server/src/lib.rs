@@ -1,6 +1,7 @@
 //! The `gatehouse` server: configuration, database bring-up, and the axum wiring of the
 //! console (Leptos), its session guard, and the plain HTTP routes.
 
+pub mod address_rate;
 pub mod aws_auth;
 pub mod config;
 pub mod database;

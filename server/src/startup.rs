@@ -190,7 +190,7 @@ fn body_refused(e: BodyError) -> Response {
 }
 
 fn router(state: AppState, settings: &Settings, sessions: PgSessionStore) -> Router {
-    public_api(state.clone())
+    public_api(state.clone(), settings)
         .merge(crate::routes::apigateway::router(state.clone()))
         .merge(console(state, settings, sessions))
 }
@@ -198,7 +198,10 @@ fn router(state: AppState, settings: &Settings, sessions: PgSessionStore) -> Rou
 /// The machine-facing APIs: called by SDKs (and browsers on other origins), authenticated by
 /// their own protocol (Cognito tokens, SigV4), so neither the console session nor its
 /// same-origin rule applies.
-fn public_api(state: AppState) -> Router {
+fn public_api(state: AppState, settings: &Settings) -> Router {
+    let limiter = std::sync::Arc::new(crate::address_rate::AddressRateLimiter::new(
+        settings.cognito_rate,
+    ));
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
@@ -212,6 +215,10 @@ fn public_api(state: AppState) -> Router {
     Router::new()
         .route("/cognito-idp", post(cognito::handle))
         .route("/cognito-idp/", post(cognito::handle))
+        .route_layer(middleware::from_fn_with_state(
+            limiter,
+            cognito::limit_public_calls,
+        ))
         .route(
             "/cognito-idp/{pool_id}/.well-known/jwks.json",
             get(cognito::jwks),

@@ -10,6 +10,8 @@
 #[path = "cognito_http/common.rs"]
 mod common;
 
+#[path = "../../identity/tests/cognito/abuse.rs"]
+mod abuse;
 #[path = "../../identity/tests/cognito/admin.rs"]
 mod admin;
 #[path = "../../identity/tests/cognito/auth.rs"]

@@ -2,6 +2,7 @@
 //! transaction (`&mut PgConnection`) through [`sqlx::PgExecutor`].
 
 pub(crate) mod clients;
+pub(crate) mod code_limits;
 pub(crate) mod codes;
 pub(crate) mod groups;
 pub(crate) mod keys;

@@ -15,8 +15,10 @@ pub(crate) struct OutboxRow {
     pub created_at: OffsetDateTime,
 }
 
+/// Inserts a message and, in the same statement, deletes every message (of any pool) written
+/// before `expire_before`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn insert(
+pub(crate) async fn insert_and_expire(
     db: impl PgExecutor<'_>,
     pool_id: &str,
     username: &str,
@@ -25,9 +27,11 @@ pub(crate) async fn insert(
     purpose: &str,
     code: &str,
     now: OffsetDateTime,
+    expire_before: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO user_pool_outbox (pool_id, username, destination, delivery_medium, \
+        "WITH expired AS (DELETE FROM user_pool_outbox WHERE created_at < $8) \
+         INSERT INTO user_pool_outbox (pool_id, username, destination, delivery_medium, \
             purpose, code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(pool_id)
@@ -37,19 +41,27 @@ pub(crate) async fn insert(
     .bind(purpose)
     .bind(code)
     .bind(now)
+    .bind(expire_before)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// The newest `limit` messages of a pool, newest first.
-pub(crate) async fn list(db: &PgPool, pool_id: &str, limit: i64) -> sqlx::Result<Vec<OutboxRow>> {
+/// The newest `limit` messages of a pool written from `since` on, newest first.
+pub(crate) async fn list(
+    db: &PgPool,
+    pool_id: &str,
+    limit: i64,
+    since: OffsetDateTime,
+) -> sqlx::Result<Vec<OutboxRow>> {
     sqlx::query_as(
         "SELECT id, pool_id, username, destination, delivery_medium, purpose, code, created_at \
-         FROM user_pool_outbox WHERE pool_id = $1 ORDER BY id DESC LIMIT $2",
+         FROM user_pool_outbox WHERE pool_id = $1 AND created_at >= $3 \
+         ORDER BY id DESC LIMIT $2",
     )
     .bind(pool_id)
     .bind(limit)
+    .bind(since)
     .fetch_all(db)
     .await
 }

@@ -245,46 +245,55 @@ pub(crate) async fn list_users(
     .await
 }
 
-/// `(failures, window_start)` of a sign-in failure counter.
-pub(crate) async fn failures(
+/// Counts a sign-in attempt unless the counter has reached `max` within its window; a window
+/// that started before `window_start_min` starts over at 1. Returns whether it was counted. One
+/// statement, so parallel attempts each get their own number and never exceed `max`.
+pub(crate) async fn take_attempt(
     db: &PgPool,
     pool_id: &str,
     key: &str,
-) -> sqlx::Result<Option<(i32, OffsetDateTime)>> {
-    sqlx::query_as(
-        "SELECT failures, window_start FROM user_pool_signin_failures \
-         WHERE pool_id = $1 AND key = $2",
-    )
-    .bind(pool_id)
-    .bind(key)
-    .fetch_optional(db)
-    .await
-}
-
-/// Counts one failure; a window older than `window_start_min` starts over at 1.
-pub(crate) async fn record_failure(
-    db: &PgPool,
-    pool_id: &str,
-    key: &str,
+    max: i32,
     now: OffsetDateTime,
     window_start_min: OffsetDateTime,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO user_pool_signin_failures (pool_id, key, failures, window_start) \
+) -> sqlx::Result<bool> {
+    let counted: Option<i32> = sqlx::query_scalar(
+        "INSERT INTO user_pool_signin_failures AS f (pool_id, key, failures, window_start) \
          VALUES ($1, $2, 1, $3) \
          ON CONFLICT (pool_id, key) DO UPDATE SET \
-            failures = CASE WHEN user_pool_signin_failures.window_start < $4 THEN 1 \
-                            ELSE user_pool_signin_failures.failures + 1 END, \
-            window_start = CASE WHEN user_pool_signin_failures.window_start < $4 THEN $3 \
-                            ELSE user_pool_signin_failures.window_start END",
+            failures = CASE WHEN f.window_start < $4 THEN 1 ELSE f.failures + 1 END, \
+            window_start = CASE WHEN f.window_start < $4 THEN $3 ELSE f.window_start END \
+         WHERE f.window_start < $4 OR f.failures < $5 \
+         RETURNING failures",
     )
     .bind(pool_id)
     .bind(key)
     .bind(now)
     .bind(window_start_min)
+    .bind(max)
+    .fetch_optional(db)
+    .await?;
+    Ok(counted.is_some())
+}
+
+/// Gives back one counted attempt (one that could not be verified).
+pub(crate) async fn refund_attempt(db: &PgPool, pool_id: &str, key: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pool_signin_failures SET failures = GREATEST(failures - 1, 0) \
+         WHERE pool_id = $1 AND key = $2",
+    )
+    .bind(pool_id)
+    .bind(key)
     .execute(db)
     .await?;
-    // Forget counters whose window is over (failures for made-up names would pile up).
+    Ok(())
+}
+
+/// Forgets counters whose window is over (failures for made-up names would pile up).
+pub(crate) async fn sweep_failures(
+    db: &PgPool,
+    pool_id: &str,
+    window_start_min: OffsetDateTime,
+) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM user_pool_signin_failures WHERE pool_id = $1 AND window_start < $2")
         .bind(pool_id)
         .bind(window_start_min)

@@ -10,6 +10,7 @@
 
 mod common;
 
+mod abuse;
 mod admin;
 mod auth;
 mod pools_clients;

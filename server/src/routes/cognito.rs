@@ -2,10 +2,15 @@
 //! pool's JWKS and OpenID discovery document under its issuer. The protocol itself (actions,
 //! shapes, errors) lives in the `identity` crate; this module only speaks HTTP.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
 use app::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use identity::Identity;
 use uuid::Uuid;
@@ -83,6 +88,36 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> Response
             error(&request_id, e.type_name(), &e.message, e.status())
         }
     }
+}
+
+/// Refuses public (unsigned) actions from an address over its rate with
+/// `TooManyRequestsException`, before the body is read. Signed (administrative) calls and
+/// unknown targets pass; the handler answers them.
+pub async fn limit_public_calls(
+    State(limiter): State<Arc<crate::address_rate::AddressRateLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let public = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+        .is_some_and(|action| Identity::requires_signature(action) == Some(false));
+    if public
+        && let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>()
+        && !limiter.allow(peer.ip(), Instant::now())
+    {
+        tracing::debug!(address = %peer.ip(), "cognito-idp call refused: address over its rate");
+        let e = identity::CognitoError::too_many_requests();
+        return error(
+            &Uuid::new_v4().to_string(),
+            e.type_name(),
+            &e.message,
+            e.status(),
+        );
+    }
+    next.run(request).await
 }
 
 /// JSON-protocol AWS services name signature failures differently from REST ones.

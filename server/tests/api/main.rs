@@ -2,6 +2,7 @@
 //! One binary for all of them (faster to link); one module per area.
 
 mod abuse_gateway;
+mod abuse_identity;
 mod abuse_input;
 mod abuse_runtime;
 mod abuse_server;
