@@ -34,7 +34,9 @@ pub struct Problem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     Nul,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// A form field whose bytes are not UTF-8 once decoded.
     NotUtf8,
 }
@@ -207,7 +209,9 @@ pub async fn refuse_in_console_calls(request: Request, next: Next) -> Response {
     if let Err(response) = check_console_body(&content_type, &bytes) {
         return response;
     }
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     with_error_status(response).await
 }
 
@@ -308,7 +312,10 @@ mod tests {
         let long = "x".repeat(101);
         let p = problem_in_json(&json!({"name": long}), 100, &[]).expect("long");
         assert_eq!(p.what, ProblemKind::TooLong { max: 100 });
-        assert_eq!(problem_in_json(&json!({"document": long}), 100, &["document"]), None);
+        assert_eq!(
+            problem_in_json(&json!({"document": long}), 100, &["document"]),
+            None
+        );
         let p = problem_in_form(b"name=a%00b", 100, &[]).expect("form NUL");
         assert_eq!((p.field.as_str(), p.what), ("name", ProblemKind::Nul));
         let p = problem_in_form(b"a=1&name=%ED%A0%80", 100, &[]).expect("surrogate");
