@@ -206,8 +206,8 @@ pub async fn refuse_in_console_calls(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if let Err(response) = check_console_body(&content_type, &bytes) {
-        return response;
+    if let Some(refusal) = check_console_body(&content_type, &bytes) {
+        return refusal;
     }
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -246,17 +246,21 @@ async fn with_error_status(response: Response) -> Response {
     }
 }
 
-fn check_console_body(content_type: &str, bytes: &Bytes) -> Result<(), Response> {
+/// The 400 for a body with a problem, if it has one.
+fn check_console_body(content_type: &str, bytes: &Bytes) -> Option<Response> {
     if bytes.is_empty() {
-        return Ok(());
+        return None;
     }
     let problem = if content_type.starts_with("application/json") {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            invalid(
-                None,
-                format!("The request could not be read as JSON text: {e}."),
-            )
-        })?;
+        let value: Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return Some(invalid(
+                    None,
+                    format!("The request could not be read as JSON text: {e}."),
+                ));
+            }
+        };
         problem_in_json(&value, MAX_CONSOLE_STRING, LONG_FIELDS)
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         problem_in_form(bytes, MAX_CONSOLE_STRING, LONG_FIELDS)
@@ -267,10 +271,7 @@ fn check_console_body(content_type: &str, bytes: &Bytes) -> Result<(), Response>
             what: ProblemKind::Nul,
         })
     };
-    match problem {
-        Some(p) => Err(invalid(Some(&p.field), p.message())),
-        None => Ok(()),
-    }
+    problem.map(|p| invalid(Some(&p.field), p.message()))
 }
 
 /// The console's `AppError::Invalid` as its server functions send it (JSON, 400).

@@ -922,7 +922,7 @@ async fn send(app: &TestApp, seed: &Seed, target: &Target, case: &Case) -> (Stat
                 with_hostile(
                     json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
                            "paths": {"/p": {"get": {"responses": {"200": {"description": "ok"}}}}}}),
-                    if slot % 2 == 0 {
+                    if slot.is_multiple_of(2) {
                         &["info", "title"][..]
                     } else {
                         &["paths", "/p", "get", "responses", "200", "description"][..]
