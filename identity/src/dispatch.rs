@@ -103,9 +103,10 @@ fn refuse_hostile_strings(body: &serde_json::Map<String, Value>) -> Result<(), C
                 }
                 Ok(())
             }
-            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
-                check(member, &format!("{path}.{}.member", i + 1), item)
-            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, item)| check(member, &format!("{path}.{}.member", i + 1), item)),
             Value::Object(fields) => fields.iter().try_for_each(|(key, item)| {
                 if key.contains('\0') || key.len() > MAX_STRING {
                     return Err(refused(
@@ -311,7 +312,11 @@ mod tests {
         let e = refused(r#"{"ClientMetadata": {"k\u0000": "v"}}"#);
         assert_eq!(e.kind, ErrorKind::InvalidParameter);
         let long = format!(r#"{{"ClientId": "{}"}}"#, "c".repeat(129));
-        assert!(refused(&long).message.ends_with("less than or equal to 128"));
+        assert!(
+            refused(&long)
+                .message
+                .ends_with("less than or equal to 128")
+        );
         // 128 characters of four bytes each are 128 characters.
         let wide = format!(r#"{{"Username": "{}"}}"#, "\u{1D11E}".repeat(128));
         assert!(parse_body(wide.as_bytes()).is_ok());

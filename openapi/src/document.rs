@@ -534,7 +534,10 @@ mod tests {
         };
         // 50 × 50 = 2,500 values from a text of about 350 bytes.
         let err = parse_within(&alias_bomb(50), small).expect_err("over the budget");
-        assert!(matches!(err, OpenApiError::Expansion { values: 1_000, .. }), "{err:?}");
+        assert!(
+            matches!(err, OpenApiError::Expansion { values: 1_000, .. }),
+            "{err:?}"
+        );
         assert_eq!(err.status(), 400);
         assert!(err.to_string().contains("aliases"), "{err}");
         // The bomb: 3000 aliases, 9 million values, against the default budget.
@@ -587,8 +590,12 @@ mod tests {
         let err = parse("{\"swagger\": \"2.0\", \"info\": {\"title\": \"a\\u0000b\"}}")
             .expect_err("NUL in JSON");
         assert_eq!(err.status(), 400);
-        assert!(err.to_string().starts_with("info.title: contains a NUL"), "{err}");
-        let err = parse("swagger: '2.0'\npaths:\n  \"/a\\0\": {}\n").expect_err("NUL in a YAML key");
+        assert!(
+            err.to_string().starts_with("info.title: contains a NUL"),
+            "{err}"
+        );
+        let err =
+            parse("swagger: '2.0'\npaths:\n  \"/a\\0\": {}\n").expect_err("NUL in a YAML key");
         assert!(err.to_string().contains("NUL"), "{err}");
         // A lone surrogate is not text: a syntax error in JSON and YAML alike.
         let err = parse("{\"swagger\": \"2.0\", \"x\": \"\\ud800\"}").expect_err("surrogate");

@@ -34,7 +34,9 @@ pub struct Problem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
     Nul,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// A form field whose bytes are not UTF-8 once decoded.
     NotUtf8,
 }
@@ -204,10 +206,12 @@ pub async fn refuse_in_console_calls(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if let Err(response) = check_console_body(&content_type, &bytes) {
-        return response;
+    if let Some(refusal) = check_console_body(&content_type, &bytes) {
+        return refusal;
     }
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     with_error_status(response).await
 }
 
@@ -242,17 +246,21 @@ async fn with_error_status(response: Response) -> Response {
     }
 }
 
-fn check_console_body(content_type: &str, bytes: &Bytes) -> Result<(), Response> {
+/// The 400 for a body with a problem, if it has one.
+fn check_console_body(content_type: &str, bytes: &Bytes) -> Option<Response> {
     if bytes.is_empty() {
-        return Ok(());
+        return None;
     }
     let problem = if content_type.starts_with("application/json") {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            invalid(
-                None,
-                format!("The request could not be read as JSON text: {e}."),
-            )
-        })?;
+        let value: Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                return Some(invalid(
+                    None,
+                    format!("The request could not be read as JSON text: {e}."),
+                ));
+            }
+        };
         problem_in_json(&value, MAX_CONSOLE_STRING, LONG_FIELDS)
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         problem_in_form(bytes, MAX_CONSOLE_STRING, LONG_FIELDS)
@@ -263,10 +271,7 @@ fn check_console_body(content_type: &str, bytes: &Bytes) -> Result<(), Response>
             what: ProblemKind::Nul,
         })
     };
-    match problem {
-        Some(p) => Err(invalid(Some(&p.field), p.message())),
-        None => Ok(()),
-    }
+    problem.map(|p| invalid(Some(&p.field), p.message()))
 }
 
 /// The console's `AppError::Invalid` as its server functions send it (JSON, 400).
@@ -308,7 +313,10 @@ mod tests {
         let long = "x".repeat(101);
         let p = problem_in_json(&json!({"name": long}), 100, &[]).expect("long");
         assert_eq!(p.what, ProblemKind::TooLong { max: 100 });
-        assert_eq!(problem_in_json(&json!({"document": long}), 100, &["document"]), None);
+        assert_eq!(
+            problem_in_json(&json!({"document": long}), 100, &["document"]),
+            None
+        );
         let p = problem_in_form(b"name=a%00b", 100, &[]).expect("form NUL");
         assert_eq!((p.field.as_str(), p.what), ("name", ProblemKind::Nul));
         let p = problem_in_form(b"a=1&name=%ED%A0%80", 100, &[]).expect("surrogate");

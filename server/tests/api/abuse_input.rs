@@ -281,7 +281,10 @@ async fn nul_in_management_calls_and_documents_is_a_400() {
             (StatusCode::BAD_REQUEST, "BadRequestException"),
             "{message}"
         );
-        assert!(message.starts_with("info.title: contains a NUL"), "{message}");
+        assert!(
+            message.starts_with("info.title: contains a NUL"),
+            "{message}"
+        );
     }
     let (status, apis) = json_of(call(&app, &key, Method::GET, "/restapis", None).await).await;
     assert_eq!(status, StatusCode::OK);
@@ -325,7 +328,12 @@ async fn nul_surrogates_and_long_values_in_console_calls_are_a_400() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {text}");
     }
     // A form field of the wrong type (a server function argument that does not decode).
-    let res = console_form(&app, "set_pool_user_enabled", "pool_id=a&username=b&enabled=x").await;
+    let res = console_form(
+        &app,
+        "set_pool_user_enabled",
+        "pool_id=a&username=b&enabled=x",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // Nothing was created.
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM rest_apis")
@@ -380,7 +388,8 @@ async fn cognito_refuses_nul_surrogates_and_long_members_with_aws_validation_err
         );
     }
     // A 100 kB username: AWS's length constraint, not a database error.
-    let body = json!({"ClientId": client, "Username": "u".repeat(100_000), "Password": "Passw0rd!long"});
+    let body =
+        json!({"ClientId": client, "Username": "u".repeat(100_000), "Password": "Passw0rd!long"});
     let (status, kind, message) =
         cognito_error(cognito_raw(&app, &key, "SignUp", &body.to_string()).await).await;
     assert_eq!(
@@ -474,18 +483,13 @@ fn with_hostile(mut template: Value, hostile: &[&str], literal: &str) -> String 
                     *other = json!({});
                 }
                 let map = other.as_object_mut().expect("object");
-                map.entry(step.to_string()).or_insert(if last {
-                    Value::Null
-                } else {
-                    json!({})
-                })
+                map.entry(step.to_string())
+                    .or_insert(if last { Value::Null } else { json!({}) })
             }
         };
     }
     *at = Value::String(MARK.to_owned());
-    template
-        .to_string()
-        .replace("\"\\u0001HOSTILE\"", literal)
+    template.to_string().replace("\"\\u0001HOSTILE\"", literal)
 }
 
 /// What the test created before the run; `kept_*` are never named by a case and must be
@@ -674,11 +678,7 @@ fn cognito_template(seed: &Seed, action: &str) -> Value {
     let (pool, client, user) = if destructive(action) {
         ("us-east-1_Nothing00", "nothingnothingnothing0000", "nobody")
     } else {
-        (
-            seed.pool_id.as_str(),
-            seed.client_id.as_str(),
-            "alice",
-        )
+        (seed.pool_id.as_str(), seed.client_id.as_str(), "alice")
     };
     json!({
         "UserPoolId": pool, "ClientId": client, "Username": user, "Password": "Passw0rd!long",
@@ -922,7 +922,7 @@ async fn send(app: &TestApp, seed: &Seed, target: &Target, case: &Case) -> (Stat
                 with_hostile(
                     json!({"swagger": "2.0", "info": {"title": "t", "version": "1"},
                            "paths": {"/p": {"get": {"responses": {"200": {"description": "ok"}}}}}}),
-                    if slot % 2 == 0 {
+                    if slot.is_multiple_of(2) {
                         &["info", "title"][..]
                     } else {
                         &["paths", "/p", "get", "responses", "200", "description"][..]
@@ -1006,9 +1006,7 @@ async fn send(app: &TestApp, seed: &Seed, target: &Target, case: &Case) -> (Stat
 /// dispatch table: a new operation is covered without touching this test), each console
 /// server function (from the server-function registry).
 fn targets() -> Vec<Target> {
-    let mut targets: Vec<Target> = identity::Identity::actions()
-        .map(Target::Cognito)
-        .collect();
+    let mut targets: Vec<Target> = identity::Identity::actions().map(Target::Cognito).collect();
     targets.extend(
         server::routes::apigateway::operations()
             .iter()
@@ -1110,13 +1108,14 @@ fn hostile_strings_in_every_wire_operation_never_answer_5xx() {
         assert_eq!(res.status(), StatusCode::OK);
         let user: Value = res.json().await.expect("user");
         assert_eq!(user["Username"], "keeper");
-        let names: BTreeMap<String, i64> =
-            sqlx::query_as::<_, (String, i64)>("SELECT name, count(*) FROM rest_apis GROUP BY name")
-                .fetch_all(&app.pool)
-                .await
-                .expect("names")
-                .into_iter()
-                .collect();
+        let names: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+            "SELECT name, count(*) FROM rest_apis GROUP BY name",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .expect("names")
+        .into_iter()
+        .collect();
         assert_eq!(names.get("Kept"), Some(&1));
     });
 }
