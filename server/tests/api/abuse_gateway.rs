@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use apis::model::{
     AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
-    IntegrationSettings, IntegrationType, MethodResponseSettings, MethodSettings,
+    IntegrationSettings, IntegrationType, MethodSettings,
 };
 use axum::Router;
 use axum::http::{HeaderMap, Uri};
