@@ -84,6 +84,16 @@ export class GatehouseServer {
 type Fixtures = { gatehouse: GatehouseServer; isolation: string };
 
 export const test = base.extend<{}, Fixtures>({
+  // The console sends a Content-Security-Policy (issue 12): a script or style it blocks is a
+  // bug (hydration or a streamed chunk silently lost), so any violation fails the journey.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+    });
+    await use(page);
+    expect(violations, 'Content-Security-Policy violations').toEqual([]);
+  },
   // Spec files that assert empty states set their own value (`test.use({ isolation: 'x' })`):
   // Playwright then runs them in a worker of their own, with a fresh server and database.
   isolation: ['shared', { scope: 'worker', option: true }],
