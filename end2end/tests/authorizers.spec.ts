@@ -416,8 +416,9 @@ test.describe('authorizers and stages', () => {
     await form.getByLabel('Region').selectOption('eu-west-1');
     await expect(page.getByTestId('authorizer-no-pools')).toContainText('No user pools in eu-west-1');
     await form.getByLabel('Name', { exact: true }).fill('partners');
-    // Port 9 (discard) on loopback: nothing listens, the fetch fails at once.
-    const issuer = 'http://127.0.0.1:9/eu-west-1_Partner1';
+    // Port 9 (discard) on loopback: nothing listens, the fetch fails at once. (External issuers
+    // must be https://: a plain-HTTP one is refused when the authorizer is saved.)
+    const issuer = 'https://127.0.0.1:9/eu-west-1_Partner1';
     await form.getByLabel('External pool ARN or issuer URL (optional)').fill(issuer);
     await form.getByRole('button', { name: 'Create authorizer' }).click();
     const item = page.getByTestId('authorizer').filter({ hasText: 'partners' });

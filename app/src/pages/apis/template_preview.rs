@@ -201,7 +201,8 @@ pub fn TemplatePreview(
         let mine = generation.get_value();
         set_timeout(
             move || {
-                if generation.get_value() == mine {
+                // The editor may have closed meanwhile, disposing its values: nothing to render.
+                if generation.try_get_value() == Some(mine) {
                     run();
                 }
             },
