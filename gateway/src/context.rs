@@ -32,7 +32,7 @@ pub struct RequestCtx {
     pub headers: http::HeaderMap,
     /// `headers` as text pairs, made on first use (templates that read `$input.params()`,
     /// parameter mappings, HTTP_PROXY). Read through [`RequestCtx::header_pairs`]; the route
-    /// phase starts it empty.
+    /// phase fills it only for a traced request.
     pub(crate) header_pairs: OnceLock<Vec<(String, String)>>,
     pub query: Vec<(String, String)>,
     pub body: Bytes,

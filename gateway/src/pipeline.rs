@@ -26,6 +26,8 @@
 //! [`Phase`]: crate::error::Phase
 //! [`GatewayError`]: crate::error::GatewayError
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use http::header::HeaderName;
 use http::{Request, Response};
@@ -59,9 +61,11 @@ pub(crate) struct Services<'a, K> {
 }
 
 /// Serves one request against `gateway` at `now` (epoch seconds), filling `log` when given.
+/// `gateway` is held until the request ends (a redeploy swaps the runtime's table, not this
+/// one).
 pub(crate) async fn serve<K: KeySource>(
-    gateway: &Gateway,
-    services: &Services<'_, K>,
+    gateway: Arc<Gateway>,
+    services: Services<'_, K>,
     req: Request<Bytes>,
     now: i64,
     log: Option<&mut ExecutionLog>,
@@ -69,7 +73,7 @@ pub(crate) async fn serve<K: KeySource>(
     let request_id = RequestId::random();
     let mut rec = Recorder::new(log);
     rec.line(|| format!("Starting execution for request: {request_id}"));
-    let mut resp = match run(gateway, services, req, now, request_id, &mut rec).await {
+    let mut resp = match run(&gateway, &services, req, now, request_id, &mut rec).await {
         Ok(r) => r,
         Err(e) => gateway_response(&e),
     };

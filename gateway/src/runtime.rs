@@ -2,6 +2,7 @@
 //! and the services every request shares (authorizer cache, backend connection pool). Its
 //! entry points run the [`crate::pipeline`].
 
+use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -39,6 +40,7 @@ impl Runtime {
     }
 
     /// The table in force (requests in flight keep the one they started with).
+    #[inline]
     pub fn current(&self) -> Arc<Gateway> {
         match self.current.read() {
             Ok(g) => Arc::clone(&g),
@@ -59,18 +61,22 @@ impl Runtime {
     /// Serves one invoke request. The request path is `/{restApiId}/{stage}/{resource path}`
     /// (the server strips its own mount prefix first). Every response carries
     /// `x-amzn-RequestId`.
-    pub async fn handle<K: KeySource>(&self, req: Request<Bytes>, keys: &K) -> Response<Bytes> {
-        self.handle_at(req, keys, now_epoch()).await
+    pub fn handle<'a, K: KeySource>(
+        &'a self,
+        req: Request<Bytes>,
+        keys: &'a K,
+    ) -> impl Future<Output = Response<Bytes>> + Send + 'a {
+        self.handle_at(req, keys, now_epoch())
     }
 
     /// [`Runtime::handle`], also saying where the request went and how the authorizer
     /// decided (for the access log and the Stage → Logs page).
-    pub async fn serve<K: KeySource>(
-        &self,
+    pub fn serve<'a, K: KeySource>(
+        &'a self,
         req: Request<Bytes>,
-        keys: &K,
-    ) -> (Response<Bytes>, RequestSummary) {
-        self.serve_at(req, keys, now_epoch(), None).await
+        keys: &'a K,
+    ) -> impl Future<Output = (Response<Bytes>, RequestSummary)> + Send + 'a {
+        self.serve_at(req, keys, now_epoch(), None)
     }
 
     /// Runs one request with an execution log (the console's Test), at a given time (epoch
@@ -96,20 +102,23 @@ impl Runtime {
         self.serve_at(req, keys, now, None).await.0
     }
 
-    async fn serve_at<K: KeySource>(
-        &self,
+    /// The pipeline's future for one request, against the table in force when called. The
+    /// entry points are plain functions where they can be: every `async fn` layer copies the
+    /// future below it once more on the hot path.
+    #[inline]
+    fn serve_at<'a, K: KeySource>(
+        &'a self,
         req: Request<Bytes>,
-        keys: &K,
+        keys: &'a K,
         now: i64,
-        log: Option<&mut ExecutionLog>,
-    ) -> (Response<Bytes>, RequestSummary) {
-        let gateway = self.current();
+        log: Option<&'a mut ExecutionLog>,
+    ) -> impl Future<Output = (Response<Bytes>, RequestSummary)> + Send + 'a {
         let services = Services {
             cache: &self.cache,
             client: &self.client,
             keys,
         };
-        serve(&gateway, &services, req, now, log).await
+        serve(self.current(), services, req, now, log)
     }
 }
 

@@ -12,6 +12,9 @@ use crate::error::{GatewayError, Phase, PhaseResult, ResponseType};
 use crate::keys::KeySource;
 use crate::trace::{AuthOutcome, Recorder};
 
+/// Verified claims, stringified, as `$context.authorizer.claims` shows them.
+pub(crate) type Claims = std::sync::Arc<[(String, String)]>;
+
 /// Runs the method's authorizer; on success the verified claims are in `ctx.claims`.
 pub(crate) async fn authorize<K: KeySource>(
     ctx: &mut RequestCtx,
@@ -22,14 +25,19 @@ pub(crate) async fn authorize<K: KeySource>(
     let Some(method) = ctx.method() else {
         return Err(GatewayError::missing_authentication_token(Phase::Authorize));
     };
-    match method.method.authorization_type {
-        AuthorizationType::CognitoUserPools => cognito::authorize(ctx, cache, keys, rec).await,
-        kind if !kind.is_enforceable() => Err(unsupported(ctx, kind, rec)),
+    // An authorizer reads the request and returns the claims it verified.
+    let claims = match method.method.authorization_type {
+        AuthorizationType::CognitoUserPools => {
+            cognito::authorize(ctx, method, cache, keys, rec).await?
+        }
+        kind if !kind.is_enforceable() => return Err(unsupported(ctx, kind, rec)),
         kind => {
             rec.line(|| format!("Authorization: {kind} (no authorizer runs)"));
-            Ok(())
+            return Ok(());
         }
-    }
+    };
+    ctx.claims = claims;
+    Ok(())
 }
 
 /// The refusal of a type Gatehouse cannot enforce, answered as AWS does to a request without

@@ -29,7 +29,7 @@ pub(crate) fn route(
         });
         return Err(GatewayError::missing_authentication_token(Phase::Route));
     };
-    let query = parts
+    let query: Vec<(String, String)> = parts
         .uri
         .query()
         .map(|q| {
@@ -40,7 +40,14 @@ pub(crate) fn route(
         .unwrap_or_default();
     let mut headers = parts.headers;
     strip_console_session(&mut headers);
-    let ctx = RequestCtx {
+    let header_pairs = OnceLock::new();
+    if rec.tracing() {
+        let pairs = header_pairs.get_or_init(|| crate::trace::header_pairs(&headers));
+        let resource = stage.resources.get(route.resource).map(|r| &*r.path);
+        trace_method_request(method, resource, &route, &query, pairs, &body, rec);
+    }
+    // Built in place as the result: the context is large, and this runs on every request.
+    Ok(RequestCtx {
         request_id,
         now,
         method,
@@ -48,31 +55,31 @@ pub(crate) fn route(
         source_ip: OnceLock::new(),
         uri: parts.uri,
         headers,
-        header_pairs: OnceLock::new(),
+        header_pairs,
         query,
         body,
         stage,
         route,
         claims: Arc::default(),
-    };
-    if rec.tracing() {
-        trace_method_request(&ctx, rec);
-    }
-    Ok(ctx)
+    })
 }
 
 /// The method request as the execution log shows it.
-fn trace_method_request(ctx: &RequestCtx, rec: &mut Recorder<'_>) {
-    let resource = ctx
-        .resource()
-        .map(|r| r.path.to_string())
-        .unwrap_or_default();
-    let method = ctx.method;
+fn trace_method_request(
+    method: HttpMethod,
+    resource: Option<&str>,
+    route: &RouteMatch,
+    query: &[(String, String)],
+    headers: &[(String, String)],
+    body: &[u8],
+    rec: &mut Recorder<'_>,
+) {
+    let resource = resource.unwrap_or_default().to_owned();
     rec.line(|| format!("HTTP Method: {method}, Resource Path: {resource}"));
-    let params = aws_map(&ctx.route.params);
-    let query = aws_map(&ctx.query);
-    let headers = aws_map(ctx.header_pairs());
-    let body = String::from_utf8_lossy(&ctx.body).into_owned();
+    let params = aws_map(&route.params);
+    let query = aws_map(query);
+    let headers = aws_map(headers);
+    let body = String::from_utf8_lossy(body).into_owned();
     rec.line(|| format!("Method request path: {params}"));
     rec.line(|| format!("Method request query string: {query}"));
     rec.line(|| format!("Method request headers: {headers}"));

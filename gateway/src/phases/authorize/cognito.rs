@@ -6,28 +6,24 @@ use std::sync::Arc;
 use apis::authorizer::{AuthorizerInput, Decision, authorize as verify};
 use serde_json::{Map, Value};
 
+use super::Claims;
 use crate::authorizer_cache::{AllowedClaims, AuthorizerCache, CacheKeyRef};
 use crate::context::RequestCtx;
 use crate::error::{GatewayError, Phase, PhaseResult, ResponseType};
 use crate::keys::KeySource;
+use crate::snapshot::CompiledMethod;
 use crate::trace::{AuthOutcome, Recorder, TracedAuthorizer};
 
-/// Verifies the request's token (or finds it allowed in the cache) and sets `ctx.claims`.
+/// Verifies the request's token (or finds it allowed in the cache); returns the verified
+/// claims (`$context.authorizer.claims`).
 pub(super) async fn authorize<K: KeySource>(
-    ctx: &mut RequestCtx,
+    ctx: &RequestCtx,
+    method: &CompiledMethod,
     cache: &AuthorizerCache,
     keys: &K,
     rec: &mut Recorder<'_>,
-) -> PhaseResult<()> {
-    // The stage is shared: borrow the method and authorizer from it instead of cloning them.
-    let stage = Arc::clone(&ctx.stage);
-    let Some(method) = stage
-        .resources
-        .get(ctx.route.resource)
-        .and_then(|r| r.method_for(ctx.method))
-    else {
-        return Err(GatewayError::missing_authentication_token(Phase::Authorize));
-    };
+) -> PhaseResult<Claims> {
+    let stage = &ctx.stage;
     let scopes = &method.method.authorization_scopes;
     let authorizer = method
         .method
@@ -147,21 +143,20 @@ pub(super) async fn authorize<K: KeySource>(
             }
         }
     };
-    ctx.claims = Arc::clone(&allowed.claims);
     if rec.tracing() {
-        let claims = ctx.claims.to_vec();
+        let claims = allowed.claims.to_vec();
         rec.log(|l| {
             if let Some(a) = l.authorizer.as_mut() {
                 a.claims = claims;
             }
         });
     }
-    Ok(())
+    Ok(Arc::clone(&allowed.claims))
 }
 
 /// Claims as `$context.authorizer.claims` shows them: strings as they are, anything else as
 /// JSON.
-fn stringified(claims: Map<String, Value>) -> Arc<[(String, String)]> {
+fn stringified(claims: Map<String, Value>) -> Claims {
     claims
         .into_iter()
         .map(|(k, v)| {
