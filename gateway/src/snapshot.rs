@@ -2,7 +2,7 @@
 //! (api, stage) and every mapping template and selection pattern pre-parsed.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use apis::model::{DeploymentSnapshot, HttpMethod, Integration, IntegrationResponse, Method};
 use regex::Regex;
@@ -227,47 +227,5 @@ pub fn compile_method(method: &Method) -> CompiledMethod {
         request_templates,
         responses,
         errors,
-    }
-}
-
-/// What the server holds: the current table, replaced whole on redeploy.
-#[derive(Debug, Default)]
-pub struct Runtime {
-    current: RwLock<Arc<Gateway>>,
-    pub(crate) cache: crate::pipeline::AuthorizerCache,
-    /// Shared connection pool of the HTTP and HTTP_PROXY integrations.
-    pub(crate) client: crate::upstream::Upstream,
-}
-
-impl Runtime {
-    pub fn new(gateway: Gateway) -> Runtime {
-        Runtime {
-            current: RwLock::new(Arc::new(gateway)),
-            cache: Default::default(),
-            client: Default::default(),
-        }
-    }
-
-    /// The authorizer cache (its bounds and what it holds).
-    pub fn authorizer_cache(&self) -> &crate::pipeline::AuthorizerCache {
-        &self.cache
-    }
-
-    /// The table in force (requests in flight keep the one they started with).
-    pub fn current(&self) -> Arc<Gateway> {
-        match self.current.read() {
-            Ok(g) => Arc::clone(&g),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// Replaces the table in one pointer swap; returns the old one.
-    pub fn swap(&self, gateway: Gateway) -> Arc<Gateway> {
-        let new = Arc::new(gateway);
-        let mut guard = match self.current.write() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        std::mem::replace(&mut *guard, new)
     }
 }

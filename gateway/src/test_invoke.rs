@@ -11,8 +11,9 @@ use apis::model::{DeploymentSnapshot, HttpMethod};
 use bytes::Bytes;
 use http::Request;
 
-use crate::pipeline::KeySource;
-use crate::snapshot::{Gateway, Runtime, StageInput};
+use crate::keys::KeySource;
+use crate::runtime::Runtime;
+use crate::snapshot::{Gateway, StageInput};
 use crate::trace::{ExecutionLog, RequestSummary, TracedResponse, header_pairs};
 
 /// The stage name a test runs under (`$context.stage`), as on API Gateway.

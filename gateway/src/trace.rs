@@ -216,3 +216,9 @@ pub(crate) fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Pairs as API Gateway's execution log prints them: `{name=value, other=value}`.
+pub(crate) fn aws_map(pairs: &[(String, String)]) -> String {
+    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("{{{}}}", inner.join(", "))
+}

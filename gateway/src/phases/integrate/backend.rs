@@ -10,8 +10,9 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Uri};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::pipeline::{IntegrationRequest, Phase, RequestCtx};
-use crate::response::{INTERNAL_SERVER_ERROR, gateway_error, internal_error};
+use crate::context::RequestCtx;
+use crate::error::{GatewayError, Phase, PhaseResult, ResponseType};
+use crate::phases::integration_request::IntegrationRequest;
 use crate::upstream::{Failure, Upstream};
 pub use crate::upstream::{Inbound, Outbound};
 
@@ -443,7 +444,7 @@ pub async fn send(
     ctx: &RequestCtx,
     outbound: &Outbound,
     timeout_in_millis: i32,
-) -> Phase<Inbound> {
+) -> PhaseResult<Inbound> {
     let timeout = Duration::from_millis(u64::try_from(timeout_in_millis.max(50)).unwrap_or(29_000));
     client
         .send(outbound, timeout)
@@ -455,18 +456,19 @@ pub async fn send(
                     ctx.describe(),
                     outbound.uri
                 );
-                Box::new(gateway_error(
+                GatewayError::new(
+                    Phase::Integrate,
+                    ResponseType::IntegrationTimeout,
                     504,
                     "Endpoint request timed out",
-                    INTERNAL_SERVER_ERROR,
-                ))
+                )
             }
             Failure::Failed(e) => {
                 tracing::error!(
                     "{}: Execution failed due to configuration error: {e}",
                     ctx.describe()
                 );
-                Box::new(internal_error())
+                GatewayError::internal(Phase::Integrate, ResponseType::IntegrationFailure)
             }
         })
 }
