@@ -214,10 +214,10 @@ impl From<master_key::MasterKeyError> for CognitoError {
     }
 }
 
-impl From<accounts::AccountsError> for CognitoError {
-    fn from(e: accounts::AccountsError) -> CognitoError {
+impl From<passwords::PasswordError> for CognitoError {
+    fn from(e: passwords::PasswordError) -> CognitoError {
         match e {
-            accounts::AccountsError::Busy => CognitoError::too_many_requests(),
+            passwords::PasswordError::Busy => CognitoError::too_many_requests(),
             e => CognitoError::internal(format_args!("password hashing: {e:?}")),
         }
     }

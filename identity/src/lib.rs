@@ -8,7 +8,7 @@
 //! [`Identity::issuer`]; the public keys are served by [`Identity::jwks`].
 //!
 //! Storage is PostgreSQL (migration `20261126000002_user_pools.sql`). Passwords are argon2id
-//! (through `accounts::password`), on hashing slots of the service's own
+//! (through the `passwords` crate), on hashing slots of the service's own
 //! ([`PUBLIC_HASHING_SLOTS`], at most [`PUBLIC_HASHING_QUEUE`] callers waiting; more are
 //! answered `TooManyRequestsException` at once), never the console administrators'; RSA private keys and client secrets are sealed with the
 //! master key; refresh tokens, sessions and codes are stored only as SHA-256 hashes.
@@ -113,7 +113,7 @@ struct Inner {
     region: String,
     keys: keys::KeyCache,
     /// Shared by the clones and regions of one service; not with the console's sign-in.
-    hashing: Arc<accounts::password::HashingSlots>,
+    hashing: Arc<passwords::HashingSlots>,
 }
 
 impl std::fmt::Debug for Identity {
@@ -137,7 +137,7 @@ impl Identity {
                 account_id: config.account_id,
                 region: DEFAULT_REGION.to_owned(),
                 keys: keys::KeyCache::default(),
-                hashing: Arc::new(accounts::password::HashingSlots::new(
+                hashing: Arc::new(passwords::HashingSlots::new(
                     PUBLIC_HASHING_SLOTS,
                     PUBLIC_HASHING_QUEUE,
                 )),
@@ -196,7 +196,7 @@ impl Identity {
         &self.inner.master_key
     }
 
-    pub(crate) fn hashing(&self) -> &accounts::password::HashingSlots {
+    pub(crate) fn hashing(&self) -> &passwords::HashingSlots {
         &self.inner.hashing
     }
 }
