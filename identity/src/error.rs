@@ -179,6 +179,14 @@ impl CognitoError {
         ))
     }
 
+    /// AWS's message for `value` at `member` outside a closed set (`allowed`: `A, B, C`).
+    pub(crate) fn not_in_set(member: &str, value: &str, allowed: &str) -> CognitoError {
+        CognitoError::invalid_parameter(format!(
+            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy \
+             constraint: Member must satisfy enum value set: [{allowed}]"
+        ))
+    }
+
     /// "Missing required parameter {NAME}" (AuthParameters / ChallengeResponses keys).
     pub(crate) fn missing_parameter(name: &str) -> CognitoError {
         CognitoError::invalid_parameter(format!("Missing required parameter {name}"))
