@@ -57,6 +57,15 @@ pub enum AccountsError {
     Hashing(String),
 }
 
+impl From<passwords::PasswordError> for AccountsError {
+    fn from(e: passwords::PasswordError) -> AccountsError {
+        match e {
+            passwords::PasswordError::Busy => AccountsError::Busy,
+            passwords::PasswordError::Hashing(detail) => AccountsError::Hashing(detail),
+        }
+    }
+}
+
 impl AccountsError {
     /// Whether the error is caused by the user's input (and worth showing as such), as opposed
     /// to an internal failure ([`AccountsError::Database`], [`AccountsError::Hashing`]).

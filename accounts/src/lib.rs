@@ -1,5 +1,6 @@
-//! Console administrator accounts for Gatehouse: argon2id password hashing, storage of
-//! administrators in PostgreSQL, and the throttled sign-in decision ([`sign_in`]).
+//! Console administrator accounts for Gatehouse: the password policy (hashing is argon2id from
+//! the `passwords` crate), storage of administrators in PostgreSQL, and the throttled sign-in
+//! decision ([`sign_in`]).
 //!
 //! Error messages ([`AccountsError`]) are safe to show to users and never reveal whether a
 //! username exists.

@@ -1,51 +1,17 @@
-//! Standard and custom user attributes: the schema, validation of written values, and which
-//! attributes a client may read or write.
+//! User attributes against the schema (`model::attributes`): the schema on the wire,
+//! validation of written values and of custom attribute definitions.
 
 use std::collections::BTreeMap;
 
-use crate::clients::AppClient;
 use crate::error::{CognitoError, msg};
-use crate::pools::Pool;
+use crate::model::{
+    AppClient, AttributeDataType, CUSTOM_PREFIX, CustomAttribute, DEFAULT_MAX_LENGTH, Pool,
+    STANDARD_ATTRIBUTES, is_standard,
+};
 use crate::wire::{
     AttributeType, NumberAttributeConstraintsType, SchemaAttributeType,
     StringAttributeConstraintsType,
 };
-
-/// The OpenID Connect standard attributes every pool has, with their data type and whether
-/// they can change after creation.
-pub(crate) const STANDARD_ATTRIBUTES: &[(&str, &str, bool)] = &[
-    ("sub", "String", false),
-    ("name", "String", true),
-    ("given_name", "String", true),
-    ("family_name", "String", true),
-    ("middle_name", "String", true),
-    ("nickname", "String", true),
-    ("preferred_username", "String", true),
-    ("profile", "String", true),
-    ("picture", "String", true),
-    ("website", "String", true),
-    ("email", "String", true),
-    ("email_verified", "Boolean", true),
-    ("gender", "String", true),
-    ("birthdate", "String", true),
-    ("zoneinfo", "String", true),
-    ("locale", "String", true),
-    ("phone_number", "String", true),
-    ("phone_number_verified", "Boolean", true),
-    ("address", "String", true),
-    ("updated_at", "Number", true),
-];
-
-pub(crate) const CUSTOM_PREFIX: &str = "custom:";
-const DEFAULT_MAX_LENGTH: usize = 2048;
-
-pub(crate) fn is_standard(name: &str) -> bool {
-    STANDARD_ATTRIBUTES.iter().any(|(n, _, _)| *n == name)
-}
-
-pub(crate) fn is_verification_flag(name: &str) -> bool {
-    matches!(name, "email_verified" | "phone_number_verified")
-}
 
 /// The standard attributes as `SchemaAttributes` entries (DescribeUserPool).
 pub(crate) fn standard_schema(required: &[String]) -> Vec<SchemaAttributeType> {
@@ -53,17 +19,17 @@ pub(crate) fn standard_schema(required: &[String]) -> Vec<SchemaAttributeType> {
         .iter()
         .map(|(name, data_type, mutable)| SchemaAttributeType {
             name: Some((*name).to_owned()),
-            attribute_data_type: Some((*data_type).to_owned()),
+            attribute_data_type: Some(data_type.as_str().to_owned()),
             developer_only_attribute: Some(false),
             mutable: Some(*mutable),
             required: Some(*name == "sub" || required.iter().any(|r| r == name)),
-            number_attribute_constraints: (*data_type == "Number").then(|| {
+            number_attribute_constraints: (*data_type == AttributeDataType::Number).then(|| {
                 NumberAttributeConstraintsType {
                     min_value: Some("0".to_owned()),
                     max_value: None,
                 }
             }),
-            string_attribute_constraints: (*data_type == "String").then(|| {
+            string_attribute_constraints: (*data_type == AttributeDataType::String).then(|| {
                 StringAttributeConstraintsType {
                     min_length: Some(if *name == "sub" { "1" } else { "0" }.to_owned()),
                     max_length: Some(DEFAULT_MAX_LENGTH.to_string()),
@@ -207,20 +173,6 @@ pub(crate) fn is_phone(value: &str) -> bool {
         .is_some_and(|d| (4..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// A custom attribute definition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CustomAttribute {
-    /// Without the `custom:` prefix.
-    pub name: String,
-    pub data_type: String,
-    pub mutable: bool,
-    pub developer_only: bool,
-    pub min_length: Option<i32>,
-    pub max_length: Option<i32>,
-    pub min_value: Option<String>,
-    pub max_value: Option<String>,
-}
-
 impl CustomAttribute {
     /// Parses a `Schema` entry that is not a standard attribute.
     pub(crate) fn from_schema(
@@ -238,14 +190,14 @@ impl CustomAttribute {
                 "Invalid custom attribute name {raw:?}: 1-20 characters, no colons or whitespace."
             )));
         }
-        let data_type = entry.attribute_data_type.as_deref().unwrap_or("String");
-        if !matches!(data_type, "String" | "Number" | "DateTime" | "Boolean") {
+        let given = entry.attribute_data_type.as_deref().unwrap_or("String");
+        let Some(data_type) = AttributeDataType::parse(given) else {
             return Err(CognitoError::invalid_parameter(format!(
-                "1 validation error detected: Value '{data_type}' at 'schema.member.attributeDataType' \
-                 failed to satisfy constraint: Member must satisfy enum value set: \
-                 [Boolean, Number, String, DateTime]"
+                "1 validation error detected: Value '{given}' at 'schema.member.attributeDataType' \
+                 failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+                AttributeDataType::joined()
             )));
-        }
+        };
         if entry.required == Some(true) {
             return Err(CognitoError::invalid_parameter(
                 "Required custom attributes are not supported.",
@@ -282,7 +234,7 @@ impl CustomAttribute {
             .unwrap_or_default();
         Ok(CustomAttribute {
             name: name.to_owned(),
-            data_type: data_type.to_owned(),
+            data_type,
             mutable: entry.mutable.unwrap_or(true),
             developer_only: entry.developer_only_attribute.unwrap_or(false),
             min_length: parse_i32(&strings.min_length, "MinLength")?,
@@ -294,11 +246,11 @@ impl CustomAttribute {
 
     /// The `SchemaAttributes` entry (`custom:NAME`).
     pub(crate) fn to_schema(&self) -> SchemaAttributeType {
-        let string = self.data_type == "String";
-        let number = self.data_type == "Number";
+        let string = self.data_type == AttributeDataType::String;
+        let number = self.data_type == AttributeDataType::Number;
         SchemaAttributeType {
             name: Some(format!("{CUSTOM_PREFIX}{}", self.name)),
-            attribute_data_type: Some(self.data_type.clone()),
+            attribute_data_type: Some(self.data_type.as_str().to_owned()),
             developer_only_attribute: Some(self.developer_only),
             mutable: Some(self.mutable),
             required: Some(false),
@@ -318,8 +270,8 @@ impl CustomAttribute {
 
     fn check_value(&self, full_name: &str, value: &str) -> Result<(), CognitoError> {
         let chars = value.chars().count();
-        match self.data_type.as_str() {
-            "Number" => {
+        match self.data_type {
+            AttributeDataType::Number => {
                 let n: f64 = value.parse().map_err(|_| {
                     schema_error(format_args!("{full_name}: Number must be a valid number"))
                 })?;
@@ -339,7 +291,7 @@ impl CustomAttribute {
                     )));
                 }
             }
-            "Boolean" if !matches!(value, "true" | "false" | "1" | "0") => {
+            AttributeDataType::Boolean if !matches!(value, "true" | "false" | "1" | "0") => {
                 return Err(schema_error(format_args!(
                     "{full_name}: Boolean value must be true or false"
                 )));

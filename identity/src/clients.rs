@@ -1,5 +1,5 @@
-//! App clients: creation (id, optional secret, auth flows, attribute permissions, token
-//! lifetimes), lookup for the public operations, and the client operations.
+//! App client operations: creation (id, optional secret, auth flows, attribute permissions,
+//! token lifetimes), description, listing and deletion.
 //!
 //! **Gatehouse default:** clients are created with `PreventUserExistenceErrors = ENABLED`
 //! unless the request says `LEGACY` (the AWS API defaults to LEGACY; the AWS console picks
@@ -11,122 +11,29 @@
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use crate::attributes::{self, CUSTOM_PREFIX};
 use crate::error::CognitoError;
-use crate::pools::Pool;
-use crate::store::clients::ClientRow;
+use crate::model::{
+    AppClient, CUSTOM_PREFIX, Client, ClientId, ClientSecret, ExplicitAuthFlow, Pool,
+    PreventUserExistenceErrors, TokenValidityUnit, is_standard,
+};
+use crate::service::Identity;
 use crate::wire::{
     CreateUserPoolClientRequest, CreateUserPoolClientResponse, DeleteUserPoolClientRequest,
     DescribeUserPoolClientRequest, DescribeUserPoolClientResponse, ListUserPoolClientsRequest,
     ListUserPoolClientsResponse, TokenValidityUnitsType, UserPoolClientDescription,
     UserPoolClientType,
 };
-use crate::{Identity, store, util};
-
-/// Auth flows with no `ExplicitAuthFlows` (as AWS).
-pub(crate) const DEFAULT_AUTH_FLOWS: &[&str] = &[
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-];
-
-const AUTH_FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-];
-
-const LEGACY_FLOWS: &[&str] = &[
-    "ADMIN_NO_SRP_AUTH",
-    "CUSTOM_AUTH_FLOW_ONLY",
-    "USER_PASSWORD_AUTH",
-];
-
-/// The client secret in clear (opened from its sealed form); never printed.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct ClientSecret(pub String);
-
-impl std::fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ClientSecret(<redacted>)")
-    }
-}
-
-/// An app client, with its secret opened.
-#[derive(Debug, Clone)]
-pub(crate) struct AppClient {
-    pub row: ClientRow,
-    pub secret: Option<ClientSecret>,
-}
+use crate::{store, util};
 
 impl AppClient {
-    pub(crate) fn id(&self) -> &str {
-        &self.row.id
-    }
-
-    fn has_flow(&self, flow: &str) -> bool {
-        self.row.explicit_auth_flows.iter().any(|f| f == flow)
-    }
-
-    pub(crate) fn allows_user_password(&self) -> bool {
-        self.has_flow("ALLOW_USER_PASSWORD_AUTH") || self.has_flow("USER_PASSWORD_AUTH")
-    }
-
-    pub(crate) fn allows_admin_password(&self) -> bool {
-        self.has_flow("ALLOW_ADMIN_USER_PASSWORD_AUTH") || self.has_flow("ADMIN_NO_SRP_AUTH")
-    }
-
-    /// Legacy flow lists always allow refresh; new-style lists need ALLOW_REFRESH_TOKEN_AUTH.
-    pub(crate) fn allows_refresh(&self) -> bool {
-        self.has_flow("ALLOW_REFRESH_TOKEN_AUTH")
-            || self
-                .row
-                .explicit_auth_flows
-                .iter()
-                .any(|f| LEGACY_FLOWS.contains(&f.as_str()))
-    }
-
-    pub(crate) fn prevents_user_existence_errors(&self) -> bool {
-        self.row.prevent_user_existence_errors == "ENABLED"
-    }
-
-    /// Whether tokens for this client may carry / GetUser may return attribute `name`.
-    pub(crate) fn can_read(&self, name: &str) -> bool {
-        name == "sub"
-            || self
-                .row
-                .read_attributes
-                .as_ref()
-                .is_none_or(|list| list.iter().any(|a| a == name))
-    }
-
-    /// Whether SignUp / UpdateUserAttributes through this client may write `name`. Without
-    /// WriteAttributes every attribute except the `*_verified` flags is writable.
-    pub(crate) fn can_write(&self, name: &str) -> bool {
-        match &self.row.write_attributes {
-            Some(list) => list.iter().any(|a| a == name),
-            None => !attributes::is_verification_flag(name),
-        }
-    }
-
-    pub(crate) fn secret(&self) -> Option<&str> {
-        self.secret.as_ref().map(|s| s.0.as_str())
-    }
-
     fn to_wire(&self) -> UserPoolClientType {
-        let r = &self.row;
+        let r = &self.stored;
         let setting = |k: &str| r.settings.get(k).filter(|v| !v.is_null()).cloned();
         let list = |k: &str| setting(k).and_then(|v| serde_json::from_value::<Vec<String>>(v).ok());
         UserPoolClientType {
-            user_pool_id: r.pool_id.clone(),
+            user_pool_id: r.pool_id.to_string(),
             client_name: r.name.clone(),
-            client_id: r.id.clone(),
+            client_id: r.id.to_string(),
             client_secret: self.secret.as_ref().map(|s| s.0.clone()),
             last_modified_date: r.updated_at,
             creation_date: r.created_at,
@@ -134,13 +41,17 @@ impl AppClient {
             access_token_validity: i64::from(r.access_token_validity),
             id_token_validity: i64::from(r.id_token_validity),
             token_validity_units: TokenValidityUnitsType {
-                access_token: Some(r.access_token_unit.clone()),
-                id_token: Some(r.id_token_unit.clone()),
-                refresh_token: Some(r.refresh_token_unit.clone()),
+                access_token: Some(r.access_token_unit.as_str().to_owned()),
+                id_token: Some(r.id_token_unit.as_str().to_owned()),
+                refresh_token: Some(r.refresh_token_unit.as_str().to_owned()),
             },
             read_attributes: r.read_attributes.clone(),
             write_attributes: r.write_attributes.clone(),
-            explicit_auth_flows: r.explicit_auth_flows.clone(),
+            explicit_auth_flows: r
+                .explicit_auth_flows
+                .iter()
+                .map(|f| f.as_str().to_owned())
+                .collect(),
             supported_identity_providers: list("SupportedIdentityProviders"),
             callback_urls: list("CallbackURLs"),
             logout_urls: list("LogoutURLs"),
@@ -151,7 +62,7 @@ impl AppClient {
             allowed_o_auth_flows_user_pool_client: setting("AllowedOAuthFlowsUserPoolClient")
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false),
-            prevent_user_existence_errors: r.prevent_user_existence_errors.clone(),
+            prevent_user_existence_errors: r.prevent_user_existence_errors.as_str().to_owned(),
             enable_token_revocation: r.enable_token_revocation,
             enable_propagate_additional_user_context_data: false,
             auth_session_validity: r.auth_session_validity_minutes,
@@ -159,17 +70,14 @@ impl AppClient {
     }
 }
 
-fn unit_secs(unit: &str, member: &str) -> Result<i64, CognitoError> {
-    match unit {
-        "seconds" => Ok(1),
-        "minutes" => Ok(60),
-        "hours" => Ok(3600),
-        "days" => Ok(86400),
-        other => Err(CognitoError::invalid_parameter(format!(
-            "1 validation error detected: Value '{other}' at 'tokenValidityUnits.{member}' failed \
-             to satisfy constraint: Member must satisfy enum value set: [seconds, minutes, hours, days]"
-        ))),
-    }
+fn parse_unit(unit: &str, member: &str) -> Result<TokenValidityUnit, CognitoError> {
+    TokenValidityUnit::parse(unit).ok_or_else(|| {
+        CognitoError::not_in_set(
+            &format!("tokenValidityUnits.{member}"),
+            unit,
+            &TokenValidityUnit::joined(),
+        )
+    })
 }
 
 /// Resolves one validity setting: `(value, unit, seconds)`.
@@ -181,25 +89,25 @@ fn resolve_validity(
     value: Option<i64>,
     unit: Option<&str>,
     member: &str,
-    (default_value, default_unit, implied_unit): (i64, &str, &str),
+    (default_value, default_unit, implied_unit): (i64, TokenValidityUnit, TokenValidityUnit),
     range_secs: (i64, i64),
-) -> Result<(i32, String, i32), CognitoError> {
-    let default_secs = default_value * unit_secs(default_unit, member)?;
+) -> Result<(i32, TokenValidityUnit, i32), CognitoError> {
+    let default_secs = default_value * default_unit.secs();
     let (value, unit) = match (value, unit) {
-        (None, None) | (Some(0), None) => (default_value, default_unit.to_owned()),
-        (Some(v), None) => (v, implied_unit.to_owned()),
+        (None, None) | (Some(0), None) => (default_value, default_unit),
+        (Some(v), None) => (v, implied_unit),
         (None, Some(u)) | (Some(0), Some(u)) => {
-            let per = unit_secs(u, member)?;
-            if default_secs % per == 0 {
-                (default_secs / per, u.to_owned())
+            let u = parse_unit(u, member)?;
+            if default_secs % u.secs() == 0 {
+                (default_secs / u.secs(), u)
             } else {
-                (default_value, default_unit.to_owned())
+                (default_value, default_unit)
             }
         }
-        (Some(v), Some(u)) => (v, u.to_owned()),
+        (Some(v), Some(u)) => (v, parse_unit(u, member)?),
     };
     let secs = value
-        .checked_mul(unit_secs(&unit, member)?)
+        .checked_mul(unit.secs())
         .filter(|s| (range_secs.0..=range_secs.1).contains(s))
         .ok_or_else(|| CognitoError::invalid_parameter("Invalid range for token validity."))?;
     let to_i32 = |n: i64| {
@@ -215,7 +123,7 @@ fn check_attribute_list(
     which: &str,
 ) -> Result<(), CognitoError> {
     for name in list.iter().flatten() {
-        let known = attributes::is_standard(name)
+        let known = is_standard(name)
             || name
                 .strip_prefix(CUSTOM_PREFIX)
                 .is_some_and(|short| pool.custom.iter().any(|c| c.name == short));
@@ -229,50 +137,6 @@ fn check_attribute_list(
 }
 
 impl Identity {
-    /// Loads a client and its pool for a public (ClientId-identified) operation.
-    pub(crate) async fn load_client(
-        &self,
-        client_id: &str,
-    ) -> Result<(Pool, AppClient), CognitoError> {
-        util::require_non_empty("ClientId", client_id)?;
-        let row = store::clients::find_client(self.db(), client_id)
-            .await?
-            .ok_or_else(|| CognitoError::client_not_found(client_id))?;
-        let pool = store::pools::find_pool(self.db(), &row.pool_id)
-            .await?
-            .ok_or_else(|| CognitoError::client_not_found(client_id))?;
-        Ok((pool, self.open_client(row)?))
-    }
-
-    /// Loads a client that must belong to `pool`.
-    pub(crate) async fn load_pool_client(
-        &self,
-        pool: &Pool,
-        client_id: &str,
-    ) -> Result<AppClient, CognitoError> {
-        util::require_non_empty("ClientId", client_id)?;
-        let row = store::clients::find_client(self.db(), client_id)
-            .await?
-            .filter(|r| r.pool_id == pool.id)
-            .ok_or_else(|| CognitoError::client_not_found(client_id))?;
-        self.open_client(row)
-    }
-
-    fn open_client(&self, row: ClientRow) -> Result<AppClient, CognitoError> {
-        let secret = match &row.secret_sealed {
-            Some(sealed) => {
-                let plain = self
-                    .master_key()
-                    .open(sealed, format!("client-secret:{}", row.id).as_bytes())?;
-                Some(ClientSecret(String::from_utf8(plain).map_err(|_| {
-                    CognitoError::internal("client secret is not UTF-8")
-                })?))
-            }
-            None => None,
-        };
-        Ok(AppClient { row, secret })
-    }
-
     /// CreateUserPoolClient.
     pub async fn create_user_pool_client(
         &self,
@@ -293,33 +157,36 @@ impl Identity {
         }
         let flows = match &req.explicit_auth_flows {
             Some(flows) => {
-                for f in flows {
-                    if !AUTH_FLOWS.contains(&f.as_str()) {
-                        return Err(CognitoError::invalid_parameter(format!(
-                            "1 validation error detected: Value '[{f}]' at 'explicitAuthFlows' \
-                             failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-                            AUTH_FLOWS.join(", ")
-                        )));
-                    }
-                }
-                let mut flows = flows.clone();
+                let mut flows = flows
+                    .iter()
+                    .map(|f| {
+                        ExplicitAuthFlow::parse(f).ok_or_else(|| {
+                            CognitoError::not_in_set(
+                                "explicitAuthFlows",
+                                &format!("[{f}]"),
+                                &ExplicitAuthFlow::joined(),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
                 flows.dedup();
                 flows
             }
-            None => DEFAULT_AUTH_FLOWS.iter().map(|s| (*s).to_owned()).collect(),
+            None => ExplicitAuthFlow::DEFAULT.to_vec(),
         };
         check_attribute_list(&pool, &req.read_attributes, "read")?;
         check_attribute_list(&pool, &req.write_attributes, "write")?;
-        let prevent = req
-            .prevent_user_existence_errors
-            .clone()
-            .unwrap_or_else(|| "ENABLED".to_owned());
-        if !matches!(prevent.as_str(), "ENABLED" | "LEGACY") {
-            return Err(CognitoError::invalid_parameter(format!(
-                "1 validation error detected: Value '{prevent}' at 'preventUserExistenceErrors' \
-                 failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]"
-            )));
-        }
+        // Gatehouse default: ENABLED (see the module documentation).
+        let prevent = match req.prevent_user_existence_errors.as_deref() {
+            None => PreventUserExistenceErrors::Enabled,
+            Some(given) => PreventUserExistenceErrors::parse(given).ok_or_else(|| {
+                CognitoError::not_in_set(
+                    "preventUserExistenceErrors",
+                    given,
+                    &PreventUserExistenceErrors::joined(),
+                )
+            })?,
+        };
         let session_minutes = req.auth_session_validity.unwrap_or(3);
         if !(3..=15).contains(&session_minutes) {
             return Err(CognitoError::invalid_parameter(
@@ -332,25 +199,25 @@ impl Identity {
             req.access_token_validity,
             units.access_token.as_deref(),
             "accessToken",
-            (60, "minutes", "hours"),
+            (60, TokenValidityUnit::Minutes, TokenValidityUnit::Hours),
             (1, 86400),
         )?;
         let (id_v, id_u, id_s) = resolve_validity(
             req.id_token_validity,
             units.id_token.as_deref(),
             "idToken",
-            (60, "minutes", "hours"),
+            (60, TokenValidityUnit::Minutes, TokenValidityUnit::Hours),
             (1, 86400),
         )?;
         let (refresh_v, refresh_u, refresh_s) = resolve_validity(
             req.refresh_token_validity,
             units.refresh_token.as_deref(),
             "refreshToken",
-            (30, "days", "days"),
+            (30, TokenValidityUnit::Days, TokenValidityUnit::Days),
             (3600, 315_360_000),
         )?;
 
-        let id = util::new_client_id();
+        let id = ClientId::new(util::new_client_id());
         let secret = req
             .generate_secret
             .unwrap_or(false)
@@ -388,7 +255,7 @@ impl Identity {
             req.allowed_o_auth_flows_user_pool_client.map(Value::Bool),
         );
         let now: OffsetDateTime = util::now();
-        let row = ClientRow {
+        let stored = Client {
             id,
             pool_id: pool.id.clone(),
             name: name.to_owned(),
@@ -412,10 +279,10 @@ impl Identity {
             created_at: now,
             updated_at: now,
         };
-        store::clients::insert_client(self.db(), &row).await?;
-        tracing::info!(pool.id = %pool.id, client.id = %row.id, "app client created");
+        store::clients::insert_client(self.db(), &stored).await?;
+        tracing::info!(pool.id = %pool.id, client.id = %stored.id, "app client created");
         let client = AppClient {
-            row,
+            stored,
             secret: secret.map(ClientSecret),
         };
         Ok(CreateUserPoolClientResponse {
@@ -461,7 +328,7 @@ impl Identity {
                 .into_iter()
                 .map(|(client_id, client_name)| UserPoolClientDescription {
                     client_id,
-                    user_pool_id: pool.id.clone(),
+                    user_pool_id: pool.id.to_string(),
                     client_name,
                 })
                 .collect(),
@@ -490,37 +357,19 @@ mod tests {
 
     #[test]
     fn validity_defaults_and_units() {
-        let id = (60, "minutes", "hours");
+        use TokenValidityUnit::{Days, Hours, Minutes, Seconds};
+        let id = (60, Minutes, Hours);
         let r = |v, u| resolve_validity(v, u, "idToken", id, (1, 86400));
-        assert_eq!(r(None, None).expect("ok"), (60, "minutes".into(), 3600));
-        assert_eq!(r(Some(2), None).expect("ok"), (2, "hours".into(), 7200));
-        assert_eq!(
-            r(Some(30), Some("seconds")).expect("ok"),
-            (30, "seconds".into(), 30)
-        );
-        assert_eq!(
-            r(None, Some("hours")).expect("ok"),
-            (1, "hours".into(), 3600)
-        );
+        assert_eq!(r(None, None).expect("ok"), (60, Minutes, 3600));
+        assert_eq!(r(Some(2), None).expect("ok"), (2, Hours, 7200));
+        assert_eq!(r(Some(30), Some("seconds")).expect("ok"), (30, Seconds, 30));
+        assert_eq!(r(None, Some("hours")).expect("ok"), (1, Hours, 3600));
         assert!(r(Some(2), Some("days")).is_err());
         assert!(r(Some(5), Some("weeks")).is_err());
-        let refresh = |v, u| {
-            resolve_validity(
-                v,
-                u,
-                "refreshToken",
-                (30, "days", "days"),
-                (3600, 315_360_000),
-            )
-        };
-        assert_eq!(
-            refresh(None, None).expect("ok"),
-            (30, "days".into(), 2_592_000)
-        );
-        assert_eq!(
-            refresh(Some(0), None).expect("ok"),
-            (30, "days".into(), 2_592_000)
-        );
+        let refresh =
+            |v, u| resolve_validity(v, u, "refreshToken", (30, Days, Days), (3600, 315_360_000));
+        assert_eq!(refresh(None, None).expect("ok"), (30, Days, 2_592_000));
+        assert_eq!(refresh(Some(0), None).expect("ok"), (30, Days, 2_592_000));
         assert!(refresh(Some(10), Some("minutes")).is_err());
     }
 }

@@ -12,6 +12,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::error::{CognitoError, ErrorKind, msg};
+use crate::model::CodePurpose;
 use crate::store::codes::CodeRow;
 use crate::{store, util};
 
@@ -29,26 +30,11 @@ pub(crate) const MAX_CODES_ISSUED: i32 = 5;
 /// The window of [`MAX_WRONG_CODES`] and [`MAX_CODES_ISSUED`], from the first event.
 pub(crate) const CODE_LIMIT_WINDOW: Duration = Duration::hours(1);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Purpose {
-    SignUp,
-    ForgotPassword,
-}
-
-impl Purpose {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Purpose::SignUp => "SIGN_UP",
-            Purpose::ForgotPassword => "FORGOT_PASSWORD",
-        }
-    }
-}
-
 fn generate() -> String {
     format!("{:06}", OsRng.gen_range(0..1_000_000u32))
 }
 
-fn hash(sub: Uuid, purpose: Purpose, code: &str) -> Vec<u8> {
+fn hash(sub: Uuid, purpose: CodePurpose, code: &str) -> Vec<u8> {
     util::sha256(format!("{sub}:{}:{code}", purpose.as_str()).as_bytes())
 }
 
@@ -56,7 +42,7 @@ fn hash(sub: Uuid, purpose: Purpose, code: &str) -> Vec<u8> {
 pub(crate) async fn issue(
     db: impl sqlx::PgExecutor<'_>,
     sub: Uuid,
-    purpose: Purpose,
+    purpose: CodePurpose,
     delivery_attribute: Option<&str>,
     ttl: Duration,
 ) -> Result<String, CognitoError> {
@@ -86,7 +72,7 @@ pub(crate) async fn count_issue(
     db: &PgPool,
     pool_id: &str,
     key: &str,
-    purpose: Purpose,
+    purpose: CodePurpose,
 ) -> Result<(), CognitoError> {
     let now = util::now();
     let since = now - CODE_LIMIT_WINDOW;
@@ -110,7 +96,7 @@ pub(crate) async fn check_unknown(
     db: &PgPool,
     pool_id: &str,
     key: &str,
-    purpose: Purpose,
+    purpose: CodePurpose,
 ) -> CognitoError {
     let now = util::now();
     match store::code_limits::count_wrong(
@@ -132,7 +118,7 @@ pub(crate) async fn check_unknown(
 /// A code that matched; pass it to [`consume`] in the transaction that acts on it.
 pub(crate) struct Checked {
     row: CodeRow,
-    purpose: Purpose,
+    purpose: CodePurpose,
 }
 
 impl Checked {
@@ -150,7 +136,7 @@ pub(crate) async fn check(
     db: &PgPool,
     pool_id: &str,
     sub: Uuid,
-    purpose: Purpose,
+    purpose: CodePurpose,
     code: &str,
 ) -> Result<Checked, CognitoError> {
     let key = sub.to_string();
@@ -220,8 +206,8 @@ mod tests {
         }
         let sub = Uuid::new_v4();
         assert_ne!(
-            hash(sub, Purpose::SignUp, "123456"),
-            hash(sub, Purpose::ForgotPassword, "123456")
+            hash(sub, CodePurpose::SignUp, "123456"),
+            hash(sub, CodePurpose::ForgotPassword, "123456")
         );
     }
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::Identity;
 use crate::error::{CognitoError, ErrorKind, lower_camel};
+use crate::service::Identity;
 
 /// Every supported action and whether it must be SigV4-signed. The unsigned ones are those
 /// AWS marks `noAuth` (identified by ClientId or an access token).

@@ -179,6 +179,14 @@ impl CognitoError {
         ))
     }
 
+    /// AWS's message for `value` at `member` outside a closed set (`allowed`: `A, B, C`).
+    pub(crate) fn not_in_set(member: &str, value: &str, allowed: &str) -> CognitoError {
+        CognitoError::invalid_parameter(format!(
+            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy \
+             constraint: Member must satisfy enum value set: [{allowed}]"
+        ))
+    }
+
     /// "Missing required parameter {NAME}" (AuthParameters / ChallengeResponses keys).
     pub(crate) fn missing_parameter(name: &str) -> CognitoError {
         CognitoError::invalid_parameter(format!("Missing required parameter {name}"))
@@ -214,10 +222,10 @@ impl From<master_key::MasterKeyError> for CognitoError {
     }
 }
 
-impl From<accounts::AccountsError> for CognitoError {
-    fn from(e: accounts::AccountsError) -> CognitoError {
+impl From<passwords::PasswordError> for CognitoError {
+    fn from(e: passwords::PasswordError) -> CognitoError {
         match e {
-            accounts::AccountsError::Busy => CognitoError::too_many_requests(),
+            passwords::PasswordError::Busy => CognitoError::too_many_requests(),
             e => CognitoError::internal(format_args!("password hashing: {e:?}")),
         }
     }

@@ -2,12 +2,13 @@
 //! precedence (lowest first, unset last), then name.
 
 use crate::error::{CognitoError, ErrorKind};
+use crate::service::Identity;
 use crate::store::groups::{GROUP_KEY, GroupRow};
 use crate::wire::{
     AdminGroupMembershipRequest, AdminListGroupsForUserRequest, CreateGroupRequest,
     CreateGroupResponse, GroupType, ListGroupsRequest, ListGroupsResponse,
 };
-use crate::{Identity, store, util};
+use crate::{store, util};
 
 fn group_type(g: GroupRow) -> GroupType {
     GroupType {
@@ -61,7 +62,7 @@ impl Identity {
         }
         let now = util::now();
         let row = GroupRow {
-            pool_id: pool.id.clone(),
+            pool_id: pool.id.to_string(),
             name: req.group_name.clone(),
             description: req.description,
             role_arn: req.role_arn,
@@ -117,7 +118,7 @@ impl Identity {
                 "Group not found.",
             ));
         }
-        Ok((pool.id, user.sub))
+        Ok((pool.id.into(), user.sub))
     }
 
     /// AdminAddUserToGroup (idempotent).

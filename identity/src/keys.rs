@@ -7,8 +7,7 @@
 //! `retire_after` = rotation time + the pool's longest ID/access token lifetime, so every
 //! token they signed can still be verified until it expires.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -18,125 +17,32 @@ use master_key::MasterKey;
 use rsa::RsaPrivateKey;
 use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::PublicKeyParts;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::CognitoError;
+use crate::model::{Jwk, KeyStatus, KeyUse, SigningKeyInfo};
+use crate::service::Identity;
+use crate::signers::{PoolSigners, Signer};
 use crate::store::keys::KeyRow;
-use crate::{Identity, store, util};
+use crate::{store, util};
 
 /// RSA modulus size of every signing key.
 pub const KEY_BITS: usize = 2048;
 /// How long a process trusts its cached view of a pool's active keys.
 const SIGNER_CACHE_TTL: Duration = Duration::from_secs(60);
 
-/// Which tokens a key signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyUse {
-    Id,
-    Access,
-}
-
-impl KeyUse {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyUse::Id => "id",
-            KeyUse::Access => "access",
-        }
+/// The public half of a stored key, as a JWKS entry.
+fn jwk_from_row(row: &KeyRow) -> Jwk {
+    Jwk {
+        kid: row.kid.clone(),
+        alg: "RS256".to_owned(),
+        kty: "RSA".to_owned(),
+        e: row.e.clone(),
+        n: row.n.clone(),
+        use_: "sig".to_owned(),
     }
-
-    fn parse(s: &str) -> Option<KeyUse> {
-        match s {
-            "id" => Some(KeyUse::Id),
-            "access" => Some(KeyUse::Access),
-            _ => None,
-        }
-    }
-}
-
-/// Lifecycle of a signing key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
-pub enum KeyStatus {
-    /// Signs new tokens; in the JWKS.
-    Active,
-    /// Rotated out: signs nothing, still in the JWKS until `retire_after`.
-    Retiring {
-        #[serde(with = "time::serde::rfc3339")]
-        retire_after: OffsetDateTime,
-    },
-    /// Out of the JWKS since `retired_at`.
-    Retired {
-        #[serde(with = "time::serde::rfc3339")]
-        retired_at: OffsetDateTime,
-    },
-}
-
-/// A signing key as the console lists it (public information only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SigningKeyInfo {
-    pub kid: String,
-    pub token_use: KeyUse,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub rotated_at: Option<OffsetDateTime>,
-    pub status: KeyStatus,
-}
-
-/// One public key of a JWKS (`{"kid","alg":"RS256","kty":"RSA","e","n","use":"sig"}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Jwk {
-    pub kid: String,
-    pub alg: String,
-    pub kty: String,
-    /// Base64url public exponent.
-    pub e: String,
-    /// Base64url modulus.
-    pub n: String,
-    #[serde(rename = "use")]
-    pub use_: String,
-}
-
-impl Jwk {
-    fn from_row(row: &KeyRow) -> Jwk {
-        Jwk {
-            kid: row.kid.clone(),
-            alg: "RS256".to_owned(),
-            kty: "RSA".to_owned(),
-            e: row.e.clone(),
-            n: row.n.clone(),
-            use_: "sig".to_owned(),
-        }
-    }
-
-    /// The key for `jsonwebtoken::decode`.
-    pub fn decoding_key(&self) -> Result<jsonwebtoken::DecodingKey, jsonwebtoken::errors::Error> {
-        jsonwebtoken::DecodingKey::from_rsa_components(&self.n, &self.e)
-    }
-}
-
-/// A private key ready to sign.
-pub(crate) struct Signer {
-    pub kid: String,
-    pub key: EncodingKey,
-}
-
-/// The active ID and access signing keys of one pool.
-pub(crate) struct PoolSigners {
-    pub id: Signer,
-    pub access: Signer,
-    loaded: Instant,
-}
-
-/// Process-wide cache of opened signing keys, plus the lock that serialises key generation.
-#[derive(Default)]
-pub(crate) struct KeyCache {
-    generation: tokio::sync::Mutex<()>,
-    signers: RwLock<HashMap<String, Arc<PoolSigners>>>,
 }
 
 /// Generates one key (slow: run it on the blocking pool) as a row ready to insert.
@@ -211,7 +117,7 @@ impl Identity {
         if missing(&store::keys::active_keys(self.db(), pool_id).await?).is_empty() {
             return Ok(());
         }
-        let _generating = self.inner.keys.generation.lock().await;
+        let _generating = self.key_cache().generation.lock().await;
         let needed = missing(&store::keys::active_keys(self.db(), pool_id).await?);
         if needed.is_empty() {
             return Ok(());
@@ -250,7 +156,7 @@ impl Identity {
 
     /// The pool's active signing keys (cached for a minute).
     pub(crate) async fn signers(&self, pool_id: &str) -> Result<Arc<PoolSigners>, CognitoError> {
-        if let Ok(cache) = self.inner.keys.signers.read()
+        if let Ok(cache) = self.key_cache().signers.read()
             && let Some(s) = cache.get(pool_id)
             && s.loaded.elapsed() < SIGNER_CACHE_TTL
         {
@@ -269,14 +175,14 @@ impl Identity {
             access: self.open_signer(find(KeyUse::Access)?)?,
             loaded: Instant::now(),
         });
-        if let Ok(mut cache) = self.inner.keys.signers.write() {
+        if let Ok(mut cache) = self.key_cache().signers.write() {
             cache.insert(pool_id.to_owned(), Arc::clone(&signers));
         }
         Ok(signers)
     }
 
     pub(crate) fn forget_pool_keys(&self, pool_id: &str) {
-        if let Ok(mut cache) = self.inner.keys.signers.write() {
+        if let Ok(mut cache) = self.key_cache().signers.write() {
             cache.remove(pool_id);
         }
     }
@@ -285,7 +191,7 @@ impl Identity {
     /// stay published until every token they signed has expired.
     pub async fn rotate_signing_keys(&self, pool_id: &str) -> Result<(), CognitoError> {
         let pool = self.load_pool(pool_id).await?;
-        let _generating = self.inner.keys.generation.lock().await;
+        let _generating = self.key_cache().generation.lock().await;
         let rows = self
             .generate_keys(&pool.id, vec![KeyUse::Id, KeyUse::Access])
             .await?;
@@ -356,7 +262,7 @@ impl Identity {
             store::keys::published_keys(self.db(), &pool.id, util::now())
                 .await?
                 .iter()
-                .map(Jwk::from_row)
+                .map(jwk_from_row)
                 .collect(),
         )
     }

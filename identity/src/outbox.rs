@@ -4,92 +4,22 @@
 //! logged. Messages are kept for [`OUTBOX_RETENTION`]: each write deletes the older ones (of
 //! every pool), and reads never show them.
 
-use serde::{Deserialize, Serialize};
 use sqlx::PgExecutor;
-use time::OffsetDateTime;
 
 use crate::error::CognitoError;
+use crate::model::{DeliveryMedium, OutboxMessage, OutboxPurpose};
+use crate::service::Identity;
 use crate::wire::CodeDeliveryDetailsType;
-use crate::{Identity, store, util};
+use crate::{store, util};
 
 /// How long outbox messages (live codes, temporary passwords) are kept.
 pub const OUTBOX_RETENTION: time::Duration = time::Duration::hours(24);
-
-/// Why a message was sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum OutboxPurpose {
-    /// Sign-up confirmation code.
-    SignUp,
-    /// Confirmation code sent again (ResendConfirmationCode).
-    Resend,
-    /// Password-reset code.
-    ForgotPassword,
-    /// Invitation of an AdminCreateUser user; `code` is the temporary password.
-    AdminCreateUser,
-}
-
-impl OutboxPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutboxPurpose::SignUp => "SIGN_UP",
-            OutboxPurpose::Resend => "RESEND",
-            OutboxPurpose::ForgotPassword => "FORGOT_PASSWORD",
-            OutboxPurpose::AdminCreateUser => "ADMIN_CREATE_USER",
-        }
-    }
-
-    fn parse(s: &str) -> Option<OutboxPurpose> {
-        [
-            OutboxPurpose::SignUp,
-            OutboxPurpose::Resend,
-            OutboxPurpose::ForgotPassword,
-            OutboxPurpose::AdminCreateUser,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
-    }
-}
-
-/// One message in a pool's outbox.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxMessage {
-    pub id: i64,
-    pub pool_id: String,
-    /// The user's Username (the sub in email-as-username pools).
-    pub username: String,
-    /// Email address or phone number (unmasked); `None` when the pool has no auto-verified
-    /// attribute the user has.
-    pub destination: Option<String>,
-    /// `EMAIL` or `SMS`.
-    pub delivery_medium: Option<String>,
-    pub purpose: OutboxPurpose,
-    /// The code, or the temporary password for [`OutboxPurpose::AdminCreateUser`].
-    pub code: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub created_at: OffsetDateTime,
-}
-
-impl std::fmt::Debug for OutboxMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OutboxMessage")
-            .field("id", &self.id)
-            .field("pool_id", &self.pool_id)
-            .field("username", &self.username)
-            .field("destination", &self.destination)
-            .field("delivery_medium", &self.delivery_medium)
-            .field("purpose", &self.purpose)
-            .field("code", &"<redacted>")
-            .field("created_at", &self.created_at)
-            .finish()
-    }
-}
 
 /// Where a message goes: the attribute, the medium and the (unmasked) address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Delivery {
     pub attribute: String,
-    pub medium: &'static str,
+    pub medium: DeliveryMedium,
     pub destination: String,
 }
 
@@ -97,7 +27,7 @@ impl Delivery {
     pub(crate) fn email(address: &str) -> Delivery {
         Delivery {
             attribute: "email".to_owned(),
-            medium: "EMAIL",
+            medium: DeliveryMedium::Email,
             destination: address.to_owned(),
         }
     }
@@ -105,7 +35,7 @@ impl Delivery {
     pub(crate) fn phone(number: &str) -> Delivery {
         Delivery {
             attribute: "phone_number".to_owned(),
-            medium: "SMS",
+            medium: DeliveryMedium::Sms,
             destination: number.to_owned(),
         }
     }
@@ -114,7 +44,7 @@ impl Delivery {
     pub(crate) fn details(&self) -> CodeDeliveryDetailsType {
         CodeDeliveryDetailsType {
             destination: Some(mask(&self.destination)),
-            delivery_medium: Some(self.medium.to_owned()),
+            delivery_medium: Some(self.medium.as_str().to_owned()),
             attribute_name: Some(self.attribute.clone()),
         }
     }
@@ -156,7 +86,7 @@ pub(crate) async fn send(
         pool_id,
         username,
         delivery.map(|d| d.destination.as_str()),
-        delivery.map(|d| d.medium),
+        delivery.map(|d| d.medium.as_str()),
         purpose.as_str(),
         code,
         now,

@@ -1,16 +1,18 @@
-//! ID and access tokens (RS256 JWTs with Cognito's claim sets), opaque refresh tokens, and
-//! verification of access tokens for the token-authorized operations.
+//! ID and access tokens (RS256 JWTs with Cognito's claim sets), opaque refresh tokens (a new
+//! token family at the end of a sign-in flow), and verification of access tokens for the
+//! token-authorized operations.
 
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::clients::AppClient;
 use crate::error::{CognitoError, msg};
-use crate::pools::Pool;
-use crate::store::users::UserRow;
-use crate::{Identity, store, util};
+use crate::model::{AppClient, Pool, User};
+use crate::service::Identity;
+use crate::signers::Signer;
+use crate::wire::{AuthResponse, AuthenticationResultType};
+use crate::{store, util};
 
 /// The scope of access tokens issued through the API.
 pub(crate) const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
@@ -27,7 +29,7 @@ pub(crate) struct Minted {
 pub(crate) struct AccessContext {
     pub pool: Pool,
     pub client: AppClient,
-    pub user: UserRow,
+    pub user: User,
 }
 
 /// The value of attribute `name` as an ID token claim: booleans for `*_verified`, a number
@@ -44,7 +46,7 @@ fn claim_value(name: &str, value: &str) -> Value {
     }
 }
 
-fn sign(claims: &Map<String, Value>, signer: &crate::keys::Signer) -> Result<String, CognitoError> {
+fn sign(claims: &Map<String, Value>, signer: &Signer) -> Result<String, CognitoError> {
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(signer.kid.clone());
     header.typ = None;
@@ -59,7 +61,7 @@ impl Identity {
         &self,
         pool: &Pool,
         client: &AppClient,
-        user: &UserRow,
+        user: &User,
         origin_jti: Uuid,
         auth_time: OffsetDateTime,
     ) -> Result<Minted, CognitoError> {
@@ -70,15 +72,15 @@ impl Identity {
         let auth_time = auth_time.unix_timestamp();
         let event_id = Uuid::new_v4().to_string();
         let sub = user.sub.to_string();
-        let id_exp = now + i64::from(client.row.id_token_validity_secs);
-        let access_secs = i64::from(client.row.access_token_validity_secs);
+        let id_exp = now + i64::from(client.stored.id_token_validity_secs);
+        let access_secs = i64::from(client.stored.access_token_validity_secs);
 
         let mut id = Map::new();
         id.insert("sub".into(), json!(sub));
         if !groups.is_empty() {
             id.insert("cognito:groups".into(), json!(groups));
         }
-        for (name, value) in user.attributes.0.iter() {
+        for (name, value) in user.attributes.iter() {
             if client.can_read(name) {
                 id.insert(name.clone(), claim_value(name, value));
             }
@@ -86,7 +88,7 @@ impl Identity {
         id.insert("iss".into(), json!(iss));
         id.insert("cognito:username".into(), json!(user.username));
         id.insert("origin_jti".into(), json!(origin_jti.to_string()));
-        id.insert("aud".into(), json!(client.id()));
+        id.insert("aud".into(), json!(client.id().as_str()));
         id.insert("event_id".into(), json!(event_id));
         id.insert("token_use".into(), json!("id"));
         id.insert("auth_time".into(), json!(auth_time));
@@ -100,7 +102,7 @@ impl Identity {
             access.insert("cognito:groups".into(), json!(groups));
         }
         access.insert("iss".into(), json!(iss));
-        access.insert("client_id".into(), json!(client.id()));
+        access.insert("client_id".into(), json!(client.id().as_str()));
         access.insert("origin_jti".into(), json!(origin_jti.to_string()));
         access.insert("event_id".into(), json!(event_id));
         access.insert("token_use".into(), json!("access"));
@@ -116,6 +118,46 @@ impl Identity {
             id_token: sign(&id, &signers.id)?,
             access_token: sign(&access, &signers.access)?,
             expires_in: access_secs,
+        })
+    }
+
+    /// Starts a token family: stores a new refresh token and mints the first ID/access pair.
+    pub(crate) async fn issue_tokens(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: &User,
+        auth_time: OffsetDateTime,
+    ) -> Result<AuthResponse, CognitoError> {
+        let refresh = util::random_token(64);
+        let origin_jti = Uuid::new_v4();
+        let mut tx = self.db().begin().await?;
+        // Access/ID tokens live at most a day, so older expired families are dead.
+        store::tokens::purge_expired(&mut *tx, user.sub, auth_time - Duration::days(1)).await?;
+        store::tokens::insert_refresh(
+            &mut *tx,
+            &util::sha256(refresh.as_bytes()),
+            origin_jti,
+            &pool.id,
+            client.id(),
+            user.sub,
+            auth_time,
+            auth_time + Duration::seconds(i64::from(client.stored.refresh_token_validity_secs)),
+        )
+        .await?;
+        tx.commit().await?;
+        let minted = self
+            .mint_tokens(pool, client, user, origin_jti, auth_time)
+            .await?;
+        Ok(AuthResponse {
+            authentication_result: Some(AuthenticationResultType {
+                access_token: minted.access_token,
+                expires_in: minted.expires_in,
+                token_type: "Bearer".to_owned(),
+                refresh_token: Some(refresh),
+                id_token: minted.id_token,
+            }),
+            ..AuthResponse::default()
         })
     }
 

@@ -3,34 +3,31 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::attributes::{self, Writer};
-use crate::clients::AppClient;
-use crate::codes::{self, Purpose};
+use crate::codes;
 use crate::error::{CognitoError, ErrorKind, msg};
-use crate::outbox::{self, Delivery, OutboxPurpose};
-use crate::pools::Pool;
-use crate::store::users::{EMAIL_CONSTRAINT, USERNAME_CONSTRAINT, UserRow};
+use crate::model::{
+    CodePurpose, DeliveryMedium, MessageAction, OutboxPurpose, Pool, User, UserStatus,
+    VerifiableAttribute,
+};
+use crate::outbox::{self, Delivery};
+use crate::service::Identity;
+use crate::store::users::{EMAIL_CONSTRAINT, USERNAME_CONSTRAINT};
+use crate::throttle::counter_key;
 use crate::wire::{
     AdminCreateUserRequest, AdminCreateUserResponse, AdminGetUserResponse,
-    AdminSetUserPasswordRequest, AdminUserRequest, AttributeType, ChangePasswordRequest,
-    CodeDeliveryDetailsType, ConfirmForgotPasswordRequest, ConfirmSignUpRequest,
-    ForgotPasswordRequest, ForgotPasswordResponse, GetUserRequest, GetUserResponse,
-    ListUsersRequest, ListUsersResponse, ResendConfirmationCodeRequest,
-    ResendConfirmationCodeResponse, SignUpRequest, SignUpResponse, UpdateUserAttributesRequest,
-    UpdateUserAttributesResponse, UserType,
+    AdminSetUserPasswordRequest, AdminUserRequest, ChangePasswordRequest, CodeDeliveryDetailsType,
+    ConfirmForgotPasswordRequest, ConfirmSignUpRequest, ForgotPasswordRequest,
+    ForgotPasswordResponse, GetUserRequest, GetUserResponse, ListUsersRequest, ListUsersResponse,
+    ResendConfirmationCodeRequest, ResendConfirmationCodeResponse, SignUpRequest, SignUpResponse,
+    UpdateUserAttributesRequest, UpdateUserAttributesResponse, UserType,
 };
-use crate::{Identity, filter, secret_hash, store, util};
-
-pub(crate) const UNCONFIRMED: &str = "UNCONFIRMED";
-pub(crate) const CONFIRMED: &str = "CONFIRMED";
-pub(crate) const FORCE_CHANGE_PASSWORD: &str = "FORCE_CHANGE_PASSWORD";
-pub(crate) const RESET_REQUIRED: &str = "RESET_REQUIRED";
+use crate::{filter, secret_hash, store, util};
 
 /// Maps unique violations on insert/update to Cognito's errors.
-fn map_conflict(e: sqlx::Error, pool: &Pool) -> CognitoError {
+pub(crate) fn map_conflict(e: sqlx::Error, pool: &Pool) -> CognitoError {
     if store::is_unique_violation(&e, USERNAME_CONSTRAINT) {
         CognitoError::new(ErrorKind::UsernameExists, msg::USER_EXISTS)
     } else if store::is_unique_violation(&e, EMAIL_CONSTRAINT) {
@@ -53,7 +50,7 @@ fn non_empty<'a>(attrs: &'a BTreeMap<String, String>, name: &str) -> Option<&'a 
 
 /// The lower-cased email while it is a sign-in name: always in email-as-username pools, once
 /// verified in email-alias pools.
-fn email_key_for(pool: &Pool, attrs: &BTreeMap<String, String>) -> Option<String> {
+pub(crate) fn email_key_for(pool: &Pool, attrs: &BTreeMap<String, String>) -> Option<String> {
     let email = non_empty(attrs, "email")?;
     let verified = attrs.get("email_verified").is_some_and(|v| v == "true");
     (pool.email_is_username() || (pool.email_is_alias() && verified)).then(|| email.to_lowercase())
@@ -86,7 +83,7 @@ fn stored_username(
     Ok(requested.to_owned())
 }
 
-fn default_verification_flags(attrs: &mut BTreeMap<String, String>) {
+pub(crate) fn default_verification_flags(attrs: &mut BTreeMap<String, String>) {
     for (attr, flag) in [
         ("email", "email_verified"),
         ("phone_number", "phone_number_verified"),
@@ -99,13 +96,10 @@ fn default_verification_flags(attrs: &mut BTreeMap<String, String>) {
 
 /// Where sign-up codes go: the first auto-verified attribute the user has.
 fn auto_delivery(pool: &Pool, attrs: &BTreeMap<String, String>) -> Option<Delivery> {
-    pool.auto_verified_attributes
-        .iter()
-        .find_map(|a| match a.as_str() {
-            "email" => non_empty(attrs, "email").map(Delivery::email),
-            "phone_number" => non_empty(attrs, "phone_number").map(Delivery::phone),
-            _ => None,
-        })
+    pool.auto_verified_attributes.iter().find_map(|a| match a {
+        VerifiableAttribute::Email => non_empty(attrs, "email").map(Delivery::email),
+        VerifiableAttribute::PhoneNumber => non_empty(attrs, "phone_number").map(Delivery::phone),
+    })
 }
 
 /// Where password-reset codes go, following `AccountRecoverySetting` (default: verified
@@ -173,23 +167,14 @@ fn simulated_delivery(username: &str) -> CodeDeliveryDetailsType {
     Delivery::email(&fake).details()
 }
 
-pub(crate) fn user_type(user: &UserRow, keep: impl Fn(&str) -> bool) -> UserType {
+pub(crate) fn user_type(user: &User, keep: impl Fn(&str) -> bool) -> UserType {
     UserType {
         username: user.username.clone(),
-        attributes: attributes::to_wire(&user.sub.to_string(), &user.attributes.0, keep),
+        attributes: attributes::to_wire(&user.sub.to_string(), &user.attributes, keep),
         user_create_date: user.created_at,
         user_last_modified_date: user.updated_at,
         enabled: user.enabled,
-        user_status: user.status.clone(),
-    }
-}
-
-/// The key of a user's throttling counters: the sub, or for a name that matches no user the
-/// name as typed (normalised), so that unknown names are throttled like real ones.
-pub(crate) fn counter_key(pool: &Pool, user: Option<&UserRow>, typed_name: &str) -> String {
-    match user {
-        Some(u) => u.sub.to_string(),
-        None => format!("unknown:{}", pool.username_key(typed_name)),
+        user_status: user.status.as_str().to_owned(),
     }
 }
 
@@ -198,73 +183,6 @@ fn temporary_password_expiry(pool: &Pool) -> time::OffsetDateTime {
 }
 
 impl Identity {
-    /// Finds a user by username, by email (when the email signs in) or by sub.
-    pub(crate) async fn find_user(
-        &self,
-        pool: &Pool,
-        name: &str,
-    ) -> Result<Option<UserRow>, CognitoError> {
-        if name.is_empty() {
-            return Ok(None);
-        }
-        if let Some(u) =
-            store::users::find_by_username_key(self.db(), &pool.id, &pool.username_key(name))
-                .await?
-        {
-            return Ok(Some(u));
-        }
-        if (pool.email_is_username() || pool.email_is_alias())
-            && name.contains('@')
-            && let Some(u) =
-                store::users::find_by_email_key(self.db(), &pool.id, &name.to_lowercase()).await?
-        {
-            return Ok(Some(u));
-        }
-        if let Ok(sub) = Uuid::parse_str(name) {
-            return Ok(store::users::find_by_sub(self.db(), &pool.id, sub).await?);
-        }
-        Ok(None)
-    }
-
-    /// [`Identity::find_user`] or `UserNotFoundException` (administrative calls).
-    pub(crate) async fn require_user(
-        &self,
-        pool: &Pool,
-        name: &str,
-    ) -> Result<UserRow, CognitoError> {
-        util::validate_name("Username", name)?;
-        self.find_user(pool, name)
-            .await?
-            .ok_or_else(CognitoError::user_not_found)
-    }
-
-    /// A public user call: checks the SecretHash (against the name given and, once found, the
-    /// user's Username), then resolves the user. `Ok(None)` means "unknown user"; what to
-    /// answer is the caller's business (PreventUserExistenceErrors).
-    pub(crate) async fn public_user(
-        &self,
-        pool: &Pool,
-        client: &AppClient,
-        username: &str,
-        secret_hash: Option<&str>,
-    ) -> Result<Option<UserRow>, CognitoError> {
-        if client.secret().is_some() && secret_hash.is_none() {
-            return Err(CognitoError::secret_hash(client.id()));
-        }
-        util::validate_name("Username", username)?;
-        let user = self.find_user(pool, username).await?;
-        if let (Some(secret), Some(hash)) = (client.secret(), secret_hash) {
-            let mut names = vec![username];
-            if let Some(u) = &user {
-                names.push(&u.username);
-            }
-            if !secret_hash::matches(secret, client.id(), hash, &names) {
-                return Err(CognitoError::secret_hash(client.id()));
-            }
-        }
-        Ok(user)
-    }
-
     /// SignUp: creates an UNCONFIRMED user and sends a confirmation code (outbox).
     pub async fn sign_up(&self, req: SignUpRequest) -> Result<SignUpResponse, CognitoError> {
         let (pool, client) = self.load_client(&req.client_id).await?;
@@ -309,15 +227,15 @@ impl Identity {
         let hash = self.hashing().hash(password).await?;
         let now = util::now();
         let delivery = auto_delivery(&pool, &attrs);
-        let user = UserRow {
+        let user = User {
             sub,
             pool_id: pool.id.clone(),
             username_key: pool.username_key(&username),
             username,
             email_key: email_key_for(&pool, &attrs),
-            status: UNCONFIRMED.to_owned(),
+            status: UserStatus::Unconfirmed,
             enabled: true,
-            attributes: Json(attrs),
+            attributes: attrs,
             password_hash: Some(hash),
             password_expires_at: None,
             created_at: now,
@@ -330,7 +248,7 @@ impl Identity {
         let code = codes::issue(
             &mut *tx,
             sub,
-            Purpose::SignUp,
+            CodePurpose::SignUp,
             delivery.as_ref().map(|d| d.attribute.as_str()),
             codes::SIGN_UP_CODE_TTL,
         )
@@ -364,12 +282,12 @@ impl Identity {
         let Some(user) = user else {
             return Err(if client.prevents_user_existence_errors() {
                 let key = counter_key(&pool, None, &req.username);
-                codes::check_unknown(self.db(), &pool.id, &key, Purpose::SignUp).await
+                codes::check_unknown(self.db(), &pool.id, &key, CodePurpose::SignUp).await
             } else {
                 CognitoError::user_not_found()
             });
         };
-        if user.status != UNCONFIRMED {
+        if user.status != UserStatus::Unconfirmed {
             return Err(CognitoError::not_authorized(format!(
                 "User cannot be confirmed. Current status is {}",
                 user.status
@@ -379,7 +297,7 @@ impl Identity {
             self.db(),
             &pool.id,
             user.sub,
-            Purpose::SignUp,
+            CodePurpose::SignUp,
             &req.confirmation_code,
         )
         .await?;
@@ -389,7 +307,7 @@ impl Identity {
             .ok_or_else(CognitoError::user_not_found)?;
         codes::consume(&mut tx, user.sub, &checked).await?;
         let now = util::now();
-        let mut attrs = user.attributes.0.clone();
+        let mut attrs = user.attributes.clone();
         if let Some(attr) = checked.delivery_attribute() {
             attrs.insert(format!("{attr}_verified"), "true".to_owned());
         }
@@ -403,14 +321,14 @@ impl Identity {
                 return Err(CognitoError::new(ErrorKind::AliasExists, msg::EMAIL_EXISTS));
             }
             // The alias moves to this user; the other one's email is no longer verified.
-            let mut other_attrs = other.attributes.0.clone();
+            let mut other_attrs = other.attributes.clone();
             other_attrs.insert("email_verified".to_owned(), "false".to_owned());
             store::users::set_attributes(&mut *tx, other.sub, &other_attrs, None, now).await?;
         }
         store::users::set_attributes(&mut *tx, user.sub, &attrs, email_key.as_deref(), now)
             .await
             .map_err(|e| map_conflict(e, &pool))?;
-        store::users::set_status(&mut *tx, user.sub, CONFIRMED, now).await?;
+        store::users::set_status(&mut *tx, user.sub, UserStatus::Confirmed, now).await?;
         tx.commit().await?;
         tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "user confirmed");
         Ok(())
@@ -429,10 +347,10 @@ impl Identity {
             .await?;
         let key = counter_key(&pool, user.as_ref(), &req.username);
         let user = match user {
-            Some(user) if user.status == UNCONFIRMED => user,
+            Some(user) if user.status == UserStatus::Unconfirmed => user,
             // An already confirmed user looks like an unknown one.
             _ if client.prevents_user_existence_errors() => {
-                codes::count_issue(self.db(), &pool.id, &key, Purpose::SignUp).await?;
+                codes::count_issue(self.db(), &pool.id, &key, CodePurpose::SignUp).await?;
                 return Ok(ResendConfirmationCodeResponse {
                     code_delivery_details: Some(simulated_delivery(&req.username)),
                 });
@@ -444,13 +362,13 @@ impl Identity {
             }
             None => return Err(CognitoError::user_not_found()),
         };
-        codes::count_issue(self.db(), &pool.id, &key, Purpose::SignUp).await?;
-        let delivery = auto_delivery(&pool, &user.attributes.0);
+        codes::count_issue(self.db(), &pool.id, &key, CodePurpose::SignUp).await?;
+        let delivery = auto_delivery(&pool, &user.attributes);
         let mut tx = self.db().begin().await?;
         let code = codes::issue(
             &mut *tx,
             user.sub,
-            Purpose::SignUp,
+            CodePurpose::SignUp,
             delivery.as_ref().map(|d| d.attribute.as_str()),
             codes::SIGN_UP_CODE_TTL,
         )
@@ -485,7 +403,7 @@ impl Identity {
             Some(user) if user.enabled => user,
             // A disabled user looks like an unknown one.
             _ if client.prevents_user_existence_errors() => {
-                codes::count_issue(self.db(), &pool.id, &key, Purpose::ForgotPassword).await?;
+                codes::count_issue(self.db(), &pool.id, &key, CodePurpose::ForgotPassword).await?;
                 return Ok(ForgotPasswordResponse {
                     code_delivery_details: Some(simulated_delivery(&req.username)),
                 });
@@ -493,13 +411,13 @@ impl Identity {
             Some(_) => return Err(CognitoError::not_authorized(msg::USER_DISABLED)),
             None => return Err(CognitoError::user_not_found()),
         };
-        let delivery = recovery_delivery(&pool, &user.attributes.0)?;
-        codes::count_issue(self.db(), &pool.id, &key, Purpose::ForgotPassword).await?;
+        let delivery = recovery_delivery(&pool, &user.attributes)?;
+        codes::count_issue(self.db(), &pool.id, &key, CodePurpose::ForgotPassword).await?;
         let mut tx = self.db().begin().await?;
         let code = codes::issue(
             &mut *tx,
             user.sub,
-            Purpose::ForgotPassword,
+            CodePurpose::ForgotPassword,
             Some(&delivery.attribute),
             codes::RESET_CODE_TTL,
         )
@@ -532,7 +450,7 @@ impl Identity {
         let Some(user) = user else {
             return Err(if client.prevents_user_existence_errors() {
                 let key = counter_key(&pool, None, &req.username);
-                codes::check_unknown(self.db(), &pool.id, &key, Purpose::ForgotPassword).await
+                codes::check_unknown(self.db(), &pool.id, &key, CodePurpose::ForgotPassword).await
             } else {
                 CognitoError::user_not_found()
             });
@@ -543,7 +461,7 @@ impl Identity {
             self.db(),
             &pool.id,
             user.sub,
-            Purpose::ForgotPassword,
+            CodePurpose::ForgotPassword,
             &req.confirmation_code,
         )
         .await?;
@@ -554,8 +472,8 @@ impl Identity {
             .await?
             .ok_or_else(CognitoError::user_not_found)?;
         codes::consume(&mut tx, user.sub, &checked).await?;
-        let status = match user.status.as_str() {
-            FORCE_CHANGE_PASSWORD | RESET_REQUIRED => CONFIRMED,
+        let status = match user.status {
+            UserStatus::ForceChangePassword | UserStatus::ResetRequired => UserStatus::Confirmed,
             other => other,
         };
         store::users::set_password(&mut *tx, user.sub, &hash, status, None, util::now()).await?;
@@ -572,7 +490,7 @@ impl Identity {
             username: ctx.user.username.clone(),
             user_attributes: attributes::to_wire(
                 &ctx.user.sub.to_string(),
-                &ctx.user.attributes.0,
+                &ctx.user.attributes,
                 |n| ctx.client.can_read(n),
             ),
         })
@@ -595,7 +513,7 @@ impl Identity {
         let user = store::users::lock_user(&mut tx, ctx.user.sub)
             .await?
             .ok_or_else(CognitoError::user_not_found)?;
-        let mut attrs = user.attributes.0.clone();
+        let mut attrs = user.attributes.clone();
         for (name, value) in changes {
             let changed = attrs.get(&name) != Some(&value);
             if value.is_empty() {
@@ -659,7 +577,7 @@ impl Identity {
             &mut *tx,
             ctx.user.sub,
             &hash,
-            &ctx.user.status,
+            ctx.user.status,
             ctx.user.password_expires_at,
             util::now(),
         )
@@ -680,15 +598,15 @@ impl Identity {
     ) -> Result<AdminCreateUserResponse, CognitoError> {
         let pool = self.load_pool(&req.user_pool_id).await?;
         util::validate_name("Username", &req.username)?;
-        let action = req.message_action.as_deref();
-        if let Some(a) = action
-            && !matches!(a, "RESEND" | "SUPPRESS")
-        {
-            return Err(CognitoError::invalid_parameter(format!(
-                "1 validation error detected: Value '{a}' at 'messageAction' failed to satisfy \
-                 constraint: Member must satisfy enum value set: [RESEND, SUPPRESS]"
-            )));
-        }
+        let action = req
+            .message_action
+            .as_deref()
+            .map(|a| {
+                MessageAction::parse(a).ok_or_else(|| {
+                    CognitoError::not_in_set("messageAction", a, &MessageAction::joined())
+                })
+            })
+            .transpose()?;
         let temporary = match &req.temporary_password {
             Some(p) => {
                 pool.password.check(p)?;
@@ -697,10 +615,10 @@ impl Identity {
             None => pool.password.generate(),
         };
         let invitation_to = |attrs: &BTreeMap<String, String>| {
-            let wants_sms = req
-                .desired_delivery_mediums
-                .as_ref()
-                .is_some_and(|m| m.iter().any(|x| x == "SMS") && !m.iter().any(|x| x == "EMAIL"));
+            let wants_sms = req.desired_delivery_mediums.as_ref().is_some_and(|m| {
+                let asked = |medium: DeliveryMedium| m.iter().any(|x| x == medium.as_str());
+                asked(DeliveryMedium::Sms) && !asked(DeliveryMedium::Email)
+            });
             let email = non_empty(attrs, "email").map(Delivery::email);
             let phone = non_empty(attrs, "phone_number").map(Delivery::phone);
             if wants_sms {
@@ -710,9 +628,9 @@ impl Identity {
             }
         };
 
-        if action == Some("RESEND") {
+        if action == Some(MessageAction::Resend) {
             let user = self.require_user(&pool, &req.username).await?;
-            if user.status != FORCE_CHANGE_PASSWORD {
+            if user.status != UserStatus::ForceChangePassword {
                 return Err(CognitoError::new(
                     ErrorKind::UnsupportedUserState,
                     format!(
@@ -727,7 +645,7 @@ impl Identity {
                 &mut *tx,
                 user.sub,
                 &hash,
-                FORCE_CHANGE_PASSWORD,
+                UserStatus::ForceChangePassword,
                 Some(temporary_password_expiry(&pool)),
                 util::now(),
             )
@@ -736,7 +654,7 @@ impl Identity {
                 &mut *tx,
                 &pool.id,
                 &user.username,
-                invitation_to(&user.attributes.0).as_ref(),
+                invitation_to(&user.attributes).as_ref(),
                 OutboxPurpose::AdminCreateUser,
                 &temporary,
             )
@@ -769,15 +687,15 @@ impl Identity {
         }
         let hash = self.hashing().hash(&temporary).await?;
         let now = util::now();
-        let user = UserRow {
+        let user = User {
             sub,
             pool_id: pool.id.clone(),
             username_key: pool.username_key(&username),
             username,
             email_key: email_key_for(&pool, &attrs),
-            status: FORCE_CHANGE_PASSWORD.to_owned(),
+            status: UserStatus::ForceChangePassword,
             enabled: true,
-            attributes: Json(attrs),
+            attributes: attrs,
             password_hash: Some(hash),
             password_expires_at: Some(temporary_password_expiry(&pool)),
             created_at: now,
@@ -787,12 +705,12 @@ impl Identity {
         store::users::insert_user(&mut *tx, &user)
             .await
             .map_err(|e| map_conflict(e, &pool))?;
-        if action != Some("SUPPRESS") {
+        if action != Some(MessageAction::Suppress) {
             outbox::send(
                 &mut *tx,
                 &pool.id,
                 &user.username,
-                invitation_to(&user.attributes.0).as_ref(),
+                invitation_to(&user.attributes).as_ref(),
                 OutboxPurpose::AdminCreateUser,
                 &temporary,
             )
@@ -814,13 +732,11 @@ impl Identity {
         let user = self.require_user(&pool, &req.username).await?;
         Ok(AdminGetUserResponse {
             username: user.username.clone(),
-            user_attributes: attributes::to_wire(&user.sub.to_string(), &user.attributes.0, |_| {
-                true
-            }),
+            user_attributes: attributes::to_wire(&user.sub.to_string(), &user.attributes, |_| true),
             user_create_date: user.created_at,
             user_last_modified_date: user.updated_at,
             enabled: user.enabled,
-            user_status: user.status.clone(),
+            user_status: user.status.as_str().to_owned(),
         })
     }
 
@@ -828,15 +744,15 @@ impl Identity {
     pub async fn admin_confirm_sign_up(&self, req: AdminUserRequest) -> Result<(), CognitoError> {
         let pool = self.load_pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
-        if user.status != UNCONFIRMED {
+        if user.status != UserStatus::Unconfirmed {
             return Err(CognitoError::not_authorized(format!(
                 "User cannot be confirmed. Current status is {}",
                 user.status
             )));
         }
         let mut tx = self.db().begin().await?;
-        store::users::set_status(&mut *tx, user.sub, CONFIRMED, util::now()).await?;
-        store::codes::delete_code(&mut *tx, user.sub, "SIGN_UP").await?;
+        store::users::set_status(&mut *tx, user.sub, UserStatus::Confirmed, util::now()).await?;
+        store::codes::delete_code(&mut *tx, user.sub, CodePurpose::SignUp.as_str()).await?;
         tx.commit().await?;
         tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "user confirmed by an administrator");
         Ok(())
@@ -854,10 +770,10 @@ impl Identity {
         let hash = self.hashing().hash(&req.password).await?;
         let permanent = req.permanent.unwrap_or(false);
         let (status, expires) = if permanent {
-            (CONFIRMED, None)
+            (UserStatus::Confirmed, None)
         } else {
             (
-                FORCE_CHANGE_PASSWORD,
+                UserStatus::ForceChangePassword,
                 Some(temporary_password_expiry(&pool)),
             )
         };
@@ -955,33 +871,5 @@ impl Identity {
                 .collect(),
             pagination_token,
         })
-    }
-
-    /// Attributes for the NEW_PASSWORD_REQUIRED challenge (`userAttributes`, without `sub`).
-    pub(crate) fn challenge_user_attributes(user: &UserRow) -> String {
-        serde_json::to_string(&user.attributes.0).unwrap_or_else(|_| "{}".to_owned())
-    }
-
-    /// Applies `userAttributes.*` challenge responses (validated as a self-update).
-    pub(crate) fn merge_challenge_attributes(
-        pool: &Pool,
-        client: &AppClient,
-        user: &UserRow,
-        attrs: &[AttributeType],
-    ) -> Result<BTreeMap<String, String>, CognitoError> {
-        let changes = attributes::validate_write(pool, attrs, Writer::SelfUpdate(client))?;
-        let mut merged = user.attributes.0.clone();
-        merged.extend(changes);
-        default_verification_flags(&mut merged);
-        attributes::check_required(pool, &merged)?;
-        Ok(merged)
-    }
-
-    pub(crate) fn email_key(pool: &Pool, attrs: &BTreeMap<String, String>) -> Option<String> {
-        email_key_for(pool, attrs)
-    }
-
-    pub(crate) fn conflict(e: sqlx::Error, pool: &Pool) -> CognitoError {
-        map_conflict(e, pool)
     }
 }

@@ -3,33 +3,76 @@
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(crate) struct ClientRow {
-    pub id: String,
-    pub pool_id: String,
-    pub name: String,
-    pub secret_sealed: Option<Vec<u8>>,
-    pub explicit_auth_flows: Vec<String>,
-    pub read_attributes: Option<Vec<String>>,
-    pub write_attributes: Option<Vec<String>>,
-    pub access_token_validity: i32,
-    pub access_token_unit: String,
-    pub id_token_validity: i32,
-    pub id_token_unit: String,
-    pub refresh_token_validity: i32,
-    pub refresh_token_unit: String,
-    pub access_token_validity_secs: i32,
-    pub id_token_validity_secs: i32,
-    pub refresh_token_validity_secs: i32,
-    pub prevent_user_existence_errors: String,
-    pub enable_token_revocation: bool,
-    pub auth_session_validity_minutes: i32,
-    pub settings: serde_json::Value,
-    pub created_at: OffsetDateTime,
-    pub updated_at: OffsetDateTime,
+use super::{decode, decode_all};
+use crate::model::{
+    Client, ClientId, ExplicitAuthFlow, PoolId, PreventUserExistenceErrors, TokenValidityUnit,
+};
+
+#[derive(sqlx::FromRow)]
+struct ClientRow {
+    id: String,
+    pool_id: String,
+    name: String,
+    secret_sealed: Option<Vec<u8>>,
+    explicit_auth_flows: Vec<String>,
+    read_attributes: Option<Vec<String>>,
+    write_attributes: Option<Vec<String>>,
+    access_token_validity: i32,
+    access_token_unit: String,
+    id_token_validity: i32,
+    id_token_unit: String,
+    refresh_token_validity: i32,
+    refresh_token_unit: String,
+    access_token_validity_secs: i32,
+    id_token_validity_secs: i32,
+    refresh_token_validity_secs: i32,
+    prevent_user_existence_errors: String,
+    enable_token_revocation: bool,
+    auth_session_validity_minutes: i32,
+    settings: serde_json::Value,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
 }
 
-pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &ClientRow) -> sqlx::Result<()> {
+impl ClientRow {
+    fn into_client(self) -> sqlx::Result<Client> {
+        let unit = |text: &str| decode(text, TokenValidityUnit::parse, "token validity unit");
+        Ok(Client {
+            id: ClientId::new(self.id),
+            pool_id: PoolId::new(self.pool_id),
+            name: self.name,
+            secret_sealed: self.secret_sealed,
+            explicit_auth_flows: decode_all(
+                &self.explicit_auth_flows,
+                ExplicitAuthFlow::parse,
+                "explicit auth flow",
+            )?,
+            read_attributes: self.read_attributes,
+            write_attributes: self.write_attributes,
+            access_token_validity: self.access_token_validity,
+            access_token_unit: unit(&self.access_token_unit)?,
+            id_token_validity: self.id_token_validity,
+            id_token_unit: unit(&self.id_token_unit)?,
+            refresh_token_validity: self.refresh_token_validity,
+            refresh_token_unit: unit(&self.refresh_token_unit)?,
+            access_token_validity_secs: self.access_token_validity_secs,
+            id_token_validity_secs: self.id_token_validity_secs,
+            refresh_token_validity_secs: self.refresh_token_validity_secs,
+            prevent_user_existence_errors: decode(
+                &self.prevent_user_existence_errors,
+                PreventUserExistenceErrors::parse,
+                "PreventUserExistenceErrors",
+            )?,
+            enable_token_revocation: self.enable_token_revocation,
+            auth_session_validity_minutes: self.auth_session_validity_minutes,
+            settings: self.settings,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &Client) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO user_pool_clients (id, pool_id, name, secret_sealed, explicit_auth_flows, \
             read_attributes, write_attributes, access_token_validity, access_token_unit, \
@@ -40,23 +83,28 @@ pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &ClientRow) -> sql
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
             $18, $19, $20, $21, $22)",
     )
-    .bind(&c.id)
-    .bind(&c.pool_id)
+    .bind(c.id.as_str())
+    .bind(c.pool_id.as_str())
     .bind(&c.name)
     .bind(&c.secret_sealed)
-    .bind(&c.explicit_auth_flows)
+    .bind(
+        c.explicit_auth_flows
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind(&c.read_attributes)
     .bind(&c.write_attributes)
     .bind(c.access_token_validity)
-    .bind(&c.access_token_unit)
+    .bind(c.access_token_unit.as_str())
     .bind(c.id_token_validity)
-    .bind(&c.id_token_unit)
+    .bind(c.id_token_unit.as_str())
     .bind(c.refresh_token_validity)
-    .bind(&c.refresh_token_unit)
+    .bind(c.refresh_token_unit.as_str())
     .bind(c.access_token_validity_secs)
     .bind(c.id_token_validity_secs)
     .bind(c.refresh_token_validity_secs)
-    .bind(&c.prevent_user_existence_errors)
+    .bind(c.prevent_user_existence_errors.as_str())
     .bind(c.enable_token_revocation)
     .bind(c.auth_session_validity_minutes)
     .bind(&c.settings)
@@ -67,8 +115,8 @@ pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &ClientRow) -> sql
     Ok(())
 }
 
-pub(crate) async fn find_client(db: &PgPool, id: &str) -> sqlx::Result<Option<ClientRow>> {
-    sqlx::query_as(
+pub(crate) async fn find_client(db: &PgPool, id: &str) -> sqlx::Result<Option<Client>> {
+    sqlx::query_as::<_, ClientRow>(
         "SELECT id, pool_id, name, secret_sealed, explicit_auth_flows, read_attributes, \
             write_attributes, access_token_validity, access_token_unit, id_token_validity, \
             id_token_unit, refresh_token_validity, refresh_token_unit, \
@@ -79,7 +127,9 @@ pub(crate) async fn find_client(db: &PgPool, id: &str) -> sqlx::Result<Option<Cl
     )
     .bind(id)
     .fetch_optional(db)
-    .await
+    .await?
+    .map(ClientRow::into_client)
+    .transpose()
 }
 
 /// `(client_id, name)` of a pool's clients ordered by id, after `after` (exclusive).

@@ -3,8 +3,11 @@
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 
-use crate::attributes::CustomAttribute;
-use crate::pools::{PasswordPolicy, Pool};
+use super::{decode, decode_all};
+use crate::model::{
+    AliasAttribute, AttributeDataType, CustomAttribute, DeletionProtection, MfaConfiguration,
+    PasswordPolicy, Pool, PoolId, VerifiableAttribute,
+};
 
 #[derive(sqlx::FromRow)]
 struct PoolRow {
@@ -34,14 +37,26 @@ struct PoolRow {
 }
 
 impl PoolRow {
-    fn into_pool(self, custom: Vec<CustomAttribute>) -> Pool {
-        Pool {
-            id: self.id,
+    fn into_pool(self, custom: Vec<CustomAttribute>) -> sqlx::Result<Pool> {
+        Ok(Pool {
+            id: PoolId::new(self.id),
             name: self.name,
             region: self.region,
-            username_attributes: self.username_attributes,
-            alias_attributes: self.alias_attributes,
-            auto_verified_attributes: self.auto_verified_attributes,
+            username_attributes: decode_all(
+                &self.username_attributes,
+                VerifiableAttribute::parse,
+                "username attribute",
+            )?,
+            alias_attributes: decode_all(
+                &self.alias_attributes,
+                AliasAttribute::parse,
+                "alias attribute",
+            )?,
+            auto_verified_attributes: decode_all(
+                &self.auto_verified_attributes,
+                VerifiableAttribute::parse,
+                "auto-verified attribute",
+            )?,
             required_attributes: self.required_attributes,
             password: PasswordPolicy {
                 min_length: self.password_min_length,
@@ -53,8 +68,16 @@ impl PoolRow {
             },
             allow_admin_create_user_only: self.allow_admin_create_user_only,
             case_sensitive: self.case_sensitive_usernames,
-            mfa_configuration: self.mfa_configuration,
-            deletion_protection: self.deletion_protection,
+            mfa_configuration: decode(
+                &self.mfa_configuration,
+                MfaConfiguration::parse,
+                "MFA configuration",
+            )?,
+            deletion_protection: decode(
+                &self.deletion_protection,
+                DeletionProtection::parse,
+                "deletion protection",
+            )?,
             id_token_validity_secs: self.id_token_validity_secs,
             access_token_validity_secs: self.access_token_validity_secs,
             refresh_token_validity_secs: self.refresh_token_validity_secs,
@@ -62,8 +85,13 @@ impl PoolRow {
             custom,
             created_at: self.created_at,
             updated_at: self.updated_at,
-        }
+        })
     }
+}
+
+/// The texts of a list of closed-set values, for a TEXT[] column.
+fn texts<T: Copy>(values: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str> {
+    values.iter().map(|v| as_str(*v)).collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -90,12 +118,18 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
             $18, $19, $20, $21, $22, $23)",
     )
-    .bind(&pool.id)
+    .bind(pool.id.as_str())
     .bind(&pool.name)
     .bind(&pool.region)
-    .bind(&pool.username_attributes)
-    .bind(&pool.alias_attributes)
-    .bind(&pool.auto_verified_attributes)
+    .bind(texts(
+        &pool.username_attributes,
+        VerifiableAttribute::as_str,
+    ))
+    .bind(texts(&pool.alias_attributes, AliasAttribute::as_str))
+    .bind(texts(
+        &pool.auto_verified_attributes,
+        VerifiableAttribute::as_str,
+    ))
     .bind(&pool.required_attributes)
     .bind(pool.password.min_length)
     .bind(pool.password.require_uppercase)
@@ -105,8 +139,8 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
     .bind(pool.password.temporary_password_validity_days)
     .bind(pool.allow_admin_create_user_only)
     .bind(pool.case_sensitive)
-    .bind(&pool.mfa_configuration)
-    .bind(&pool.deletion_protection)
+    .bind(pool.mfa_configuration.as_str())
+    .bind(pool.deletion_protection.as_str())
     .bind(pool.id_token_validity_secs)
     .bind(pool.access_token_validity_secs)
     .bind(pool.refresh_token_validity_secs)
@@ -121,10 +155,10 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
                 mutable, developer_only, min_length, max_length, min_value, max_value) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(&pool.id)
+        .bind(pool.id.as_str())
         .bind(&c.name)
         .bind(i32::try_from(position).unwrap_or(i32::MAX))
-        .bind(&c.data_type)
+        .bind(c.data_type.as_str())
         .bind(c.mutable)
         .bind(c.developer_only)
         .bind(c.min_length)
@@ -153,18 +187,24 @@ pub(crate) async fn find_pool(db: &PgPool, id: &str) -> sqlx::Result<Option<Pool
     .fetch_all(db)
     .await?
     .into_iter()
-    .map(|r| CustomAttribute {
-        name: r.name,
-        data_type: r.data_type,
-        mutable: r.mutable,
-        developer_only: r.developer_only,
-        min_length: r.min_length,
-        max_length: r.max_length,
-        min_value: r.min_value,
-        max_value: r.max_value,
+    .map(|r| {
+        Ok(CustomAttribute {
+            data_type: decode(
+                &r.data_type,
+                AttributeDataType::parse,
+                "attribute data type",
+            )?,
+            name: r.name,
+            mutable: r.mutable,
+            developer_only: r.developer_only,
+            min_length: r.min_length,
+            max_length: r.max_length,
+            min_value: r.min_value,
+            max_value: r.max_value,
+        })
     })
-    .collect();
-    Ok(Some(row.into_pool(custom)))
+    .collect::<sqlx::Result<_>>()?;
+    Ok(Some(row.into_pool(custom)?))
 }
 
 const SELECT_POOL: &str = "SELECT id, name, region, username_attributes, alias_attributes, \
@@ -209,8 +249,11 @@ pub(crate) async fn update_pool(db: impl PgExecutor<'_>, pool: &Pool) -> sqlx::R
             mfa_configuration = $10, deletion_protection = $11, settings = $12, updated_at = $13 \
          WHERE id = $1",
     )
-    .bind(&pool.id)
-    .bind(&pool.auto_verified_attributes)
+    .bind(pool.id.as_str())
+    .bind(texts(
+        &pool.auto_verified_attributes,
+        VerifiableAttribute::as_str,
+    ))
     .bind(pool.password.min_length)
     .bind(pool.password.require_uppercase)
     .bind(pool.password.require_lowercase)
@@ -218,8 +261,8 @@ pub(crate) async fn update_pool(db: impl PgExecutor<'_>, pool: &Pool) -> sqlx::R
     .bind(pool.password.require_symbols)
     .bind(pool.password.temporary_password_validity_days)
     .bind(pool.allow_admin_create_user_only)
-    .bind(&pool.mfa_configuration)
-    .bind(&pool.deletion_protection)
+    .bind(pool.mfa_configuration.as_str())
+    .bind(pool.deletion_protection.as_str())
     .bind(&pool.settings)
     .bind(pool.updated_at)
     .execute(db)

@@ -7,40 +7,51 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::decode;
+use crate::model::{PoolId, User, UserStatus};
+
 /// Unique constraint on `(pool_id, username_key)`.
 pub(crate) const USERNAME_CONSTRAINT: &str = "user_pool_users_username";
 /// Unique index on `(pool_id, email_key)`.
 pub(crate) const EMAIL_CONSTRAINT: &str = "user_pool_users_email";
 
-#[derive(Clone, sqlx::FromRow)]
-pub(crate) struct UserRow {
-    pub sub: Uuid,
-    pub pool_id: String,
-    pub username: String,
-    pub username_key: String,
-    pub email_key: Option<String>,
-    pub status: String,
-    pub enabled: bool,
-    pub attributes: Json<BTreeMap<String, String>>,
-    pub password_hash: Option<String>,
-    pub password_expires_at: Option<OffsetDateTime>,
-    pub created_at: OffsetDateTime,
-    pub updated_at: OffsetDateTime,
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    sub: Uuid,
+    pool_id: String,
+    username: String,
+    username_key: String,
+    email_key: Option<String>,
+    status: String,
+    enabled: bool,
+    attributes: Json<BTreeMap<String, String>>,
+    password_hash: Option<String>,
+    password_expires_at: Option<OffsetDateTime>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
 }
 
-impl std::fmt::Debug for UserRow {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserRow")
-            .field("sub", &self.sub)
-            .field("pool_id", &self.pool_id)
-            .field("username", &self.username)
-            .field("status", &self.status)
-            .field("enabled", &self.enabled)
-            .field("attributes", &self.attributes.0)
-            .field("password_hash", &"<redacted>")
-            .field("password_expires_at", &self.password_expires_at)
-            .finish_non_exhaustive()
+impl UserRow {
+    fn into_user(self) -> sqlx::Result<User> {
+        Ok(User {
+            sub: self.sub,
+            pool_id: PoolId::new(self.pool_id),
+            username: self.username,
+            username_key: self.username_key,
+            email_key: self.email_key,
+            status: decode(&self.status, UserStatus::parse, "user status")?,
+            enabled: self.enabled,
+            attributes: self.attributes.0,
+            password_hash: self.password_hash,
+            password_expires_at: self.password_expires_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
     }
+}
+
+fn one(row: Option<UserRow>) -> sqlx::Result<Option<User>> {
+    row.map(UserRow::into_user).transpose()
 }
 
 /// `SELECT <all user columns> FROM user_pool_users`, for `concat!` (static SQL).
@@ -51,20 +62,20 @@ macro_rules! select_user {
     };
 }
 
-pub(crate) async fn insert_user(db: impl PgExecutor<'_>, u: &UserRow) -> sqlx::Result<()> {
+pub(crate) async fn insert_user(db: impl PgExecutor<'_>, u: &User) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO user_pool_users (sub, pool_id, username, username_key, email_key, status, \
             enabled, attributes, password_hash, password_expires_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(u.sub)
-    .bind(&u.pool_id)
+    .bind(u.pool_id.as_str())
     .bind(&u.username)
     .bind(&u.username_key)
     .bind(&u.email_key)
-    .bind(&u.status)
+    .bind(u.status.as_str())
     .bind(u.enabled)
-    .bind(&u.attributes)
+    .bind(Json(&u.attributes))
     .bind(&u.password_hash)
     .bind(u.password_expires_at)
     .bind(u.created_at)
@@ -78,8 +89,8 @@ pub(crate) async fn find_by_username_key(
     db: impl PgExecutor<'_>,
     pool_id: &str,
     key: &str,
-) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(concat!(
+) -> sqlx::Result<Option<User>> {
+    sqlx::query_as::<_, UserRow>(concat!(
         select_user!(),
         " WHERE pool_id = $1 AND username_key = $2"
     ))
@@ -87,14 +98,15 @@ pub(crate) async fn find_by_username_key(
     .bind(key)
     .fetch_optional(db)
     .await
+    .and_then(one)
 }
 
 pub(crate) async fn find_by_email_key(
     db: impl PgExecutor<'_>,
     pool_id: &str,
     key: &str,
-) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(concat!(
+) -> sqlx::Result<Option<User>> {
+    sqlx::query_as::<_, UserRow>(concat!(
         select_user!(),
         " WHERE pool_id = $1 AND email_key = $2"
     ))
@@ -102,37 +114,40 @@ pub(crate) async fn find_by_email_key(
     .bind(key)
     .fetch_optional(db)
     .await
+    .and_then(one)
 }
 
 pub(crate) async fn find_by_sub(
     db: impl PgExecutor<'_>,
     pool_id: &str,
     sub: Uuid,
-) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(concat!(select_user!(), " WHERE pool_id = $1 AND sub = $2"))
+) -> sqlx::Result<Option<User>> {
+    sqlx::query_as::<_, UserRow>(concat!(select_user!(), " WHERE pool_id = $1 AND sub = $2"))
         .bind(pool_id)
         .bind(sub)
         .fetch_optional(db)
         .await
+        .and_then(one)
 }
 
 /// Locks the user's row for the rest of the transaction and returns it.
-pub(crate) async fn lock_user(conn: &mut PgConnection, sub: Uuid) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(concat!(select_user!(), " WHERE sub = $1 FOR UPDATE"))
+pub(crate) async fn lock_user(conn: &mut PgConnection, sub: Uuid) -> sqlx::Result<Option<User>> {
+    sqlx::query_as::<_, UserRow>(concat!(select_user!(), " WHERE sub = $1 FOR UPDATE"))
         .bind(sub)
         .fetch_optional(conn)
         .await
+        .and_then(one)
 }
 
 pub(crate) async fn set_status(
     db: impl PgExecutor<'_>,
     sub: Uuid,
-    status: &str,
+    status: UserStatus,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query("UPDATE user_pool_users SET status = $2, updated_at = $3 WHERE sub = $1")
         .bind(sub)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .execute(db)
         .await?;
@@ -143,7 +158,7 @@ pub(crate) async fn set_password(
     db: impl PgExecutor<'_>,
     sub: Uuid,
     hash: &str,
-    status: &str,
+    status: UserStatus,
     expires_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
@@ -153,7 +168,7 @@ pub(crate) async fn set_password(
     )
     .bind(sub)
     .bind(hash)
-    .bind(status)
+    .bind(status.as_str())
     .bind(expires_at)
     .bind(now)
     .execute(db)
@@ -220,8 +235,8 @@ pub(crate) async fn list_users(
     filter: Option<&SqlFilter<'_>>,
     after: Option<&str>,
     limit: i64,
-) -> sqlx::Result<Vec<UserRow>> {
-    sqlx::query_as(concat!(
+) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as::<_, UserRow>(concat!(
         select_user!(),
         " u WHERE u.pool_id = $1 AND ($2::text IS NULL OR u.username_key > $2) \
          AND ($3::text IS NULL OR ( \
@@ -242,7 +257,10 @@ pub(crate) async fn list_users(
     .bind(filter.is_some_and(|f| f.prefix))
     .bind(limit)
     .fetch_all(db)
-    .await
+    .await?
+    .into_iter()
+    .map(UserRow::into_user)
+    .collect()
 }
 
 /// Counts a sign-in attempt unless the counter has reached `max` within its window; a window

@@ -1,0 +1,104 @@
+//! Sign-in flows. InitiateAuth and AdminInitiateAuth pick a flow by its `AuthFlow`, and
+//! RespondToAuthChallenge picks the answer to a challenge by its `ChallengeName`; each flow is
+//! one module:
+//!
+//! - `user_password`: `USER_PASSWORD_AUTH`, and the password sign-in it shares with `admin`;
+//! - `admin`: `ADMIN_USER_PASSWORD_AUTH` / `ADMIN_NO_SRP_AUTH`;
+//! - `refresh`: `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`;
+//! - `new_password`: the `NEW_PASSWORD_REQUIRED` challenge, started by a password sign-in.
+//!
+//! A flow ends with tokens ([`Identity::issue_tokens`]) or with a challenge (a session stored
+//! with `store::tokens::insert_session`, answered through RespondToAuthChallenge). Adding one
+//! is described in the crate documentation.
+
+mod admin;
+mod new_password;
+mod params;
+mod refresh;
+mod user_password;
+
+use crate::error::{CognitoError, msg};
+use crate::model::{AuthFlow, ChallengeName};
+use crate::service::Identity;
+use crate::wire::{
+    AdminInitiateAuthRequest, AuthResponse, InitiateAuthRequest, RespondToAuthChallengeRequest,
+};
+
+/// A known flow Gatehouse does not implement.
+fn unsupported_flow(flow: AuthFlow) -> CognitoError {
+    CognitoError::invalid_parameter(format!(
+        "{flow} is not supported by Gatehouse; enable ALLOW_USER_PASSWORD_AUTH on the app client \
+         and use USER_PASSWORD_AUTH."
+    ))
+}
+
+fn unknown_flow(flow: &str) -> CognitoError {
+    CognitoError::not_in_set("authFlow", flow, &AuthFlow::joined())
+}
+
+impl Identity {
+    /// InitiateAuth: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`.
+    pub async fn initiate_auth(
+        &self,
+        req: InitiateAuthRequest,
+    ) -> Result<AuthResponse, CognitoError> {
+        let (pool, client) = self.load_client(&req.client_id).await?;
+        let params = req.auth_parameters.unwrap_or_default();
+        match AuthFlow::parse(&req.auth_flow) {
+            Some(AuthFlow::UserPassword) => self.user_password_auth(&pool, &client, &params).await,
+            Some(AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken) => {
+                self.refresh(&pool, &client, &params).await
+            }
+            Some(AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp) => Err(
+                CognitoError::invalid_parameter(msg::AUTH_METHOD_NOT_SUPPORTED),
+            ),
+            Some(flow) => Err(unsupported_flow(flow)),
+            None => Err(unknown_flow(&req.auth_flow)),
+        }
+    }
+
+    /// AdminInitiateAuth: `ADMIN_USER_PASSWORD_AUTH` / `ADMIN_NO_SRP_AUTH` or
+    /// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`.
+    pub async fn admin_initiate_auth(
+        &self,
+        req: AdminInitiateAuthRequest,
+    ) -> Result<AuthResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let client = self.load_pool_client(&pool, &req.client_id).await?;
+        let params = req.auth_parameters.unwrap_or_default();
+        match AuthFlow::parse(&req.auth_flow) {
+            Some(AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp) => {
+                self.admin_user_password_auth(&pool, &client, &params).await
+            }
+            Some(AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken) => {
+                self.refresh(&pool, &client, &params).await
+            }
+            Some(AuthFlow::UserPassword) => Err(CognitoError::invalid_parameter(
+                msg::AUTH_METHOD_NOT_SUPPORTED,
+            )),
+            Some(flow) => Err(unsupported_flow(flow)),
+            None => Err(unknown_flow(&req.auth_flow)),
+        }
+    }
+
+    /// RespondToAuthChallenge: only `NEW_PASSWORD_REQUIRED` is implemented.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse, CognitoError> {
+        let (pool, client) = self.load_client(&req.client_id).await?;
+        match ChallengeName::parse(&req.challenge_name) {
+            Some(ChallengeName::NewPasswordRequired) => {
+                self.respond_new_password(pool, client, req).await
+            }
+            Some(challenge) => Err(CognitoError::invalid_parameter(format!(
+                "The {challenge} challenge is not supported by Gatehouse."
+            ))),
+            None => Err(CognitoError::not_in_set(
+                "challengeName",
+                &req.challenge_name,
+                &ChallengeName::joined(),
+            )),
+        }
+    }
+}

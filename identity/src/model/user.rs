@@ -1,0 +1,45 @@
+//! A user of a pool.
+
+use std::collections::BTreeMap;
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{PoolId, UserStatus};
+
+/// A user as stored. `Debug` leaves the password hash out.
+#[derive(Clone)]
+pub(crate) struct User {
+    pub sub: Uuid,
+    pub pool_id: PoolId,
+    pub username: String,
+    /// Lookup form of the username (lower-cased unless the pool is case sensitive).
+    pub username_key: String,
+    /// Lower-cased email while it is a sign-in name.
+    pub email_key: Option<String>,
+    pub status: UserStatus,
+    pub enabled: bool,
+    /// Name → value, without `sub`.
+    pub attributes: BTreeMap<String, String>,
+    /// Argon2id PHC string.
+    pub password_hash: Option<String>,
+    /// Set while the password is a temporary one (FORCE_CHANGE_PASSWORD).
+    pub password_expires_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("sub", &self.sub)
+            .field("pool_id", &self.pool_id)
+            .field("username", &self.username)
+            .field("status", &self.status)
+            .field("enabled", &self.enabled)
+            .field("attributes", &self.attributes)
+            .field("password_hash", &"<redacted>")
+            .field("password_expires_at", &self.password_expires_at)
+            .finish_non_exhaustive()
+    }
+}
