@@ -5,14 +5,11 @@
 //! method response → `x-amzn-RequestId`.
 
 use std::borrow::Cow;
-use std::future::Future;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use apis::authorizer::{AuthorizerInput, Decision, PoolKeys, authorize};
-use apis::model::{
-    AuthorizationType, Authorizer, HttpMethod, IntegrationType, PassthroughBehavior,
-};
+use apis::authorizer::{AuthorizerInput, Decision, authorize};
+use apis::model::{AuthorizationType, HttpMethod, IntegrationType, PassthroughBehavior};
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{Request, Response};
@@ -33,17 +30,9 @@ use crate::trace::{
     TracedRequest, TracedResponse, header_pairs,
 };
 
-/// Where a COGNITO_USER_POOLS authorizer's public keys come from (the caller's JWKS cache, the
-/// embedded identity provider, ...). Only called on an authorizer-cache miss.
-pub trait KeySource: Sync {
-    /// The keys of the authorizer's pools. `token` is the identity-source value about to be
-    /// checked, so a resolver can refetch a JWKS when it does not know the token's kid yet.
-    fn pools_for(
-        &self,
-        authorizer: &Authorizer,
-        token: &str,
-    ) -> impl Future<Output = Arc<[PoolKeys]>> + Send;
-}
+/// Where a COGNITO_USER_POOLS authorizer's public keys come from; only asked on an
+/// authorizer-cache miss. Declared beside `apis::authorize`.
+pub use apis::KeySource;
 
 /// The address of the client's TCP connection, attached to the request by the server
 /// (`$context.identity.sourceIp`).
