@@ -12,6 +12,8 @@
 //! `scope` holds at least one of them. The identity validation expression is matched (whole
 //! string) against the ID token's `aud`; as on AWS, any expression refuses access tokens.
 
+use std::sync::Arc;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -47,6 +49,19 @@ pub struct PoolKeys {
     /// The `iss` the pool's tokens carry.
     pub issuer: String,
     pub keys: Vec<PublicKey>,
+}
+
+/// Where an authorizer's public keys come from ([`crate::AuthorizerKeys`] in the server; a
+/// fixed set in tests). The gateway asks on an authorizer-cache miss, the console's and the
+/// management API's method tests on every run.
+pub trait KeySource: Sync {
+    /// The keys of the authorizer's pools. `token` is the identity-source value about to be
+    /// checked, so a resolver can refetch a JWKS when it does not know the token's kid yet.
+    fn pools_for(
+        &self,
+        authorizer: &Authorizer,
+        token: &str,
+    ) -> impl Future<Output = Arc<[PoolKeys]>> + Send;
 }
 
 pub struct AuthorizerInput<'a> {

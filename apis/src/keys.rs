@@ -2,8 +2,8 @@
 //! `providerARNs` into the [`PoolKeys`] that [`crate::authorize`] takes.
 //!
 //! * A pool that exists in the embedded identity provider (its ARN, or its issuer URL under the
-//!   embedded issuer base) gets its keys from the caller, through [`EmbeddedKeys`] (this crate
-//!   does not know the identity provider).
+//!   embedded issuer base) gets its keys from the caller, through [`EmbeddedPools`] (this
+//!   crate does not know the identity provider).
 //! * Any other pool (an ARN of a pool that does not exist here, i.e. an AWS pool, or another
 //!   issuer URL) has its JWKS fetched over HTTP(S) from `{issuer}/.well-known/jwks.json`. The
 //!   keys are cached in memory per JWKS URL and fetched again when a token names a key id none
@@ -47,24 +47,45 @@ pub struct EmbeddedPool {
     pub keys: Vec<PublicKey>,
 }
 
-/// What [`EmbeddedKeys::pool_keys`] returns.
-pub type EmbeddedFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<Option<EmbeddedPool>, String>> + Send + 'a>>;
+/// What the embedded identity provider says of one pool id: its issuer and published keys;
+/// `Ok(None)` when no pool with this id exists here; `Err` (a sentence) when its keys could not
+/// be read.
+pub type EmbeddedFuture =
+    Pin<Box<dyn Future<Output = Result<Option<EmbeddedPool>, String>> + Send>>;
 
-/// The embedded identity provider, as the caller (console, gateway) sees it.
-pub trait EmbeddedKeys: Send + Sync {
-    /// The pool's issuer and published keys; `Ok(None)` when no pool with this id exists
-    /// here; `Err` (a sentence) when its keys could not be read.
-    fn pool_keys<'a>(&'a self, pool_id: &'a str) -> EmbeddedFuture<'a>;
+type EmbeddedLookup = dyn Fn(&str) -> EmbeddedFuture + Send + Sync;
+
+/// The embedded identity provider, as the resolver sees it: a lookup from pool id to
+/// [`EmbeddedFuture`], handed in by the binary that knows the identity provider (this crate
+/// does not).
+#[derive(Clone)]
+pub struct EmbeddedPools(Option<Arc<EmbeddedLookup>>);
+
+impl EmbeddedPools {
+    pub fn new(lookup: impl Fn(&str) -> EmbeddedFuture + Send + Sync + 'static) -> EmbeddedPools {
+        EmbeddedPools(Some(Arc::new(lookup)))
+    }
+
+    /// No embedded identity provider: every pool ARN names an AWS pool.
+    pub fn none() -> EmbeddedPools {
+        EmbeddedPools(None)
+    }
+
+    async fn pool_keys(&self, pool_id: &str) -> Result<Option<EmbeddedPool>, String> {
+        match &self.0 {
+            Some(lookup) => lookup(pool_id).await,
+            None => Ok(None),
+        }
+    }
 }
 
-/// No embedded identity provider: every pool ARN names an AWS pool.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoEmbeddedPools;
-
-impl EmbeddedKeys for NoEmbeddedPools {
-    fn pool_keys<'a>(&'a self, _pool_id: &'a str) -> EmbeddedFuture<'a> {
-        Box::pin(async { Ok(None) })
+impl fmt::Debug for EmbeddedPools {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "EmbeddedPools(..)"
+        } else {
+            "EmbeddedPools::none()"
+        })
     }
 }
 
@@ -84,7 +105,7 @@ pub enum KeyOrigin {
 
 /// How one `providerARNs` entry was resolved (for showing in the console).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeySource {
+pub struct ProviderSource {
     /// The entry as configured.
     pub provider: String,
     /// Empty when the entry could not be parsed.
@@ -103,7 +124,7 @@ pub struct ResolvedKeys {
     /// For [`crate::AuthorizerInput::pools`]: the pools that have keys, in `providerARNs` order.
     pub pools: Vec<PoolKeys>,
     /// One per provider, in `providerARNs` order.
-    pub sources: Vec<KeySource>,
+    pub sources: Vec<ProviderSource>,
     /// Plain sentences, e.g. `could not fetch the JWKS of pool eu-west-1_Abc
     /// (https://…/.well-known/jwks.json): HTTP 404 Not Found`.
     pub warnings: Vec<String>,
@@ -178,8 +199,8 @@ struct JwksEntry {
     last_error: Option<String>,
 }
 
-/// Resolves authorizers' keys; holds the JWKS cache. Keep one per process (it is `Send +
-/// Sync`; share it behind an `Arc` or a static).
+/// Resolves authorizers' keys; holds the JWKS cache. One per process, inside the process's
+/// [`crate::AuthorizerKeys`].
 pub struct KeyResolver {
     embedded_issuer_base: String,
     client: reqwest::Client,
@@ -241,7 +262,7 @@ impl KeyResolver {
     /// fetched JWKSs are fetched again (at most once per refetch interval each).
     pub async fn resolve(
         &self,
-        embedded: &dyn EmbeddedKeys,
+        embedded: &EmbeddedPools,
         provider_arns: &[String],
         wanted_kid: Option<&str>,
     ) -> ResolvedKeys {
@@ -255,7 +276,7 @@ impl KeyResolver {
                 Err(e) => {
                     out.warnings
                         .push(format!("the provider {provider} cannot be used: {e}"));
-                    out.sources.push(KeySource {
+                    out.sources.push(ProviderSource {
                         provider: provider.clone(),
                         pool_id: String::new(),
                         origin: KeyOrigin::Unavailable,
@@ -267,7 +288,7 @@ impl KeyResolver {
                     continue;
                 }
             };
-            let mut source = KeySource {
+            let mut source = ProviderSource {
                 provider: parsed.provider.clone(),
                 pool_id: parsed.pool_id.clone(),
                 origin: KeyOrigin::Unavailable,
@@ -594,12 +615,11 @@ mod tests {
     }
 
     /// One local pool, `us-east-1_Local1`, with key `local-1`.
-    struct Local;
-
-    impl EmbeddedKeys for Local {
-        fn pool_keys<'a>(&'a self, pool_id: &'a str) -> EmbeddedFuture<'a> {
+    fn local() -> EmbeddedPools {
+        EmbeddedPools::new(|pool_id| {
+            let pool_id = pool_id.to_owned();
             Box::pin(async move {
-                match pool_id {
+                match pool_id.as_str() {
                     LOCAL_POOL => Ok(Some(EmbeddedPool {
                         issuer: format!("http://127.0.0.1:3000/cognito-idp/{pool_id}"),
                         keys: vec![PublicKey {
@@ -612,7 +632,7 @@ mod tests {
                     _ => Ok(None),
                 }
             })
-        }
+        })
     }
 
     fn resolver() -> KeyResolver {
@@ -625,7 +645,7 @@ mod tests {
         let resolver = resolver();
         let providers = vec![server.issuer()];
         let first = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert_eq!(first.warnings, Vec::<String>::new());
         assert_eq!(kids(&first), ["k1"]);
@@ -641,7 +661,9 @@ mod tests {
             [format!("/{EXTERNAL_POOL}/.well-known/jwks.json")]
         );
         for kid in [Some("k1"), None] {
-            let again = resolver.resolve(&NoEmbeddedPools, &providers, kid).await;
+            let again = resolver
+                .resolve(&EmbeddedPools::none(), &providers, kid)
+                .await;
             assert_eq!(kids(&again), ["k1"]);
             assert_eq!(again.sources[0].origin, KeyOrigin::Cached);
         }
@@ -655,20 +677,20 @@ mod tests {
         let resolver = resolver().with_refetch_interval(interval);
         let providers = vec![server.issuer()];
         resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert_eq!(server.hits(), 1);
 
         // The provider rotates: k2 appears. Right after the first fetch, no refetch yet.
         server.set(200, jwks(&["k1", "k2"]));
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k2"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k2"))
             .await;
         assert_eq!((server.hits(), kids(&r)), (1, vec!["k1".to_owned()]));
 
         tokio::time::sleep(interval + Duration::from_millis(50)).await;
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k2"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k2"))
             .await;
         assert_eq!(
             (server.hits(), kids(&r)),
@@ -679,21 +701,21 @@ mod tests {
         // A kid nobody has (a token of another pool): one refetch per interval, no more.
         for _ in 0..3 {
             resolver
-                .resolve(&NoEmbeddedPools, &providers, Some("k3"))
+                .resolve(&EmbeddedPools::none(), &providers, Some("k3"))
                 .await;
         }
         assert_eq!(server.hits(), 2);
         tokio::time::sleep(interval + Duration::from_millis(50)).await;
         for _ in 0..3 {
             let r = resolver
-                .resolve(&NoEmbeddedPools, &providers, Some("k3"))
+                .resolve(&EmbeddedPools::none(), &providers, Some("k3"))
                 .await;
             assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         }
         assert_eq!(server.hits(), 3);
         // Known kids never refetch.
         resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert_eq!(server.hits(), 3);
     }
@@ -706,17 +728,17 @@ mod tests {
             .with_max_age(Duration::from_millis(200));
         let providers = vec![server.issuer()];
         resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert_eq!(server.hits(), 1);
         tokio::time::sleep(Duration::from_millis(250)).await;
         // k1 was removed by the provider: it must stop verifying.
         server.set(200, jwks(&["k2"]));
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert_eq!(server.hits(), 2);
         assert_eq!(kids(&r), ["k2"]);
@@ -728,7 +750,7 @@ mod tests {
         let server = JwksServer::start(Duration::ZERO).await;
         server.redirect_to(&format!("{}/.well-known/jwks.json", elsewhere.issuer()));
         let r = resolver()
-            .resolve(&NoEmbeddedPools, &[server.issuer()], Some("k1"))
+            .resolve(&EmbeddedPools::none(), &[server.issuer()], Some("k1"))
             .await;
         assert!(r.pools.is_empty(), "{:?}", r.pools);
         assert!(
@@ -747,7 +769,7 @@ mod tests {
         let providers = vec![server.issuer()];
         server.set(404, "{}".into());
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert!(r.pools.is_empty());
         assert_eq!(r.sources[0].origin, KeyOrigin::Unavailable);
@@ -760,7 +782,7 @@ mod tests {
         );
         // Within the interval the failure is reported again without a new request.
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert_eq!(server.hits(), 1);
         assert!(
@@ -772,7 +794,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(250)).await;
         server.set(200, "<html>".into());
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert!(
             r.warnings[0].contains("the response is not JSON"),
@@ -783,7 +805,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(250)).await;
         server.set(200, jwks(&["k1"]));
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
             .await;
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         assert_eq!(kids(&r), ["k1"]);
@@ -792,7 +814,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(250)).await;
         server.set(500, "oops".into());
         let r = resolver
-            .resolve(&NoEmbeddedPools, &providers, Some("k9"))
+            .resolve(&EmbeddedPools::none(), &providers, Some("k9"))
             .await;
         assert_eq!(kids(&r), ["k1"]);
         assert!(
@@ -810,7 +832,9 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         drop(listener);
         let providers = vec![format!("http://{addr}/{EXTERNAL_POOL}")];
-        let r = resolver().resolve(&NoEmbeddedPools, &providers, None).await;
+        let r = resolver()
+            .resolve(&EmbeddedPools::none(), &providers, None)
+            .await;
         assert!(r.pools.is_empty());
         assert!(
             r.warnings[0].starts_with(&format!(
@@ -832,7 +856,7 @@ mod tests {
                 tokio::spawn(async move {
                     kids(
                         &resolver
-                            .resolve(&NoEmbeddedPools, &providers, Some("k1"))
+                            .resolve(&EmbeddedPools::none(), &providers, Some("k1"))
                             .await,
                     )
                 })
@@ -855,7 +879,7 @@ mod tests {
             "not a pool".to_owned(),
         ];
         let r = resolver()
-            .resolve(&Local, &providers, Some("local-1"))
+            .resolve(&local(), &providers, Some("local-1"))
             .await;
         assert_eq!(kids(&r), ["local-1", "k1"]);
         assert_eq!(
@@ -900,7 +924,7 @@ mod tests {
             entry.last_attempt = Some(Instant::now());
             entry.last_error = Some("offline".into());
         }
-        let r = resolver.resolve(&Local, &[arn], None).await;
+        let r = resolver.resolve(&local(), &[arn], None).await;
         assert_eq!(r.sources[0].jwks_url, url);
         assert!(r.warnings[0].contains("offline"), "{:?}", r.warnings);
     }

@@ -9,12 +9,16 @@
 //!   multi-row change runs in one transaction; methods, integrations and authorizers use
 //!   optimistic concurrency (`version`).
 //! * [`authorizer`]: the pure COGNITO_USER_POOLS check ([`authorize`]) with a step-by-step
-//!   trace, and [`provider`]: what a `providerARNs` entry names ([`provider_to_pool`]).
+//!   trace, and where its keys come from ([`KeySource`]); [`provider`]: what a `providerARNs`
+//!   entry names ([`provider_to_pool`]).
+//! * [`AuthorizerKeys`]: the one [`KeySource`] a process builds at start: embedded pools
+//!   through [`keys::EmbeddedPools`], others fetched by [`keys::KeyResolver`], held in memory.
 //!
 //! The crate knows nothing of HTTP servers, the console or the embedded identity provider:
 //! callers hand it database pools and public keys.
 
 pub mod authorizer;
+pub mod authorizer_keys;
 pub mod error;
 pub mod ids;
 pub mod keys;
@@ -25,9 +29,10 @@ pub mod store;
 pub mod validate;
 
 pub use authorizer::{
-    AuthorizerInput, AuthorizerOutcome, Check, Decision, PoolKeys, PublicKey, TraceStep, authorize,
-    identity_headers,
+    AuthorizerInput, AuthorizerOutcome, Check, Decision, KeySource, PoolKeys, PublicKey, TraceStep,
+    authorize, identity_headers,
 };
+pub use authorizer_keys::AuthorizerKeys;
 pub use error::{ApisError, Entity, ErrorKind};
 pub use model::*;
 pub use provider::{ProviderKind, ProviderRef, provider_to_pool};

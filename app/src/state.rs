@@ -12,6 +12,10 @@ pub struct AppState {
     pub master_key: master_key::MasterKey,
     /// User pools (the embedded Cognito-compatible identity provider).
     pub identity: identity::Identity,
+    /// The authorizers' public keys: the process's one key source, shared with the gateway
+    /// and the management API (its caches with them).
+    #[from_ref(skip)]
+    pub keys: std::sync::Arc<apis::AuthorizerKeys>,
     /// The gateway's last requests per stage (this node's; shown on Stage → Logs).
     #[from_ref(skip)]
     pub recent_requests: std::sync::Arc<gateway::RecentRequests>,

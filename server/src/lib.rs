@@ -11,6 +11,7 @@ pub mod hostile_input;
 pub mod listener;
 pub mod routes;
 pub mod security_headers;
+pub mod services;
 pub mod session_store;
 pub mod startup;
 pub mod telemetry;

@@ -1,4 +1,5 @@
-//! `gatehouse`: the console and (later) gateway server, plus its admin commands.
+//! `gatehouse`: the console and the gateway, plus the admin commands. `serve` builds the
+//! shared services once and hands them to both listeners.
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -7,6 +8,7 @@ use clap::{Parser, Subcommand};
 use server::config::Settings;
 use server::database::Database;
 use server::gateway_server::GatewayServer;
+use server::services::Services;
 use server::startup::Application;
 
 #[derive(Parser)]
@@ -115,28 +117,33 @@ async fn serve(settings: Settings) -> Result<(), String> {
             }
         }
     }
-    let app =
-        match Application::build(&settings, db.pool.clone(), db.label.clone(), master_key).await {
-            Ok(app) => app,
-            Err(e) => {
-                db.close().await;
-                return Err(format!("cannot listen on {}: {e}", settings.listen));
-            }
-        };
-    let addr = app.local_addr();
-    let gateway = match GatewayServer::build(
-        settings.gateway_listen,
+    // The console's address comes first: the identity provider's issuers are under its URL.
+    let bound = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .and_then(|listener| Ok((listener.local_addr()?, listener)));
+    let (addr, console) = match bound {
+        Ok(bound) => bound,
+        Err(e) => {
+            db.close().await;
+            return Err(format!("cannot listen on {}: {e}", settings.listen));
+        }
+    };
+    // Built once, shared by the console, the management API and the gateway.
+    let services = Services::new(
+        &settings,
         db.pool.clone(),
-        app.identity(),
-        &settings.console_url(addr),
-    )
-    .await
-    {
-        // Same process: the console's Stage → Logs reads what this listener records.
-        Ok(g) => g
-            .with_recent_requests(app.recent_requests())
-            .with_reloads(app.gateway_reloads())
-            .with_limits(settings.limits.clone()),
+        master_key,
+        settings.console_url(addr),
+    );
+    let app = match Application::new(&settings, console, &services, db.label.clone()) {
+        Ok(app) => app,
+        Err(e) => {
+            db.close().await;
+            return Err(format!("cannot listen on {}: {e}", settings.listen));
+        }
+    };
+    let gateway = match GatewayServer::bind(settings.gateway_listen, &services).await {
+        Ok(g) => g.with_limits(settings.limits.clone()),
         Err(e) => {
             db.close().await;
             return Err(format!(

@@ -1,4 +1,4 @@
-//! Builds the console application (router + listener) from settings and a database pool.
+//! Builds the console application (router + listener) from settings and the shared services.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,6 +28,7 @@ use crate::config::Settings;
 use crate::guard;
 use crate::listener::{BodyError, Guards, Limits};
 use crate::routes::{assets, cognito, export, health};
+use crate::services::Services;
 use crate::session_store::PgSessionStore;
 
 pub struct Application {
@@ -35,13 +36,13 @@ pub struct Application {
     limits: Limits,
     sessions: PgSessionStore,
     router: Router,
-    identity: identity::Identity,
-    recent_requests: std::sync::Arc<gateway::RecentRequests>,
-    gateway_reloads: gateway::ReloadHandle,
+    services: Services,
 }
 
 impl Application {
-    /// Binds the console listener (port 0 picks a free port, as tests do) and wires the app.
+    /// A console with services of its own: binds `settings.listen` (port 0 picks a free port,
+    /// as tests do) and builds the [`Services`] under its URL. `gatehouse serve` builds them
+    /// itself instead (main.rs), to share them with the gateway.
     pub async fn build(
         settings: &Settings,
         pool: sqlx::PgPool,
@@ -49,6 +50,18 @@ impl Application {
         master_key: master_key::MasterKey,
     ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(settings.listen).await?;
+        let console_url = settings.console_url(listener.local_addr()?);
+        let services = Services::new(settings, pool, master_key, console_url);
+        Application::new(settings, listener, &services, database_label)
+    }
+
+    /// Wires the console on `listener` over `services`.
+    pub fn new(
+        settings: &Settings,
+        listener: TcpListener,
+        services: &Services,
+        database_label: String,
+    ) -> std::io::Result<Application> {
         let addr = listener.local_addr()?;
         let leptos_options = LeptosOptions::builder()
             .output_name("gatehouse")
@@ -56,29 +69,18 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let identity = identity::Identity::new(
-            pool.clone(),
-            master_key.clone(),
-            identity::IdentityConfig {
-                issuer_base: settings.console_url(addr),
-                account_id: settings.account_id.clone(),
-            },
-        )
-        .with_region(settings.region.clone());
         let state = AppState {
             leptos_options,
-            pool,
+            pool: services.pool.clone(),
             throttle: settings.throttle,
-            master_key,
-            identity,
-            recent_requests: std::sync::Arc::default(),
-            gateway_reloads: gateway::ReloadHandle::default(),
+            master_key: services.master_key.clone(),
+            identity: services.identity.clone(),
+            keys: Arc::clone(&services.keys),
+            recent_requests: Arc::clone(&services.recent_requests),
+            gateway_reloads: services.gateway_reloads.clone(),
             gateway_base_url: settings.gateway_url(),
             database_label,
         };
-        let identity = state.identity.clone();
-        let recent_requests = std::sync::Arc::clone(&state.recent_requests);
-        let gateway_reloads = state.gateway_reloads.clone();
         let sessions = PgSessionStore::new(state.pool.clone(), settings.session_max_age);
         let router = router(state, settings, sessions.clone());
         Ok(Application {
@@ -86,26 +88,13 @@ impl Application {
             limits: settings.limits.clone(),
             sessions,
             router,
-            identity,
-            recent_requests,
-            gateway_reloads,
+            services: services.clone(),
         })
     }
 
-    /// Where the gateway records its last requests per stage, for the console's Stage → Logs.
-    pub fn recent_requests(&self) -> std::sync::Arc<gateway::RecentRequests> {
-        std::sync::Arc::clone(&self.recent_requests)
-    }
-
-    /// How the console and the management API ask this process's gateway to serve what they
-    /// just deployed before they answer.
-    pub fn gateway_reloads(&self) -> gateway::ReloadHandle {
-        self.gateway_reloads.clone()
-    }
-
-    /// The user pools service, shared with the gateway's authorizers.
-    pub fn identity(&self) -> identity::Identity {
-        self.identity.clone()
+    /// What this console shares with a gateway in the same process.
+    pub fn services(&self) -> &Services {
+        &self.services
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::load::{StageRow, load_api, load_authorizers, load_resources};
 use super::{check_api, corrupt, is_unique_violation, secs};
-use crate::error::{ApisError, Entity, msg};
+use crate::error::{ApisError, Entity, ErrorKind, msg};
 use crate::ids;
 use crate::model::{Deployment, DeploymentSnapshot, Stage, StageSettings};
 use crate::validate::{validate_description, validate_stage_name, validate_stage_variables};
@@ -357,4 +357,46 @@ pub async fn stage_snapshot(
     let snapshot = load_snapshot(&mut tx, api_id, &stage.deployment_id).await?;
     tx.commit().await?;
     Ok((stage, snapshot))
+}
+
+/// A stage the gateway serves: its API, the stage (variables) and its deployment's snapshot.
+#[derive(Debug, Clone)]
+pub struct DeployedStage {
+    pub api_id: String,
+    pub stage: Stage,
+    pub snapshot: DeploymentSnapshot,
+}
+
+/// Every stage of every API, by API then stage name, with its deployment's snapshot: what the
+/// gateway serves. A stage deleted while this reads is left out.
+pub async fn deployed_stages(db: &PgPool) -> Result<Vec<DeployedStage>, ApisError> {
+    let stages: Vec<(String, String)> =
+        sqlx::query_as("SELECT api_id, stage_name FROM api_stages ORDER BY api_id, stage_name")
+            .fetch_all(db)
+            .await?;
+    let mut deployed = Vec::with_capacity(stages.len());
+    for (api_id, stage_name) in stages {
+        match stage_snapshot(db, &api_id, &stage_name).await {
+            Ok((stage, snapshot)) => deployed.push(DeployedStage {
+                api_id,
+                stage,
+                snapshot,
+            }),
+            // Deleted between the two queries: the caller's next read settles it.
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(deployed)
+}
+
+/// A digest of what [`deployed_stages`] reads: while it is unchanged, so are they
+/// (deployments are immutable, so the stage rows say everything).
+pub async fn deployed_stages_fingerprint(db: &PgPool) -> Result<String, ApisError> {
+    Ok(sqlx::query_scalar(
+        "SELECT md5(coalesce(string_agg(api_id || '/' || stage_name || '@' || deployment_id || ':' || variables::text, ','
+                 ORDER BY api_id, stage_name), '')) FROM api_stages",
+    )
+    .fetch_one(db)
+    .await?)
 }

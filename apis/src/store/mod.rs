@@ -18,8 +18,9 @@ pub use authorizers::{
     update_authorizer,
 };
 pub use deployments::{
-    create_deployment, create_stage, delete_deployment, delete_stage, get_deployment_snapshot,
-    get_stage, list_deployments, list_stages, point_stage, stage_snapshot, update_stage,
+    DeployedStage, create_deployment, create_stage, delete_deployment, delete_stage,
+    deployed_stages, deployed_stages_fingerprint, get_deployment_snapshot, get_stage,
+    list_deployments, list_stages, point_stage, stage_snapshot, update_stage,
 };
 pub use import::{
     ApiDefinition, IntegrationDefinition, MethodDefinition, RequestValidator, RequestValidators,

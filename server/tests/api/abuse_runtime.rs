@@ -26,16 +26,12 @@ async fn spawn_node() -> (TestApp, SocketAddr) {
     .await
     .expect("app builds");
     let addr = app.local_addr();
-    let gateway = server::gateway_server::GatewayServer::build(
+    let gateway = server::gateway_server::GatewayServer::bind(
         "127.0.0.1:0".parse().expect("addr"),
-        pool.clone(),
-        app.identity(),
-        &format!("http://{addr}"),
+        app.services(),
     )
     .await
-    .expect("gateway")
-    .with_recent_requests(app.recent_requests())
-    .with_reloads(app.gateway_reloads());
+    .expect("gateway");
     let gateway_addr = gateway.local_addr();
     tokio::spawn(gateway.run_until(std::future::pending()));
     tokio::spawn(app.run_until(std::future::pending()));

@@ -1,6 +1,6 @@
 //! The Authorizers tab of an API: its Cognito user pool authorizers (list, create, edit,
 //! delete) and the Test authorizer tool ([`test_tool`]), which runs the same
-//! `apis::authorize` the gateway runs, with keys from the shared [`apis::keys::KeyResolver`].
+//! `apis::authorize` the gateway runs, with keys from the process's one `apis::AuthorizerKeys` (in `AppState`).
 // The save form's server function takes one argument per form field (ActionForm).
 #![allow(clippy::too_many_arguments)]
 
@@ -127,41 +127,12 @@ pub fn header_of(token_source: &str) -> &str {
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-
-    use apis::keys::{EmbeddedFuture, EmbeddedKeys, EmbeddedPool, KeyResolver};
     use apis::provider::{ProviderKind, provider_to_pool};
     use identity::Identity;
     use identity::wire::ListUserPoolsRequest;
 
     use super::{AuthorizerView, LocalPool, ProviderView, header_of};
     use crate::error::AppError;
-
-    /// The embedded identity provider, for [`KeyResolver::resolve`].
-    pub struct LocalPools(pub Identity);
-
-    impl EmbeddedKeys for LocalPools {
-        fn pool_keys<'a>(&'a self, pool_id: &'a str) -> EmbeddedFuture<'a> {
-            Box::pin(async move {
-                match self.0.public_jwks(pool_id).await {
-                    Ok(keys) => Ok(Some(EmbeddedPool {
-                        issuer: self.0.issuer(pool_id),
-                        keys: keys
-                            .into_iter()
-                            .map(|k| apis::PublicKey {
-                                kid: k.kid,
-                                n: k.n,
-                                e: k.e,
-                            })
-                            .collect(),
-                    })),
-                    Err(e) if e.kind == identity::ErrorKind::ResourceNotFound => Ok(None),
-                    Err(e) => Err(e.message),
-                }
-            })
-        }
-    }
 
     /// The embedded IdP's issuer base (`http://127.0.0.1:3000`): issuers are
     /// `{base}/cognito-idp/{poolId}`.
@@ -171,21 +142,6 @@ pub mod ssr {
             .strip_suffix("/cognito-idp/")
             .unwrap_or(&issuer)
             .to_owned()
-    }
-
-    /// The process's key resolver, so every test shares the cache of fetched JWKSs. One per
-    /// embedded issuer base (a process normally has one; test servers may have several).
-    pub fn resolver(identity: &Identity) -> Arc<KeyResolver> {
-        static RESOLVERS: OnceLock<Mutex<HashMap<String, Arc<KeyResolver>>>> = OnceLock::new();
-        let base = issuer_base(identity);
-        let mut resolvers = RESOLVERS
-            .get_or_init(Mutex::default)
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        resolvers
-            .entry(base)
-            .or_insert_with_key(|base| Arc::new(KeyResolver::new(base)))
-            .clone()
     }
 
     /// Every local user pool, by region then name.

@@ -115,38 +115,6 @@ fn pretty(body: &str) -> String {
         .unwrap_or_else(|| body.to_owned())
 }
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use apis::keys::token_kid;
-
-    use crate::pages::apis::authorizers::ssr::{LocalPools, resolver};
-
-    /// The authorizers' keys, as the gateway listener gets them: local pools from the identity
-    /// provider, others from the process's shared JWKS cache.
-    pub struct ConsoleKeys(pub identity::Identity);
-
-    impl gateway::KeySource for ConsoleKeys {
-        async fn pools_for(
-            &self,
-            authorizer: &apis::Authorizer,
-            token: &str,
-        ) -> std::sync::Arc<[apis::authorizer::PoolKeys]> {
-            let kid = token_kid(token);
-            let resolved = resolver(&self.0)
-                .resolve(
-                    &LocalPools(self.0.clone()),
-                    &authorizer.provider_arns,
-                    kid.as_deref(),
-                )
-                .await;
-            for warning in &resolved.warnings {
-                tracing::warn!(authorizer.id = %authorizer.id, "{warning}");
-            }
-            resolved.pools.into()
-        }
-    }
-}
-
 #[server(endpoint = "test_api_method")]
 pub async fn test_api_method(
     api_id: String,
@@ -202,6 +170,7 @@ pub async fn test_api_method(
     let variables =
         parse_variable_lines(&stage_variables).map_err(|m| invalid("stage_variables", m))?;
     let (snapshot, _) = apis::store::working_copy(&db(), &api_id).await?;
+    let keys = state().keys;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -216,7 +185,7 @@ pub async fn test_api_method(
             headers,
             body,
         },
-        &ssr::ConsoleKeys(state().identity),
+        keys.as_ref(),
         now,
     )
     .await

@@ -13,8 +13,8 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::Call;
 use super::wire::{self, AwsError, Outcome, Reply};
-use super::{Call, IdentityKeys};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -165,11 +165,7 @@ pub(super) async fn test_invoke(call: &Call) -> Outcome {
     let keys = call
         .state
         .keys
-        .resolve(
-            &IdentityKeys(call.state.app.identity.clone()),
-            &authorizer.provider_arns,
-            kid.as_deref(),
-        )
+        .resolve(&authorizer.provider_arns, kid.as_deref())
         .await;
     let now = OffsetDateTime::now_utc();
     let outcome = apis::authorize(&apis::AuthorizerInput {

@@ -7,7 +7,7 @@ use super::Call;
 use super::wire::{self, AwsError, Outcome, Reply, ReplyBody};
 
 fn context(call: &Call) -> ImportContext {
-    let identity = &call.state.app.identity;
+    let identity = &call.state.identity;
     ImportContext {
         account_id: identity.account_id().to_owned(),
         region: identity.region().to_owned(),

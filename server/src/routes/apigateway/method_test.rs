@@ -5,15 +5,13 @@
 use std::collections::BTreeMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use apis::authorizer::PoolKeys;
-use apis::keys::{KeyResolver, token_kid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::Call;
 use super::wire::{AwsError, Outcome, Reply};
-use super::{Call, IdentityKeys};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,27 +26,6 @@ struct TestInvokeMethod {
     multi_value_headers: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     stage_variables: BTreeMap<String, String>,
-}
-
-/// The authorizers' keys: this Gatehouse's pools, and fetched JWKSs (cached).
-struct Keys<'a> {
-    resolver: &'a KeyResolver,
-    identity: IdentityKeys,
-}
-
-impl gateway::KeySource for Keys<'_> {
-    async fn pools_for(
-        &self,
-        authorizer: &apis::Authorizer,
-        token: &str,
-    ) -> std::sync::Arc<[PoolKeys]> {
-        let kid = token_kid(token);
-        self.resolver
-            .resolve(&self.identity, &authorizer.provider_arns, kid.as_deref())
-            .await
-            .pools
-            .into()
-    }
 }
 
 pub(super) async fn test_invoke(call: &Call) -> Outcome {
@@ -74,10 +51,6 @@ pub(super) async fn test_invoke(call: &Call) -> Outcome {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default();
-    let keys = Keys {
-        resolver: &call.state.keys,
-        identity: IdentityKeys(call.state.app.identity.clone()),
-    };
     let run = gateway::test_invoke(
         snapshot,
         input.stage_variables,
@@ -88,7 +61,7 @@ pub(super) async fn test_invoke(call: &Call) -> Outcome {
             headers,
             body: input.body.unwrap_or_default(),
         },
-        &keys,
+        call.state.keys.as_ref(),
         now,
     )
     .await

@@ -19,10 +19,7 @@ mod rest_apis;
 mod stages;
 mod wire;
 
-use std::sync::Arc;
-
 use apis::HttpMethod;
-use apis::keys::KeyResolver;
 use app::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -33,7 +30,6 @@ use axum::routing::any;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::gateway_server::IdentityKeys;
 use wire::{AwsError, Outcome, ReplyBody};
 
 /// Where the API is mounted on the console's listener.
@@ -41,22 +37,9 @@ pub const PREFIX: &str = "/apigateway";
 /// Larger than any management call; ImportRestApi/PutRestApi bodies go up to 6 MB on AWS.
 const MAX_BODY: usize = 6 * 1024 * 1024;
 
-#[derive(Clone)]
-pub struct ApiGatewayState {
-    app: AppState,
-    /// Keys of the authorizers' pools for TestInvokeAuthorizer (embedded pools and fetched
-    /// JWKSs, cached).
-    keys: Arc<KeyResolver>,
-}
-
 /// The `/apigateway` routes. Merged beside the console, outside its session guard and
 /// same-origin check: callers are SDKs authenticated by SigV4, not browser sessions.
 pub fn router(state: AppState) -> Router {
-    // The console's resolver: one JWKS cache per process, shared with the authorizer Test tool.
-    let state = ApiGatewayState {
-        keys: app::pages::apis::authorizers::ssr::resolver(&state.identity),
-        app: state,
-    };
     Router::new()
         .route(PREFIX, any(handle))
         .route(&format!("{PREFIX}/"), any(handle))
@@ -72,7 +55,7 @@ pub fn operations() -> &'static [(&'static str, &'static str, &'static str)] {
 
 /// One call: what the operation handlers read.
 pub(crate) struct Call {
-    state: ApiGatewayState,
+    state: AppState,
     params: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
@@ -81,7 +64,7 @@ pub(crate) struct Call {
 
 impl Call {
     fn db(&self) -> &sqlx::PgPool {
-        &self.state.app.pool
+        &self.state.pool
     }
 
     /// A path parameter by its name in the model (`restapi_id`, `resource_id`, ...).
@@ -98,7 +81,7 @@ impl Call {
 
     /// After a change to the stages: waits until this node's gateway serves it.
     async fn gateway_caught_up(&self) {
-        self.state.app.gateway_caught_up().await;
+        self.state.gateway_caught_up().await;
     }
 
     fn resource_id(&self) -> &str {
@@ -142,7 +125,7 @@ impl Call {
     }
 }
 
-async fn handle(State(state): State<ApiGatewayState>, request: Request) -> Response {
+async fn handle(State(state): State<AppState>, request: Request) -> Response {
     let request_id = Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
@@ -161,14 +144,9 @@ async fn handle(State(state): State<ApiGatewayState>, request: Request) -> Respo
             );
         }
     };
-    if let Err(e) = crate::aws_auth::verify_request(
-        &state.app.pool,
-        &state.app.master_key,
-        &parts,
-        &body,
-        "apigateway",
-    )
-    .await
+    if let Err(e) =
+        crate::aws_auth::verify_request(&state.pool, &state.master_key, &parts, &body, "apigateway")
+            .await
     {
         let status = e.http_status();
         return error(

@@ -1,7 +1,8 @@
 //! Test authorizer: paste a token (or a whole header value), and see what the gateway would
 //! answer, the claims the backend would get, the latency, the keys used and every check in
 //! plain words. It runs the gateway's own `apis::authorize` on the authorizer as saved, with
-//! keys from the process's shared `KeyResolver`, so it doubles as a JWT debugger.
+//! keys resolved afresh by the process's `apis::AuthorizerKeys` (its JWKS cache shared with the
+//! gateway), so it doubles as a JWT debugger.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,6 @@ pub async fn test_api_authorizer(
     use apis::keys::{KeyOrigin, token_kid};
     use leptos::serde_json;
 
-    use super::ssr::{LocalPools, resolver};
     use crate::auth::ssr::{require_admin, state};
     use crate::pages::apis::ssr::db;
 
@@ -104,12 +104,9 @@ pub async fn test_api_authorizer(
 
     let started = Instant::now();
     let kid = token_kid(&token);
-    let keys = resolver(&state.identity)
-        .resolve(
-            &LocalPools(state.identity.clone()),
-            &authorizer.provider_arns,
-            kid.as_deref(),
-        )
+    let keys = state
+        .keys
+        .resolve(&authorizer.provider_arns, kid.as_deref())
         .await;
     let keys_elapsed = started.elapsed();
     let headers = apis::identity_headers(&authorizer, &token);
