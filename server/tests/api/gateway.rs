@@ -13,7 +13,9 @@ use apis::model::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app, start_gateway};
+use crate::helpers::{
+    PoolUser, identity_of, mock_get_on_root, pool_user, spawn_app, start_gateway,
+};
 
 async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
     let mut templates = BTreeMap::new();
@@ -61,35 +63,7 @@ async fn a_deployed_stage_enforces_its_cognito_authorizer_and_renders_claims() {
     let authorizer = apis::store::create_authorizer(&app.pool, &api.id, &authorizer)
         .await
         .expect("authorizer");
-    apis::store::put_method(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        &MethodSettings {
-            authorization_type: AuthorizationType::CognitoUserPools,
-            authorizer_id: Some(authorizer.id.clone()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("method");
-    let mut mock = IntegrationSettings::mock();
-    mock.request_templates
-        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
-    apis::store::put_integration(&app.pool, &api.id, &root, HttpMethod::Get, &mock)
-        .await
-        .expect("integration");
-    apis::store::put_method_response(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        "200",
-        &MethodResponseSettings::default(),
-    )
-    .await
-    .expect("method response");
+    mock_get_on_root(&app.pool, &api.id, &root, Some(&authorizer.id)).await;
     deploy_template(
         &app.pool,
         &api.id,

@@ -20,7 +20,7 @@ use rsa::pkcs8::EncodePublicKey;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Map, Value, json};
 
-use crate::helpers::{spawn_app, start_gateway};
+use crate::helpers::{identity_of, mock_get_on_root, spawn_app, start_gateway};
 
 const UNAUTHORIZED: &str = "Unauthorized";
 const EXPIRED: &str = "The incoming token has expired";
@@ -126,14 +126,7 @@ fn rs256_forgery(private: &RsaPrivateKey, kid: &str, claims: &Map<String, Value>
 async fn the_gateway_refuses_forged_altered_foreign_expired_and_malformed_tokens() {
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
+    let idp = identity_of(&app);
 
     // The authorizer's pool, a normal client and a client whose ID tokens live one second.
     let pool = call(&idp, "CreateUserPool", json!({"PoolName": "guarded"})).await;
@@ -165,35 +158,7 @@ async fn the_gateway_refuses_forged_altered_foreign_expired_and_malformed_tokens
     let authorizer = apis::store::create_authorizer(&app.pool, &api.id, &authorizer)
         .await
         .expect("authorizer");
-    apis::store::put_method(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        &MethodSettings {
-            authorization_type: AuthorizationType::CognitoUserPools,
-            authorizer_id: Some(authorizer.id.clone()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("method");
-    let mut mock = IntegrationSettings::mock();
-    mock.request_templates
-        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
-    apis::store::put_integration(&app.pool, &api.id, &root, HttpMethod::Get, &mock)
-        .await
-        .expect("integration");
-    apis::store::put_method_response(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        "200",
-        &MethodResponseSettings::default(),
-    )
-    .await
-    .expect("method response");
+    mock_get_on_root(&app.pool, &api.id, &root, Some(&authorizer.id)).await;
     let mut templates = std::collections::BTreeMap::new();
     templates.insert(
         "application/json".to_string(),

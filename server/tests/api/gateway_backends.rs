@@ -20,7 +20,7 @@ use axum::routing::any;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, start_gateway};
+use crate::helpers::{TestApp, identity_of, spawn_app, start_gateway};
 
 // ----- the backend ---------------------------------------------------------------------------
 
@@ -322,14 +322,7 @@ const ORDER_REQUEST: &str = r#"{"order": "$input.params('id')", "qty": $input.js
 async fn fixture() -> Fixture {
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
+    let idp = identity_of(&app);
     let (arn, client_id, id_token) = user(&idp).await;
     let backend = backend().await;
     // A port that was free a moment ago: connections to it are refused.

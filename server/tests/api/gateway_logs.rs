@@ -13,7 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use server::gateway_server::GatewayServer;
 
-use crate::helpers::{PoolUser, identity_of, pool_user, spawn_app};
+use crate::helpers::{PoolUser, identity_of, mock_get_on_root, pool_user, spawn_app};
 
 /// Collects formatted log output in memory.
 #[derive(Clone, Default)]
@@ -80,35 +80,7 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     )
     .await
     .expect("authorizer");
-    apis::store::put_method(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        &MethodSettings {
-            authorization_type: AuthorizationType::CognitoUserPools,
-            authorizer_id: Some(authorizer.id.clone()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("method");
-    let mut mock = IntegrationSettings::mock();
-    mock.request_templates
-        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
-    apis::store::put_integration(&app.pool, &api.id, &root, HttpMethod::Get, &mock)
-        .await
-        .expect("integration");
-    apis::store::put_method_response(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        "200",
-        &MethodResponseSettings::default(),
-    )
-    .await
-    .expect("method response");
+    mock_get_on_root(&app.pool, &api.id, &root, Some(&authorizer.id)).await;
     apis::store::put_integration_response(
         &app.pool,
         &api.id,

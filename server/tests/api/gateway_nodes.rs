@@ -11,7 +11,7 @@ use apis::model::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{spawn_app, start_gateway};
+use crate::helpers::{identity_of, mock_get_on_root, spawn_app, start_gateway};
 
 /// Sets the MOCK integration's 200 response template and deploys to `prod`.
 async fn deploy(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
@@ -64,14 +64,7 @@ async fn served_within_a_second(
 async fn a_deployment_reaches_every_node_within_a_second() {
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
+    let idp = identity_of(&app);
 
     // Two nodes on the same database, started before anything is deployed.
     let mut bases = Vec::new();
@@ -87,34 +80,7 @@ async fn a_deployment_reaches_every_node_within_a_second() {
         .await
         .expect("api");
     let root = api.root_resource_id.clone();
-    apis::store::put_method(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        &MethodSettings {
-            authorization_type: AuthorizationType::None,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("method");
-    let mut mock = IntegrationSettings::mock();
-    mock.request_templates
-        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
-    apis::store::put_integration(&app.pool, &api.id, &root, HttpMethod::Get, &mock)
-        .await
-        .expect("integration");
-    apis::store::put_method_response(
-        &app.pool,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        "200",
-        &MethodResponseSettings::default(),
-    )
-    .await
-    .expect("method response");
+    mock_get_on_root(&app.pool, &api.id, &root, None).await;
 
     let http = reqwest::Client::new();
     let urls: Vec<String> = bases

@@ -13,7 +13,7 @@ use apis::model::{
     MethodSettings,
 };
 
-use crate::helpers::{spawn_app, start_gateway};
+use crate::helpers::{identity_of, mock_get_on_root, spawn_app, start_gateway};
 
 const A: &str = r#"{"deployment":"A"}"#;
 const B: &str = r#"{"deployment":"B"}"#;
@@ -54,44 +54,13 @@ struct Tally {
 async fn redeploying_twenty_times_under_load_fails_no_request() {
     let app = spawn_app().await;
     let console = format!("http://{}", app.addr);
-    let idp = identity::Identity::new(
-        app.pool.clone(),
-        app.master_key.clone(),
-        identity::IdentityConfig {
-            issuer_base: console.clone(),
-            account_id: "000000000000".into(),
-        },
-    );
+    let idp = identity_of(&app);
     let db = &app.pool;
     let api = apis::store::create_rest_api(db, "Redeploy", "")
         .await
         .expect("api");
     let root = api.root_resource_id.clone();
-    apis::store::put_method(
-        db,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        &MethodSettings::default(),
-    )
-    .await
-    .expect("method");
-    let mut mock = IntegrationSettings::mock();
-    mock.request_templates
-        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
-    apis::store::put_integration(db, &api.id, &root, HttpMethod::Get, &mock)
-        .await
-        .expect("integration");
-    apis::store::put_method_response(
-        db,
-        &api.id,
-        &root,
-        HttpMethod::Get,
-        "200",
-        &MethodResponseSettings::default(),
-    )
-    .await
-    .expect("method response");
+    mock_get_on_root(db, &api.id, &root, None).await;
     deploy(db, &api.id, &root, A).await;
 
     let gateway_addr = start_gateway(db, idp, &console).await;

@@ -261,3 +261,44 @@ pub async fn start_gateway(
     tokio::spawn(gateway.run_until(std::future::pending()));
     addr
 }
+
+/// `GET /` on the API's root, guarded by `authorizer_id` (a Cognito authorizer) or open, with a
+/// MOCK integration answering 200 and a 200 method response; the integration response is the
+/// caller's (it is what each gateway test varies).
+pub async fn mock_get_on_root(
+    pool: &PgPool,
+    api_id: &str,
+    root: &str,
+    authorizer_id: Option<&str>,
+) {
+    use apis::model::{
+        AuthorizationType, HttpMethod, IntegrationSettings, MethodResponseSettings, MethodSettings,
+    };
+    let method = MethodSettings {
+        authorization_type: match authorizer_id {
+            Some(_) => AuthorizationType::CognitoUserPools,
+            None => AuthorizationType::None,
+        },
+        authorizer_id: authorizer_id.map(str::to_owned),
+        ..Default::default()
+    };
+    apis::store::put_method(pool, api_id, root, HttpMethod::Get, &method)
+        .await
+        .expect("method");
+    let mut mock = IntegrationSettings::mock();
+    mock.request_templates
+        .insert("application/json".into(), r#"{"statusCode": 200}"#.into());
+    apis::store::put_integration(pool, api_id, root, HttpMethod::Get, &mock)
+        .await
+        .expect("integration");
+    apis::store::put_method_response(
+        pool,
+        api_id,
+        root,
+        HttpMethod::Get,
+        "200",
+        &MethodResponseSettings::default(),
+    )
+    .await
+    .expect("method response");
+}

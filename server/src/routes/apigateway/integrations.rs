@@ -206,13 +206,11 @@ pub(super) async fn get_response(call: &Call) -> Outcome {
     let verb = call.http_method()?;
     let integration =
         apis::store::get_integration(call.db(), call.api_id(), call.resource_id(), verb).await?;
-    let response = integration
-        .integration_responses
-        .get(call.param("status_code"))
-        .ok_or_else(|| ApisError::NotFound {
-            entity: Entity::IntegrationResponse,
-            message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
-        })?;
+    let response = wire::declared_response(
+        &integration.integration_responses,
+        call.param("status_code"),
+        Entity::IntegrationResponse,
+    )?;
     Ok(Reply::ok(json!(response)))
 }
 
@@ -241,13 +239,11 @@ pub(super) async fn update_response(call: &Call) -> Outcome {
     let patches = wire::patch_operations(&call.body)?;
     let integration =
         apis::store::get_integration(call.db(), call.api_id(), call.resource_id(), verb).await?;
-    let current = integration
-        .integration_responses
-        .get(status)
-        .ok_or_else(|| ApisError::NotFound {
-            entity: Entity::IntegrationResponse,
-            message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
-        })?;
+    let current = wire::declared_response(
+        &integration.integration_responses,
+        status,
+        Entity::IntegrationResponse,
+    )?;
     let mut s = IntegrationResponseSettings {
         selection_pattern: current.selection_pattern.clone(),
         response_parameters: current.response_parameters.clone(),

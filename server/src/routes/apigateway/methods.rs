@@ -154,13 +154,11 @@ pub(super) async fn get_response(call: &Call) -> Outcome {
     let verb = call.http_method()?;
     let method =
         apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
-    let response = method
-        .method_responses
-        .get(call.param("status_code"))
-        .ok_or_else(|| ApisError::NotFound {
-            entity: Entity::MethodResponse,
-            message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
-        })?;
+    let response = wire::declared_response(
+        &method.method_responses,
+        call.param("status_code"),
+        Entity::MethodResponse,
+    )?;
     Ok(Reply::ok(json!(response)))
 }
 
@@ -190,13 +188,8 @@ pub(super) async fn update_response(call: &Call) -> Outcome {
     let patches = wire::patch_operations(&call.body)?;
     let method =
         apis::store::get_method(call.db(), call.api_id(), call.resource_id(), verb).await?;
-    let current = method
-        .method_responses
-        .get(status)
-        .ok_or_else(|| ApisError::NotFound {
-            entity: Entity::MethodResponse,
-            message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
-        })?;
+    let current =
+        wire::declared_response(&method.method_responses, status, Entity::MethodResponse)?;
     let mut s = MethodResponseSettings {
         response_parameters: current.response_parameters.clone(),
         response_models: current.response_models.clone(),

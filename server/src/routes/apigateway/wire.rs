@@ -521,3 +521,15 @@ mod tests {
         assert!(!e.message.contains("secret"));
     }
 }
+
+/// The response declared for `status` (a method's or an integration's), or AWS's NotFound.
+pub fn declared_response<'a, T>(
+    responses: &'a std::collections::BTreeMap<String, T>,
+    status: &str,
+    entity: apis::error::Entity,
+) -> Result<&'a T, ApisError> {
+    responses.get(status).ok_or_else(|| ApisError::NotFound {
+        entity,
+        message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
+    })
+}
