@@ -225,7 +225,9 @@ async fn with_error_status(response: Response) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+    // An error may quote the field it refuses (up to MAX_CONSOLE_STRING, escaped), so the
+    // bound is the call's own, not a small one: a quoted 200 kB value must still get its 400.
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_CONSOLE_BODY).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
     };
     match serde_json::from_slice::<app::error::AppError>(&bytes) {

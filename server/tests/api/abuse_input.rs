@@ -1119,3 +1119,23 @@ fn hostile_strings_in_every_wire_operation_never_answer_5xx() {
         assert_eq!(names.get("Kept"), Some(&1));
     });
 }
+
+/// Found by the property test above: a 200 kB value in a field that does not decode (an
+/// import's `mode`) made server_fn's error quote it, and that long error answer became an
+/// empty 500. It is a 400 naming what could not be read.
+#[tokio::test]
+async fn a_long_undecodable_console_field_is_a_400_not_a_500() {
+    let app = spawn_app().await;
+    app.sign_in_as_admin().await;
+    let body = json!({"api_id": null, "mode": "x".repeat(200_000), "document": "{}"}).to_string();
+    let res = console_json(&app, "import_api_document", &body).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let err: Value = res.json().await.expect("json error");
+    assert!(
+        err["Invalid"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("The request could not be read")),
+        "{}",
+        &err.to_string()[..200.min(err.to_string().len())]
+    );
+}

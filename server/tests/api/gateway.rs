@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use apis::model::{
-    AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
-    IntegrationSettings, MethodResponseSettings, MethodSettings,
+    AuthorizerSettings, HttpMethod, IntegrationResponseSettings, IntegrationSettings,
+    MethodResponseSettings, MethodSettings,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};

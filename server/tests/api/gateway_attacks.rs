@@ -7,10 +7,7 @@
 
 use std::time::Duration;
 
-use apis::model::{
-    AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
-    IntegrationSettings, MethodResponseSettings, MethodSettings,
-};
+use apis::model::{AuthorizerSettings, HttpMethod, IntegrationResponseSettings};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};

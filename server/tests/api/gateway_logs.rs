@@ -4,10 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use apis::model::{
-    AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationSettings, MethodResponseSettings,
-    MethodSettings,
-};
+use apis::model::{AuthorizerSettings, HttpMethod};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};

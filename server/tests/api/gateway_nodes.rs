@@ -4,10 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use apis::model::{
-    AuthorizationType, HttpMethod, IntegrationResponseSettings, IntegrationSettings,
-    MethodResponseSettings, MethodSettings,
-};
+use apis::model::{HttpMethod, IntegrationResponseSettings};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

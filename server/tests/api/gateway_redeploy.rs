@@ -8,10 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use apis::model::{
-    HttpMethod, IntegrationResponseSettings, IntegrationSettings, MethodResponseSettings,
-    MethodSettings,
-};
+use apis::model::{HttpMethod, IntegrationResponseSettings};
 
 use crate::helpers::{identity_of, mock_get_on_root, spawn_app, start_gateway};
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use apis::{
-    ApisError, Entity, HttpMethod, IntegrationResponseSettings, IntegrationSettings,
-    IntegrationType, PassthroughBehavior,
+    Entity, HttpMethod, IntegrationResponseSettings, IntegrationSettings, IntegrationType,
+    PassthroughBehavior,
 };
 use serde::Deserialize;
 use serde_json::json;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use apis::{ApisError, AuthorizationType, Entity, MethodResponseSettings, MethodSettings};
+use apis::{AuthorizationType, Entity, MethodResponseSettings, MethodSettings};
 use serde::Deserialize;
 use serde_json::json;
 

@@ -440,6 +440,18 @@ pub fn stage(s: &Stage) -> Value {
     v
 }
 
+/// The response declared for `status` (a method's or an integration's), or AWS's NotFound.
+pub fn declared_response<'a, T>(
+    responses: &'a std::collections::BTreeMap<String, T>,
+    status: &str,
+    entity: apis::error::Entity,
+) -> Result<&'a T, ApisError> {
+    responses.get(status).ok_or_else(|| ApisError::NotFound {
+        entity,
+        message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,16 +532,4 @@ mod tests {
         assert_eq!(e.status, 500);
         assert!(!e.message.contains("secret"));
     }
-}
-
-/// The response declared for `status` (a method's or an integration's), or AWS's NotFound.
-pub fn declared_response<'a, T>(
-    responses: &'a std::collections::BTreeMap<String, T>,
-    status: &str,
-    entity: apis::error::Entity,
-) -> Result<&'a T, ApisError> {
-    responses.get(status).ok_or_else(|| ApisError::NotFound {
-        entity,
-        message: apis::error::msg::RESPONSE_NOT_FOUND.to_owned(),
-    })
 }
