@@ -4,9 +4,58 @@
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
-/// Counts one issued code and returns the count in the current window; a window that started
-/// before `window_start_min` starts over at 1. One statement, so parallel calls each get their
-/// own number.
+/// Which count of a row an event advances.
+#[derive(Debug, Clone, Copy)]
+enum Count {
+    Issued,
+    Wrong,
+}
+
+impl Count {
+    /// The count's column and its window's column.
+    fn columns(self) -> (&'static str, &'static str) {
+        match self {
+            Count::Issued => ("issued", "issue_window_start"),
+            Count::Wrong => ("wrong_codes", "wrong_window_start"),
+        }
+    }
+}
+
+/// Counts one event and returns the count in the current window; a window that started before
+/// `window_start_min` starts over at 1. One statement, so parallel calls each get their own
+/// number.
+async fn count(
+    db: impl PgExecutor<'_>,
+    which: Count,
+    (pool_id, key, purpose): (&str, &str, &str),
+    now: OffsetDateTime,
+    window_start_min: OffsetDateTime,
+) -> sqlx::Result<i32> {
+    let (n, window) = which.columns();
+    let (wrong, issued) = match which {
+        Count::Issued => (0, 1),
+        Count::Wrong => (1, 0),
+    };
+    // The column names are the constants above, never input.
+    let sql = format!(
+        "INSERT INTO user_pool_code_limits AS l (pool_id, key, purpose, wrong_codes, \
+            wrong_window_start, issued, issue_window_start) VALUES ($1, $2, $3, {wrong}, $4, {issued}, $4) \
+         ON CONFLICT (pool_id, key, purpose) DO UPDATE SET \
+            {n} = CASE WHEN l.{window} < $5 THEN 1 ELSE l.{n} + 1 END, \
+            {window} = CASE WHEN l.{window} < $5 THEN $4 ELSE l.{window} END \
+         RETURNING {n}"
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(pool_id)
+        .bind(key)
+        .bind(purpose)
+        .bind(now)
+        .bind(window_start_min)
+        .fetch_one(db)
+        .await
+}
+
+/// Counts one issued code and returns the count in the current window (see [`count`]).
 pub(crate) async fn count_issue(
     db: impl PgExecutor<'_>,
     pool_id: &str,
@@ -15,25 +64,17 @@ pub(crate) async fn count_issue(
     now: OffsetDateTime,
     window_start_min: OffsetDateTime,
 ) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
-        "INSERT INTO user_pool_code_limits AS l (pool_id, key, purpose, wrong_codes, \
-            wrong_window_start, issued, issue_window_start) VALUES ($1, $2, $3, 0, $4, 1, $4) \
-         ON CONFLICT (pool_id, key, purpose) DO UPDATE SET \
-            issued = CASE WHEN l.issue_window_start < $5 THEN 1 ELSE l.issued + 1 END, \
-            issue_window_start = CASE WHEN l.issue_window_start < $5 THEN $4 \
-                                      ELSE l.issue_window_start END \
-         RETURNING issued",
+    count(
+        db,
+        Count::Issued,
+        (pool_id, key, purpose),
+        now,
+        window_start_min,
     )
-    .bind(pool_id)
-    .bind(key)
-    .bind(purpose)
-    .bind(now)
-    .bind(window_start_min)
-    .fetch_one(db)
     .await
 }
 
-/// Counts one wrong code and returns the count in the current window (as [`count_issue`]).
+/// Counts one wrong code and returns the count in the current window (see [`count`]).
 pub(crate) async fn count_wrong(
     db: impl PgExecutor<'_>,
     pool_id: &str,
@@ -42,21 +83,13 @@ pub(crate) async fn count_wrong(
     now: OffsetDateTime,
     window_start_min: OffsetDateTime,
 ) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
-        "INSERT INTO user_pool_code_limits AS l (pool_id, key, purpose, wrong_codes, \
-            wrong_window_start, issued, issue_window_start) VALUES ($1, $2, $3, 1, $4, 0, $4) \
-         ON CONFLICT (pool_id, key, purpose) DO UPDATE SET \
-            wrong_codes = CASE WHEN l.wrong_window_start < $5 THEN 1 ELSE l.wrong_codes + 1 END, \
-            wrong_window_start = CASE WHEN l.wrong_window_start < $5 THEN $4 \
-                                      ELSE l.wrong_window_start END \
-         RETURNING wrong_codes",
+    count(
+        db,
+        Count::Wrong,
+        (pool_id, key, purpose),
+        now,
+        window_start_min,
     )
-    .bind(pool_id)
-    .bind(key)
-    .bind(purpose)
-    .bind(now)
-    .bind(window_start_min)
-    .fetch_one(db)
     .await
 }
 
