@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{
-    ADMIN_PASSWORD, TestApp, identity_of, idp_call, pool_user, session_cookie, spawn_app,
+    ADMIN_PASSWORD, TestApp, identity_of, idp_call, pool_user, resource, session_cookie, spawn_app,
     start_gateway,
 };
 
@@ -97,31 +97,6 @@ async fn raw_get(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> (u
 }
 
 // ----- building the API ----------------------------------------------------------------------
-
-/// Creates `/a/b/...` under the root (reusing existing parents); returns the leaf's id.
-async fn resource(pool: &sqlx::PgPool, api_id: &str, root: &str, path: &str) -> String {
-    let mut parent = root.to_owned();
-    for part in path.trim_matches('/').split('/') {
-        let existing = apis::store::list_resources(pool, api_id)
-            .await
-            .expect("resources")
-            .into_iter()
-            .find(|r| {
-                r.parent_id.as_deref() == Some(parent.as_str())
-                    && r.path_part.as_deref() == Some(part)
-            });
-        parent = match existing {
-            Some(r) => r.id,
-            None => {
-                apis::store::create_resource(pool, api_id, &parent, part)
-                    .await
-                    .expect("resource")
-                    .id
-            }
-        };
-    }
-    parent
-}
 
 /// A method at `path` with `integration`; a 200 method and integration response (with
 /// `response_template`, if any) unless it is a proxy.

@@ -20,7 +20,7 @@ use axum::routing::any;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, identity_of, spawn_app, start_gateway};
+use crate::helpers::{TestApp, identity_of, resource, spawn_app, start_gateway};
 
 // ----- the backend ---------------------------------------------------------------------------
 
@@ -183,31 +183,6 @@ async fn user(idp: &identity::Identity) -> (String, String, String) {
         .expect("id token")
         .to_owned();
     (arn, client_id, token)
-}
-
-/// Creates `/a/b/...` under the root (reusing existing parents); returns the leaf's id.
-async fn resource(pool: &sqlx::PgPool, api_id: &str, root: &str, path: &str) -> String {
-    let mut parent = root.to_owned();
-    for part in path.trim_matches('/').split('/') {
-        let existing = apis::store::list_resources(pool, api_id)
-            .await
-            .expect("resources")
-            .into_iter()
-            .find(|r| {
-                r.parent_id.as_deref() == Some(parent.as_str())
-                    && r.path_part.as_deref() == Some(part)
-            });
-        parent = match existing {
-            Some(r) => r.id,
-            None => {
-                apis::store::create_resource(pool, api_id, &parent, part)
-                    .await
-                    .expect("resource")
-                    .id
-            }
-        };
-    }
-    parent
 }
 
 /// An integration and method response: (status, selection pattern, template, response

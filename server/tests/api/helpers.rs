@@ -302,3 +302,28 @@ pub async fn mock_get_on_root(
     .await
     .expect("method response");
 }
+
+/// Creates `/a/b/...` under the root (reusing existing parents); returns the leaf's id.
+pub async fn resource(pool: &sqlx::PgPool, api_id: &str, root: &str, path: &str) -> String {
+    let mut parent = root.to_owned();
+    for part in path.trim_matches('/').split('/') {
+        let existing = apis::store::list_resources(pool, api_id)
+            .await
+            .expect("resources")
+            .into_iter()
+            .find(|r| {
+                r.parent_id.as_deref() == Some(parent.as_str())
+                    && r.path_part.as_deref() == Some(part)
+            });
+        parent = match existing {
+            Some(r) => r.id,
+            None => {
+                apis::store::create_resource(pool, api_id, &parent, part)
+                    .await
+                    .expect("resource")
+                    .id
+            }
+        };
+    }
+    parent
+}
