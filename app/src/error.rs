@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+/// The form field of an imported or exported OpenAPI document: every error about the
+/// document is reported against it.
+pub const DOCUMENT_FIELD: &str = "document";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// No (valid) console session.
@@ -196,7 +200,7 @@ impl From<apis::ApisError> for AppError {
 impl From<openapi::OpenApiError> for AppError {
     fn from(err: openapi::OpenApiError) -> Self {
         use openapi::OpenApiError as E;
-        let document = crate::pages::apis::import::DOCUMENT_FIELD;
+        let document = DOCUMENT_FIELD;
         let status = err.status();
         let mapped = match err {
             E::Syntax {

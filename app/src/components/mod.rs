@@ -5,5 +5,6 @@ pub mod code_editor;
 pub mod copy_button;
 pub mod form;
 pub mod layout;
+pub mod style;
 pub mod tabs;
 pub mod theme;

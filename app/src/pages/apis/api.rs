@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use serde::{Deserialize, Serialize};
 
+use super::api_details::{ApiDetails, ApiNotFound, api_crumbs, get_rest_api};
 use super::authorizers::AuthorizersTab;
 use super::resources::ResourcesTab;
 use super::stages::StagesTab;
@@ -13,7 +13,6 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::SECONDARY_BUTTON_CLASS;
 use crate::components::tabs::{TabLinks, tab_id};
-use crate::error::AppError;
 
 /// The tabs of an API page: (`?tab=` key, label).
 pub const TABS: &[(&str, &str)] = &[
@@ -27,55 +26,6 @@ pub fn tab_label(key: &str) -> &'static str {
         .find(|(k, _)| *k == key)
         .map(|(_, l)| *l)
         .unwrap_or("Resources")
-}
-
-/// An API as its page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApiDetails {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub created: String,
-    pub root_resource_id: String,
-}
-
-#[server(endpoint = "get_rest_api")]
-pub async fn get_rest_api(api_id: String) -> Result<ApiDetails, AppError> {
-    use super::ssr::{db, fmt_time};
-    use crate::auth::ssr::require_admin;
-    require_admin().await?;
-    let api = apis::store::get_rest_api(&db(), &api_id).await?;
-    Ok(ApiDetails {
-        created: fmt_time(api.created_date),
-        id: api.id,
-        name: api.name,
-        description: api.description,
-        root_resource_id: api.root_resource_id,
-    })
-}
-
-/// The crumbs for a page below the API list.
-pub fn api_crumbs(rest: Vec<(String, Option<String>)>) -> Vec<(String, Option<String>)> {
-    let mut crumbs = vec![
-        ("Console".to_string(), Some("/".to_string())),
-        ("APIs".to_string(), Some("/apis".to_string())),
-    ];
-    crumbs.extend(rest);
-    crumbs
-}
-
-/// The page shown when an API (or something in it) cannot be loaded.
-#[component]
-pub fn ApiNotFound(error: AppError, #[prop(into)] crumb: String) -> AnyView {
-    view! {
-        <Title text="API not found" />
-        <Breadcrumbs crumbs=api_crumbs(vec![(crumb, None)]) />
-        <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
-            <p role="alert" class="font-medium">{error.to_string()}</p>
-            <a href="/apis" class="mt-3 inline-block text-sm text-indigo-600 hover:underline dark:text-indigo-400">"Back to APIs"</a>
-        </div>
-    }
-    .into_any()
 }
 
 #[component]
@@ -108,7 +58,7 @@ pub fn ApiPage() -> impl IntoView {
 
 #[component]
 fn ApiView(details: ApiDetails, tab: Memo<&'static str>) -> AnyView {
-    let base = super::api_href(&details.id);
+    let base = super::shared::api_href(&details.id);
     let name = details.name.clone();
     let crumbs_base = base.clone();
     let crumbs = move || {

@@ -12,10 +12,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use self::test_tool::TestPanel;
-use super::{BADGE, CARD, EMPTY, LINK, LINK_DANGER, MUTED, STALE_FIELD};
+use super::shared::STALE_FIELD;
 use crate::components::form::{
     BUTTON_CLASS, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{BADGE, CARD, EMPTY, LINK, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
 /// `authorizerResultTtlInSeconds` when the form leaves it empty (AWS's default).
@@ -243,7 +244,7 @@ pub async fn load_authorizer_form() -> Result<AuthorizerFormOptions, AppError> {
 
 #[server(endpoint = "list_api_authorizers")]
 pub async fn list_api_authorizers(api_id: String) -> Result<Vec<AuthorizerView>, AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::{require_admin, state};
     require_admin().await?;
     let db = db();
@@ -273,9 +274,9 @@ pub async fn save_api_authorizer(
     validation_expression: Option<String>,
     ttl: Option<String>,
 ) -> Result<SavedAuthorizer, AppError> {
-    use super::ssr::{db, invalid, on_form};
+    use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::{require_admin, state};
-    use crate::pages::user_pools::ssr::parse_number;
+    use crate::form_input::parse_number;
     let me = require_admin().await?;
     let identity = state().identity;
     let local = ssr::local_pools(&identity).await?;
@@ -375,7 +376,7 @@ pub async fn delete_api_authorizer(
     authorizer_id: String,
     name: String,
 ) -> Result<String, AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     if let Err(e) = apis::store::delete_authorizer(&db(), &api_id, &authorizer_id).await {

@@ -8,12 +8,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::api::{ApiDetails, ApiNotFound, api_crumbs, get_rest_api};
+use super::api_details::{ApiDetails, ApiNotFound, api_crumbs, get_rest_api};
+use super::shared::api_href;
 use super::stages::list_api_stages;
-use super::{CARD, MUTED, api_href};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, INPUT_CLASS};
+use crate::components::style::{CARD, MUTED};
 use crate::error::AppError;
 
 /// The specification; serialised as API Gateway's export types.

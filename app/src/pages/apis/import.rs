@@ -8,15 +8,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use serde::{Deserialize, Serialize};
 
-use super::api::{ApiNotFound, api_crumbs, get_rest_api};
-use super::{CARD, EMPTY, MUTED, api_href, count};
+use super::api_details::{ApiNotFound, api_crumbs, get_rest_api};
+use super::shared::{api_href, count};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::code_editor::CodeEditor;
 use crate::components::form::{BUTTON_CLASS, FormError, SECONDARY_BUTTON_CLASS};
-use crate::error::AppError;
+use crate::components::style::{CARD, EMPTY, MUTED};
+use crate::error::{AppError, DOCUMENT_FIELD};
 
-/// The form field errors about the document are reported against.
-pub const DOCUMENT_FIELD: &str = "document";
 /// The largest document accepted: the `openapi` crate's limit, checked in the browser too so a
 /// huge file is refused before it is sent.
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
@@ -203,7 +202,7 @@ pub async fn preview_api_import(
     mode: Mode,
     document: String,
 ) -> Result<ImportPreviewView, AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     require_admin().await?;
     let import_mode = ssr::mode(api_id.as_deref(), mode)?;
@@ -226,7 +225,7 @@ pub async fn import_api_document(
     mode: Mode,
     document: String,
 ) -> Result<String, AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let import_mode = ssr::mode(api_id.as_deref(), mode)?;

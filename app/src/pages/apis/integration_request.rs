@@ -6,10 +6,11 @@
 
 use leptos::prelude::*;
 
-use super::method::{MethodView, StaleNotice, method_ctx};
+use super::method_view::{MethodView, StaleNotice, method_ctx};
 use super::rows::{MappingInput, MappingRows, TemplateInput, TemplateRows};
-use super::{HTTP_METHODS, MUTED};
+use super::shared::HTTP_METHODS;
 use crate::components::form::{BUTTON_CLASS, Field, FormError, INPUT_CLASS};
+use crate::components::style::MUTED;
 use crate::error::AppError;
 
 /// The passthrough behaviours with AWS's explanations: (value, label, explanation).
@@ -55,9 +56,9 @@ pub async fn update_integration_request(
     #[server(default)] request_parameters: Vec<MappingInput>,
     #[server(default)] request_templates: Vec<TemplateInput>,
 ) -> Result<(), AppError> {
-    use super::STALE_FIELD;
     use super::rows::ssr::{mappings, templates};
-    use super::ssr::{db, invalid, on_form, verb};
+    use super::shared::STALE_FIELD;
+    use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;
     use apis::{HttpMethod, IntegrationSettings, IntegrationType, PassthroughBehavior};
     let me = require_admin().await?;
@@ -105,7 +106,7 @@ pub async fn update_integration_request(
         timeout_in_millis: timeout,
     };
     // After the rows' own checks, so those messages come first.
-    super::template_preview::check_templates("request_templates", &request_templates)?;
+    super::rows::ssr::check_templates("request_templates", &request_templates)?;
     let db = db();
     match version.trim() {
         // The form was loaded when the method had no integration.

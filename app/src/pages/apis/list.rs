@@ -6,11 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, EMPTY, LINK_DANGER, MUTED, TH, api_href, count};
+use super::shared::{api_href, count};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::{
     BUTTON_CLASS, DANGER_BUTTON_CLASS, Field, FormError, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{CARD, EMPTY, LINK_DANGER, MUTED, TH};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,7 +59,7 @@ impl DeletePreviewView {
 
 #[server(endpoint = "list_rest_apis")]
 pub async fn list_rest_apis() -> Result<Vec<ApiRow>, AppError> {
-    use super::ssr::{db, fmt_time};
+    use super::shared::ssr::{db, fmt_time};
     use crate::auth::ssr::require_admin;
     require_admin().await?;
     let apis = apis::store::list_rest_apis(&db()).await?;
@@ -76,7 +77,7 @@ pub async fn list_rest_apis() -> Result<Vec<ApiRow>, AppError> {
 /// Creates an API (with its root resource) and returns its id.
 #[server(endpoint = "create_rest_api")]
 pub async fn create_rest_api(name: String, description: String) -> Result<String, AppError> {
-    use super::ssr::{db, on_form};
+    use super::shared::ssr::{db, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let api = apis::store::create_rest_api(&db(), &name, description.trim())
@@ -88,7 +89,7 @@ pub async fn create_rest_api(name: String, description: String) -> Result<String
 
 #[server(endpoint = "preview_rest_api_delete")]
 pub async fn preview_rest_api_delete(api_id: String) -> Result<DeletePreviewView, AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     require_admin().await?;
     let p = apis::store::delete_preview(&db(), &api_id).await?;
@@ -106,7 +107,7 @@ pub async fn preview_rest_api_delete(api_id: String) -> Result<DeletePreviewView
 
 #[server(endpoint = "delete_rest_api")]
 pub async fn delete_rest_api(api_id: String) -> Result<(), AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     apis::store::delete_rest_api(&db(), &api_id).await?;

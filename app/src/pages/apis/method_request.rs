@@ -7,12 +7,12 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::MUTED;
-use super::method::{MethodView, StaleNotice, method_ctx};
+use super::method_view::{MethodView, StaleNotice, method_ctx};
 use super::rows::{Rows, SectionError, row_field};
 use crate::components::form::{
     BUTTON_CLASS, CHECKBOX_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::MUTED;
 use crate::error::AppError;
 
 /// Where a request parameter is: (location, label).
@@ -56,8 +56,8 @@ pub async fn update_method_request(
     api_key_required: Option<String>,
     #[server(default)] request_parameters: Vec<ParamInput>,
 ) -> Result<(), AppError> {
-    use super::STALE_FIELD;
-    use super::ssr::{db, invalid, on_form, verb};
+    use super::shared::STALE_FIELD;
+    use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;
     use apis::{AuthorizationType, MethodSettings};
     use std::collections::BTreeMap;
@@ -163,7 +163,10 @@ pub fn MethodRequestForm(method: MethodView) -> AnyView {
     };
     // AWS_IAM and CUSTOM (imported) are shown while the method has them, never offered.
     let unenforced = matches!(current.as_str(), "AWS_IAM" | "CUSTOM").then(|| current.clone());
-    let authorizers_href = format!("{}?tab=authorizers", super::api_href(&method.api_id));
+    let authorizers_href = format!(
+        "{}?tab=authorizers",
+        super::shared::api_href(&method.api_id)
+    );
     let no_authorizers = method.authorizers.is_empty();
     let field_message =
         move |name: &'static str| move || error.get().and_then(|e| e.for_field(name));

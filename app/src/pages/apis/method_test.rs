@@ -12,9 +12,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::authorizers::test_tool::{StepState, TestStep};
-use super::method::MethodView;
-use super::{CARD, HTTP_METHODS, MUTED};
+use super::method_view::MethodView;
+use super::shared::HTTP_METHODS;
 use crate::components::form::{BUTTON_CLASS, FormError, INPUT_CLASS};
+use crate::components::style::{CARD, MUTED};
 use crate::error::AppError;
 
 /// An HTTP message of the execution log.
@@ -131,7 +132,7 @@ pub async fn test_api_method(
 ) -> Result<MethodTestResult, AppError> {
     use std::time::{SystemTime, UNIX_EPOCH};
 
-    use super::ssr::{db, invalid, verb};
+    use super::shared::ssr::{db, invalid, verb};
     use crate::auth::ssr::{require_admin, state};
 
     require_admin().await?;

@@ -7,14 +7,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use super::api::ApiDetails;
-use super::{
-    BADGE, CARD, HTTP_METHODS, LINK_DANGER, MUTED, count, method_href, resource_href, verb_class,
-};
+use super::api_details::ApiDetails;
+use super::shared::{HTTP_METHODS, count, method_href, resource_href, verb_class};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{BADGE, CARD, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
 /// A method as the tree and the resource panel show it.
@@ -109,7 +108,7 @@ fn tree_order(resources: Vec<apis::Resource>) -> Vec<ResourceNode> {
 
 #[server(endpoint = "list_api_resources")]
 pub async fn list_api_resources(api_id: String) -> Result<Vec<ResourceNode>, AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     require_admin().await?;
     let resources = apis::store::list_resources(&db(), &api_id).await?;
@@ -123,7 +122,7 @@ pub async fn create_api_resource(
     parent_id: String,
     path_part: String,
 ) -> Result<String, AppError> {
-    use super::ssr::{db, invalid, on_form};
+    use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let part = path_part.trim();
@@ -143,7 +142,7 @@ pub async fn create_api_resource(
 /// Deletes a resource with its subtree; returns its parent's id (selected next).
 #[server(endpoint = "delete_api_resource")]
 pub async fn delete_api_resource(api_id: String, resource_id: String) -> Result<String, AppError> {
-    use super::ssr::{db, on_form};
+    use super::shared::ssr::{db, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let db = db();
@@ -170,7 +169,7 @@ pub async fn create_api_method(
     resource_id: String,
     http_method: String,
 ) -> Result<String, AppError> {
-    use super::ssr::{db, invalid, on_form};
+    use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::require_admin;
     use apis::{
         IntegrationResponseSettings, IntegrationSettings, MethodResponseSettings, MethodSettings,

@@ -12,13 +12,13 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::method::{IntegrationResponseView, MethodResponseView, MethodView, method_ctx};
+use super::method_view::{IntegrationResponseView, MethodResponseView, MethodView, method_ctx};
 use super::rows::{MappingInput, MappingRows, Rows, SectionError, TemplateInput, TemplateRows};
-use super::{LINK_DANGER, MUTED};
 use crate::components::form::{
     BUTTON_CLASS, CHECKBOX_CLASS, DANGER_BUTTON_CLASS, Field, FormError, INPUT_CLASS,
     SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{LINK_DANGER, MUTED};
 use crate::error::AppError;
 
 /// A response-header row of a method response as the form sends it.
@@ -57,7 +57,7 @@ pub async fn save_integration_response(
     #[server(default)] response_templates: Vec<TemplateInput>,
 ) -> Result<String, AppError> {
     use super::rows::ssr::{mappings, templates};
-    use super::ssr::{db, invalid, on_form, verb};
+    use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let verb = verb(&http_method)?;
@@ -86,7 +86,7 @@ pub async fn save_integration_response(
         response_templates: templates("response_templates", &response_templates)?,
     };
     // After the rows' own checks, so those messages come first.
-    super::template_preview::check_templates("response_templates", &response_templates)?;
+    super::rows::ssr::check_templates("response_templates", &response_templates)?;
     apis::store::put_integration_response(&db, &api_id, &resource_id, verb, status, &settings)
         .await
         .map_err(|e| on_form(e, RESPONSE_FIELDS))?;
@@ -101,7 +101,7 @@ pub async fn delete_api_integration_response(
     http_method: String,
     status_code: String,
 ) -> Result<String, AppError> {
-    use super::ssr::{db, on_form, verb};
+    use super::shared::ssr::{db, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let verb = verb(&http_method)?;
@@ -123,7 +123,7 @@ pub async fn save_method_response(
     #[server(default)] response_headers: Vec<HeaderInput>,
 ) -> Result<String, AppError> {
     use super::rows::row_field;
-    use super::ssr::{db, invalid, on_form, verb};
+    use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;
     use std::collections::BTreeMap;
     let me = require_admin().await?;
@@ -201,7 +201,7 @@ pub async fn delete_api_method_response(
     http_method: String,
     status_code: String,
 ) -> Result<String, AppError> {
-    use super::ssr::{db, on_form, verb};
+    use super::shared::ssr::{db, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let verb = verb(&http_method)?;

@@ -234,7 +234,7 @@ pub(crate) mod ssr {
 
     use super::{MappingInput, TemplateInput, row_field};
     use crate::error::AppError;
-    use crate::pages::apis::ssr::invalid;
+    use crate::form_input::invalid;
 
     /// Mapping rows as a map; empty rows are dropped, half-filled and repeated ones refused
     /// beside their row. The expressions themselves are checked by the `apis` crate.
@@ -302,5 +302,28 @@ pub(crate) mod ssr {
             }
         }
         Ok(out)
+    }
+
+    /// Refuses a template that does not parse, beside its row, with the line:column of the
+    /// problem (a deployment would otherwise serve 500 for the method).
+    pub fn check_templates(section: &str, rows: &[TemplateInput]) -> Result<(), AppError> {
+        for row in rows {
+            // Empty and oversized templates get the apis crate's own messages.
+            if row.template.trim().is_empty()
+                || row.template.len() > vtl::Limits::default().max_template_bytes
+            {
+                continue;
+            }
+            if let Err(e) = vtl::Template::parse(&row.template) {
+                return Err(invalid(
+                    &row_field(section, &row.key),
+                    format!(
+                        "Line {}, column {}: the template does not parse: {}",
+                        e.line, e.column, e.message
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{EMPTY, MUTED};
 use crate::components::form::SECONDARY_BUTTON_CLASS;
+use crate::components::style::{EMPTY, MUTED};
 use crate::error::AppError;
 
 /// How the authorizer decided, in words for the table.

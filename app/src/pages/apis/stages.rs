@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::stage_logs::StageLogs;
-use super::{BADGE, CARD, CODE_BLOCK, EMPTY, LINK, MUTED, TH};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     BUTTON_CLASS, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{BADGE, CARD, CODE_BLOCK, EMPTY, LINK, MUTED, TH};
 use crate::error::AppError;
 
 /// The value of the stage select that means "a new stage".
@@ -116,7 +116,7 @@ fn fmt_seconds(t: sqlx::types::time::OffsetDateTime) -> String {
 
 #[server(endpoint = "list_api_stages")]
 pub async fn list_api_stages(api_id: String) -> Result<StagesData, AppError> {
-    use super::ssr::{db, fmt_time};
+    use super::shared::ssr::{db, fmt_time};
     use crate::auth::ssr::{require_admin, state};
     require_admin().await?;
     let db = db();
@@ -158,7 +158,7 @@ pub async fn deploy_rest_api(
     stage_description: Option<String>,
     description: Option<String>,
 ) -> Result<Deployed, AppError> {
-    use super::ssr::{db, invalid, on_form};
+    use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::{require_admin, state};
     let me = require_admin().await?;
     let db = db();
@@ -219,7 +219,7 @@ pub async fn update_api_stage(
 ) -> Result<String, AppError> {
     use std::collections::BTreeMap;
 
-    use super::ssr::{db, invalid, on_form};
+    use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     if names.len() != values.len() {
@@ -264,7 +264,7 @@ pub async fn point_api_stage(
     stage_name: String,
     deployment_id: String,
 ) -> Result<(String, String), AppError> {
-    use super::ssr::db;
+    use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
     let stage = apis::store::point_stage(&db(), &api_id, &stage_name, &deployment_id).await?;

@@ -97,7 +97,7 @@ pub async fn preview_mapping_template(
     #[server(default)] sample_body: String,
     #[server(default)] token: String,
 ) -> Result<TemplatePreviewResult, AppError> {
-    use super::ssr::invalid;
+    use super::shared::ssr::invalid;
     use crate::auth::ssr::require_admin;
 
     require_admin().await?;
@@ -270,28 +270,4 @@ pub fn TemplatePreview(
         </details>
     }
     .into_any()
-}
-
-/// Refuses a template that does not parse, beside its row, with the line:column of the
-/// problem (a deployment would otherwise serve 500 for the method).
-#[cfg(feature = "ssr")]
-pub fn check_templates(section: &str, rows: &[super::rows::TemplateInput]) -> Result<(), AppError> {
-    for row in rows {
-        // Empty and oversized templates get the apis crate's own messages.
-        if row.template.trim().is_empty()
-            || row.template.len() > vtl::Limits::default().max_template_bytes
-        {
-            continue;
-        }
-        if let Err(e) = vtl::Template::parse(&row.template) {
-            return Err(super::ssr::invalid(
-                &super::rows::row_field(section, &row.key),
-                format!(
-                    "Line {}, column {}: the template does not parse: {}",
-                    e.line, e.column, e.message
-                ),
-            ));
-        }
-    }
-    Ok(())
 }

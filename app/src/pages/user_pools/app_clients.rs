@@ -6,9 +6,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, CODE_BLOCK, EMPTY, LINK, LINK_DANGER, MUTED, PoolDetails};
+use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, Checkbox, Field, FormError};
+use crate::components::style::{CARD, CODE_BLOCK, EMPTY, LINK, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
 /// The explicit auth flows the console offers: (flow, form field, explanation).
@@ -58,7 +59,7 @@ pub struct CreatedClient {
 /// "60 minutes" from a validity and its unit.
 #[cfg(feature = "ssr")]
 fn validity(value: i64, unit: Option<&str>) -> String {
-    use super::{minutes_label, plural};
+    use super::shared::{minutes_label, plural};
     match unit.unwrap_or("hours") {
         "seconds" if value % 60 == 0 => minutes_label(value / 60),
         "seconds" => plural(value, "second"),
@@ -71,7 +72,7 @@ fn validity(value: i64, unit: Option<&str>) -> String {
 
 #[server(endpoint = "list_app_clients")]
 pub async fn list_app_clients(pool_id: String) -> Result<Vec<ClientRow>, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::wire::{DescribeUserPoolClientRequest, ListUserPoolClientsRequest};
     require_admin().await?;
@@ -135,7 +136,9 @@ pub async fn create_app_client(
     access_token_minutes: Option<String>,
     refresh_token_days: Option<String>,
 ) -> Result<CreatedClient, AppError> {
-    use super::ssr::{check_resource_name, describe, identity, invalid, on_field, parse_number};
+    use super::shared::ssr::{
+        check_resource_name, describe, identity, invalid, on_field, parse_number,
+    };
     use crate::auth::ssr::require_admin;
     use identity::wire::{CreateUserPoolClientRequest, TokenValidityUnitsType};
     let me = require_admin().await?;
@@ -224,7 +227,7 @@ pub async fn create_app_client(
 
 #[server(endpoint = "reveal_client_secret")]
 pub async fn reveal_client_secret(pool_id: String, client_id: String) -> Result<String, AppError> {
-    use super::ssr::identity;
+    use super::shared::ssr::identity;
     use crate::auth::ssr::require_admin;
     use identity::wire::DescribeUserPoolClientRequest;
     let me = require_admin().await?;
@@ -243,7 +246,7 @@ pub async fn reveal_client_secret(pool_id: String, client_id: String) -> Result<
 
 #[server(endpoint = "delete_app_client")]
 pub async fn delete_app_client(pool_id: String, client_id: String) -> Result<(), AppError> {
-    use super::ssr::identity;
+    use super::shared::ssr::identity;
     use crate::auth::ssr::require_admin;
     use identity::wire::DeleteUserPoolClientRequest;
     let me = require_admin().await?;

@@ -8,11 +8,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, MUTED};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::{
     BUTTON_CLASS, CHECKBOX_CLASS, Checkbox, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{CARD, MUTED};
 use crate::error::AppError;
 
 /// One custom-attribute row of the form. `key` identifies the row (for its error message).
@@ -50,7 +50,7 @@ pub async fn create_user_pool(
     access_token_minutes: String,
     refresh_token_days: String,
 ) -> Result<String, AppError> {
-    use super::ssr::{
+    use super::shared::ssr::{
         TAG_ACCESS_MINUTES, TAG_ID_MINUTES, TAG_REFRESH_DAYS, check_resource_name, identity,
         invalid, on_field, parse_number,
     };

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::app_clients::{ClientRow, list_app_clients};
-use super::{CARD, CODE_BLOCK, EMPTY, MUTED, PoolDetails};
+use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, Field, FormError, INPUT_CLASS};
+use crate::components::style::{CARD, CODE_BLOCK, EMPTY, MUTED};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,7 +78,7 @@ pub async fn get_pool_token(
 ) -> Result<TokenOutcome, AppError> {
     use std::collections::BTreeMap;
 
-    use super::ssr::{identity, invalid, on_field};
+    use super::shared::ssr::{identity, invalid, on_field};
     use crate::auth::ssr::require_admin;
     use identity::ErrorKind;
     use identity::wire::{

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, EMPTY, MUTED, PoolDetails, TH};
+use super::shared::PoolDetails;
 use crate::components::form::{BUTTON_CLASS, Field, FormError};
+use crate::components::style::{CARD, EMPTY, MUTED, TH};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct GroupRow {
 
 #[server(endpoint = "list_pool_groups")]
 pub async fn list_pool_groups(pool_id: String) -> Result<Vec<GroupRow>, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::wire::ListGroupsRequest;
     require_admin().await?;
@@ -54,7 +55,7 @@ pub async fn create_pool_group(
     description: Option<String>,
     precedence: Option<String>,
 ) -> Result<String, AppError> {
-    use super::ssr::{identity, invalid, on_field, parse_number};
+    use super::shared::ssr::{identity, invalid, on_field, parse_number};
     use crate::auth::ssr::require_admin;
     use identity::wire::CreateGroupRequest;
     let me = require_admin().await?;

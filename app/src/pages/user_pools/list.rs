@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::{EMPTY, TH};
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::BUTTON_CLASS;
+use crate::components::style::{EMPTY, TH};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,7 +19,7 @@ pub struct PoolRow {
 
 #[server(endpoint = "list_user_pools")]
 pub async fn list_user_pools() -> Result<Vec<PoolRow>, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::wire::ListUserPoolsRequest;
     require_admin().await?;

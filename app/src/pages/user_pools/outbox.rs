@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, EMPTY, MUTED, PoolDetails, TH};
+use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::SECONDARY_BUTTON_CLASS;
+use crate::components::style::{CARD, EMPTY, MUTED, TH};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ pub struct OutboxRow {
 
 #[server(endpoint = "list_outbox")]
 pub async fn list_outbox(pool_id: String) -> Result<Vec<OutboxRow>, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::OutboxPurpose;
     require_admin().await?;

@@ -4,17 +4,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::pool::describe_user_pool;
-use super::{CARD, CODE_BLOCK, MUTED, PoolDetails, minutes_label, plural};
+use super::shared::describe_user_pool;
+use super::shared::{PoolDetails, minutes_label, plural};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{CARD, CODE_BLOCK, MUTED};
 use crate::error::AppError;
 
 #[server(endpoint = "delete_user_pool")]
 pub async fn delete_user_pool(pool_id: String, confirm_name: String) -> Result<(), AppError> {
-    use super::ssr::{describe, identity, invalid};
+    use super::shared::ssr::{describe, identity, invalid};
     use crate::auth::ssr::require_admin;
     use identity::wire::DeleteUserPoolRequest;
     let me = require_admin().await?;

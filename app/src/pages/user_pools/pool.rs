@@ -4,17 +4,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::PoolDetails;
 use super::app_clients::AppClientsTab;
 use super::get_token::GetTokenTab;
 use super::groups::GroupsTab;
 use super::outbox::OutboxTab;
 use super::overview::OverviewTab;
+use super::shared::{PoolDetails, describe_user_pool};
 use super::signing_keys::SigningKeysTab;
 use super::users::UsersTab;
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::tabs::{TabLinks, tab_id};
-use crate::error::AppError;
 
 /// The tabs of a pool page: (`?tab=` key, label).
 pub const TABS: &[(&str, &str)] = &[
@@ -32,13 +31,6 @@ fn tab_label(key: &str) -> &'static str {
         .find(|(k, _)| *k == key)
         .map(|(_, l)| *l)
         .unwrap_or("Overview")
-}
-
-#[server(endpoint = "describe_user_pool")]
-pub async fn describe_user_pool(pool_id: String) -> Result<PoolDetails, AppError> {
-    use crate::auth::ssr::require_admin;
-    require_admin().await?;
-    super::ssr::describe(&pool_id).await
 }
 
 #[component]

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, EMPTY, MUTED, PoolDetails, TH};
+use super::shared::PoolDetails;
 use crate::components::form::{DANGER_BUTTON_CLASS, FormError, SECONDARY_BUTTON_CLASS};
+use crate::components::style::{CARD, EMPTY, MUTED, TH};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ pub struct KeyRow {
 
 #[server(endpoint = "list_signing_keys")]
 pub async fn list_signing_keys(pool_id: String) -> Result<Vec<KeyRow>, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::{KeyStatus, KeyUse};
     require_admin().await?;
@@ -54,7 +55,9 @@ pub async fn list_signing_keys(pool_id: String) -> Result<Vec<KeyRow>, AppError>
 pub async fn rotate_signing_keys(pool_id: String) -> Result<(), AppError> {
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
-    super::ssr::identity().rotate_signing_keys(&pool_id).await?;
+    super::shared::ssr::identity()
+        .rotate_signing_keys(&pool_id)
+        .await?;
     tracing::info!(pool.id = %pool_id, by = %me.username, "signing keys rotated in the console");
     Ok(())
 }

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{CARD, EMPTY, LINK, LINK_DANGER, MUTED, PoolDetails, TH};
+use super::shared::PoolDetails;
 use crate::components::form::{
     BUTTON_CLASS, Checkbox, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::style::{CARD, EMPTY, LINK, LINK_DANGER, MUTED, TH};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,7 +53,7 @@ fn quote(value: &str) -> String {
 
 #[server(endpoint = "list_pool_users")]
 pub async fn list_pool_users(pool_id: String, search: String) -> Result<Vec<UserRow>, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::wire::ListUsersRequest;
     require_admin().await?;
@@ -115,7 +116,7 @@ pub async fn create_pool_user(
     #[server(default)] custom: BTreeMap<String, String>,
     temporary_password: Option<String>,
 ) -> Result<CreatedUser, AppError> {
-    use super::ssr::{describe, identity, invalid, on_field};
+    use super::shared::ssr::{describe, identity, invalid, on_field};
     use crate::auth::ssr::require_admin;
     use identity::ErrorKind;
     use identity::wire::{AdminCreateUserRequest, AttributeType};
@@ -244,7 +245,7 @@ pub async fn create_pool_user(
 
 #[server(endpoint = "get_pool_user")]
 pub async fn get_pool_user(pool_id: String, username: String) -> Result<UserDetail, AppError> {
-    use super::ssr::{fmt_time, identity};
+    use super::shared::ssr::{fmt_time, identity};
     use crate::auth::ssr::require_admin;
     use identity::wire::{AdminListGroupsForUserRequest, AdminUserRequest, ListGroupsRequest};
     require_admin().await?;
@@ -308,10 +309,10 @@ fn user_request(pool_id: &str, username: &str) -> identity::wire::AdminUserReque
 pub async fn confirm_pool_user(pool_id: String, username: String) -> Result<(), AppError> {
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
-    super::ssr::identity()
+    super::shared::ssr::identity()
         .admin_confirm_sign_up(user_request(&pool_id, &username))
         .await
-        .map_err(super::ssr::on_form)?;
+        .map_err(super::shared::ssr::on_form)?;
     tracing::info!(pool.id = %pool_id, by = %me.username, "pool user confirmed in the console");
     Ok(())
 }
@@ -324,14 +325,14 @@ pub async fn set_pool_user_enabled(
 ) -> Result<(), AppError> {
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
-    let identity = super::ssr::identity();
+    let identity = super::shared::ssr::identity();
     let req = user_request(&pool_id, &username);
     if enabled {
         identity.admin_enable_user(req).await
     } else {
         identity.admin_disable_user(req).await
     }
-    .map_err(super::ssr::on_form)?;
+    .map_err(super::shared::ssr::on_form)?;
     tracing::info!(pool.id = %pool_id, enabled, by = %me.username, "pool user enabled flag changed in the console");
     Ok(())
 }
@@ -343,14 +344,14 @@ pub async fn set_pool_user_password(
     password: String,
     permanent: Option<String>,
 ) -> Result<(), AppError> {
-    use super::ssr::{invalid, on_field};
+    use super::shared::ssr::{invalid, on_field};
     use crate::auth::ssr::require_admin;
     use identity::wire::AdminSetUserPasswordRequest;
     let me = require_admin().await?;
     if password.is_empty() {
         return Err(invalid("password", "Enter a password."));
     }
-    super::ssr::identity()
+    super::shared::ssr::identity()
         .admin_set_user_password(AdminSetUserPasswordRequest {
             user_pool_id: pool_id.clone(),
             username,
@@ -370,10 +371,10 @@ pub async fn set_pool_user_password(
 pub async fn delete_pool_user(pool_id: String, username: String) -> Result<(), AppError> {
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
-    super::ssr::identity()
+    super::shared::ssr::identity()
         .admin_delete_user(user_request(&pool_id, &username))
         .await
-        .map_err(super::ssr::on_form)?;
+        .map_err(super::shared::ssr::on_form)?;
     tracing::info!(pool.id = %pool_id, by = %me.username, "pool user deleted in the console");
     Ok(())
 }
@@ -384,21 +385,21 @@ pub async fn add_user_to_group(
     username: String,
     group_name: String,
 ) -> Result<(), AppError> {
-    use super::ssr::invalid;
+    use super::shared::ssr::invalid;
     use crate::auth::ssr::require_admin;
     use identity::wire::AdminGroupMembershipRequest;
     require_admin().await?;
     if group_name.is_empty() {
         return Err(invalid("group_name", "Choose a group."));
     }
-    super::ssr::identity()
+    super::shared::ssr::identity()
         .admin_add_user_to_group(AdminGroupMembershipRequest {
             user_pool_id: pool_id,
             username,
             group_name,
         })
         .await
-        .map_err(super::ssr::on_form)?;
+        .map_err(super::shared::ssr::on_form)?;
     Ok(())
 }
 
@@ -411,14 +412,14 @@ pub async fn remove_user_from_group(
     use crate::auth::ssr::require_admin;
     use identity::wire::AdminGroupMembershipRequest;
     require_admin().await?;
-    super::ssr::identity()
+    super::shared::ssr::identity()
         .admin_remove_user_from_group(AdminGroupMembershipRequest {
             user_pool_id: pool_id,
             username,
             group_name,
         })
         .await
-        .map_err(super::ssr::on_form)?;
+        .map_err(super::shared::ssr::on_form)?;
     Ok(())
 }
 

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::AuthorizerView;
 use crate::components::form::{BUTTON_CLASS, Field, FormError, INPUT_CLASS};
+use crate::components::style::{CARD, LINK, MUTED};
 use crate::error::AppError;
-use crate::pages::apis::{CARD, LINK, MUTED};
 
 /// How a check of the trace ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ pub async fn test_api_authorizer(
     use leptos::serde_json;
 
     use crate::auth::ssr::{require_admin, state};
-    use crate::pages::apis::ssr::db;
+    use crate::pages::apis::shared::ssr::db;
 
     let me = require_admin().await?;
     let state = state();
