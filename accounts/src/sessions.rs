@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::AccountsError;
+use crate::error::AccountsError;
 
 /// The key a session id is stored under: its SHA-256, hex-encoded. (Ids are 128 random bits,
 /// so a plain digest cannot be reversed by guessing.)

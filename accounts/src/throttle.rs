@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use sqlx::PgPool;
 
-use crate::AccountsError;
+use crate::error::AccountsError;
 
 /// `signin_failures.scope` for per-username counters.
 const SCOPE_ACCOUNT: &str = "account";

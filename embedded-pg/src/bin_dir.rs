@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::EmbeddedPgError;
+use crate::error::EmbeddedPgError;
 
 /// Where distributions install versioned PostgreSQL server binaries (Debian/Ubuntu layout).
 pub(crate) const VERSIONED_ROOT: &str = "/usr/lib/postgresql";

@@ -8,7 +8,7 @@ use std::path::Path;
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 
-use crate::EmbeddedPgError;
+use crate::error::EmbeddedPgError;
 
 /// An exclusive `flock` on the lock file, held for the life of an `EmbeddedPg`.
 ///

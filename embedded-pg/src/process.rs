@@ -242,7 +242,7 @@ fn send(pid: u32, signal: Signal) {
 /// an orphan. A live postmaster gets SIGINT (up to 10 s), then SIGQUIT, then SIGKILL. Then we
 /// wait for leftover backends of a SIGKILLed postmaster: while they are attached to the old
 /// shared memory, a new postmaster refuses to start.
-pub(crate) fn stop_orphans(pgdata: &Path) -> Result<(), crate::EmbeddedPgError> {
+pub(crate) fn stop_orphans(pgdata: &Path) -> Result<(), crate::error::EmbeddedPgError> {
     let pid_file = pgdata.join("postmaster.pid");
     let recorded = std::fs::read_to_string(&pid_file)
         .ok()
@@ -270,7 +270,7 @@ pub(crate) fn stop_orphans(pgdata: &Path) -> Result<(), crate::EmbeddedPgError> 
                 }
             }
             if !gone {
-                return Err(crate::EmbeddedPgError::OrphanStillRunning {
+                return Err(crate::error::EmbeddedPgError::OrphanStillRunning {
                     pid,
                     pgdata: pgdata.to_path_buf(),
                 });
@@ -299,7 +299,7 @@ pub(crate) fn stop_orphans(pgdata: &Path) -> Result<(), crate::EmbeddedPgError> 
                     .copied()
                     .find(|&p| is_alive(p))
                     .unwrap_or(leftovers[0]);
-                return Err(crate::EmbeddedPgError::OrphanStillRunning {
+                return Err(crate::error::EmbeddedPgError::OrphanStillRunning {
                     pid,
                     pgdata: pgdata.to_path_buf(),
                 });

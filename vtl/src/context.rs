@@ -319,8 +319,11 @@ impl Context {
     /// [`crate::Template::straight`]): the reference the substitution tests compare the full
     /// render against. Callers resolve sources from their own request data.
     #[cfg(test)]
-    pub(crate) fn value_of(&self, source: &crate::Source) -> Option<std::borrow::Cow<'_, str>> {
-        use crate::Source;
+    pub(crate) fn value_of(
+        &self,
+        source: &crate::straight::Source,
+    ) -> Option<std::borrow::Cow<'_, str>> {
+        use crate::straight::Source;
         use std::borrow::Cow;
         let r = &self.request;
         fn borrowed(v: &Option<String>) -> Option<Cow<'_, str>> {

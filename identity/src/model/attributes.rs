@@ -1,7 +1,7 @@
 //! The attribute schema: the standard attributes every pool has, and custom attribute
 //! definitions. Validation of written values is `crate::attributes`'.
 
-use super::AttributeDataType;
+use super::values::AttributeDataType;
 
 /// The OpenID Connect standard attributes every pool has, with their data type and whether
 /// they can change after creation.

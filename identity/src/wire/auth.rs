@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::debug_redacted;
+use super::redact::debug_redacted;
 
 /// InitiateAuth. Flows: `USER_PASSWORD_AUTH` (`USERNAME`, `PASSWORD`, `SECRET_HASH`) and
 /// `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN` (`REFRESH_TOKEN`, `SECRET_HASH`).

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::debug_redacted;
+use super::redact::debug_redacted;
 
 /// Units of the three validity numbers: `seconds`, `minutes`, `hours` or `days`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{AttributeType, CodeDeliveryDetailsType, debug_redacted};
+use super::redact::debug_redacted;
+use super::shapes::{AttributeType, CodeDeliveryDetailsType};
 
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
