@@ -1,15 +1,74 @@
-//! Server-side helpers every console form uses to read its fields: the field error (status
-//! 400) and the parsers and checks whose messages name the field they are about.
+//! Reading console forms: the rows of a form list (both sides, as the form is decoded in the
+//! browser and on the server), and on the server the field error (status 400) and the parsers
+//! and checks whose messages name the field they are about.
 
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+#[cfg(feature = "ssr")]
 use sqlx::types::time::{OffsetDateTime, UtcOffset};
 
+#[cfg(feature = "ssr")]
 use crate::error::AppError;
 
+/// The rows of a form list posted as `name[key][field]=…`, in the order they were posted.
+///
+/// For a field of a server function's flattened input struct (`#[serde(default,
+/// deserialize_with = "crate::form_input::rows")]`): a flattened struct receives its fields
+/// buffered, and a list of keyed rows then arrives as a map, which serde's `Vec` refuses. A
+/// sequence is read as one too.
+pub fn rows<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    struct Rows<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: DeserializeOwned> Visitor<'de> for Rows<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("form rows (name[key][field]=value)")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(row) = seq.next_element()? {
+                out.push(row);
+            }
+            Ok(out)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some((_key, row)) = map.next_entry::<serde::de::IgnoredAny, T>()? {
+                out.push(row);
+            }
+            Ok(out)
+        }
+
+        /// An empty list (`name=`) as some encoders write it.
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Vec<T>, E> {
+            if value.is_empty() {
+                Ok(Vec::new())
+            } else {
+                Err(E::invalid_type(serde::de::Unexpected::Str(value), &self))
+            }
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+
+    deserializer.deserialize_any(Rows(std::marker::PhantomData))
+}
+
+#[cfg(feature = "ssr")]
 /// A field error for console-side validation (status 400).
 pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::invalid(field, message).with_status()
 }
 
+#[cfg(feature = "ssr")]
 /// Parses a whole number typed into a form, or explains what is wanted.
 pub fn parse_number(
     field: &str,
@@ -35,6 +94,7 @@ pub fn parse_number(
     }
 }
 
+#[cfg(feature = "ssr")]
 /// `[\w\s+=,.@-]+`, 1-128 characters: the names Cognito accepts for pools and clients.
 pub fn check_resource_name(field: &str, name: &str, what: &str) -> Result<(), AppError> {
     if name.is_empty() {
@@ -55,6 +115,7 @@ pub fn check_resource_name(field: &str, name: &str, what: &str) -> Result<(), Ap
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 /// "2026-11-26 06:57 UTC".
 pub fn fmt_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);

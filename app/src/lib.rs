@@ -4,7 +4,6 @@
 pub mod auth;
 pub mod components;
 pub mod error;
-#[cfg(feature = "ssr")]
 pub mod form_input;
 pub mod ids;
 pub mod pages;

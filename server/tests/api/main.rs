@@ -11,6 +11,7 @@ mod apigateway_documents;
 mod auth;
 mod cli;
 mod cognito;
+mod console_forms;
 mod console_import_export;
 mod gateway;
 mod gateway_attacks;

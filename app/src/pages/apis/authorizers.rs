@@ -1,9 +1,6 @@
 //! The Authorizers tab of an API: its Cognito user pool authorizers (list, create, edit,
 //! delete) and the Test authorizer tool ([`test_tool`]), which runs the same
 //! `apis::authorize` the gateway runs, with keys from the process's one `apis::AuthorizerKeys` (in `AppState`).
-// The save form's server function takes one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
-
 pub mod test_tool;
 
 use std::collections::BTreeMap;
@@ -260,20 +257,40 @@ pub async fn list_api_authorizers(api_id: String) -> Result<Vec<AuthorizerView>,
     Ok(views)
 }
 
+/// The form [`save_api_authorizer`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveApiAuthorizerInput {
+    pub api_id: String,
+    pub authorizer_id: Option<String>,
+    pub version: Option<String>,
+    pub name: String,
+    pub region: String,
+    #[serde(default)]
+    pub pools: BTreeMap<String, String>,
+    pub external_pools: Option<String>,
+    pub token_source: Option<String>,
+    pub validation_expression: Option<String>,
+    pub ttl: Option<String>,
+}
+
 /// Creates (no `authorizer_id`) or changes an authorizer; returns its name.
 #[server(endpoint = "save_api_authorizer")]
 pub async fn save_api_authorizer(
-    api_id: String,
-    authorizer_id: Option<String>,
-    version: Option<String>,
-    name: String,
-    region: String,
-    #[server(default)] pools: BTreeMap<String, String>,
-    external_pools: Option<String>,
-    token_source: Option<String>,
-    validation_expression: Option<String>,
-    ttl: Option<String>,
+    #[server(flatten)] input: SaveApiAuthorizerInput,
 ) -> Result<SavedAuthorizer, AppError> {
+    let SaveApiAuthorizerInput {
+        api_id,
+        authorizer_id,
+        version,
+        name,
+        region,
+        pools,
+        external_pools,
+        token_source,
+        validation_expression,
+        ttl,
+    } = input;
     use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::{require_admin, state};
     use crate::form_input::parse_number;

@@ -1,10 +1,9 @@
 //! The Integration request form: the integration type (MOCK, HTTP, HTTP_PROXY; AWS and
 //! AWS_PROXY are kept when stored but cannot run here), endpoint URL and verb, timeout,
 //! parameter mappings, mapping templates per content type and the passthrough behaviour.
-// The form's server function takes one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::method_view::{MethodView, StaleNotice, method_ctx};
 use super::rows::{MappingInput, MappingRows, TemplateInput, TemplateRows};
@@ -42,20 +41,45 @@ const RUNNABLE_TYPES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The form [`update_integration_request`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateIntegrationRequestInput {
+    pub api_id: String,
+    pub resource_id: String,
+    pub http_method: String,
+    #[serde(default)]
+    pub version: String,
+    pub integration_type: String,
+    pub uri: Option<String>,
+    pub integration_http_method: Option<String>,
+    #[serde(default)]
+    pub timeout_in_millis: String,
+    #[serde(default)]
+    pub passthrough_behavior: String,
+    #[serde(default, deserialize_with = "crate::form_input::rows")]
+    pub request_parameters: Vec<MappingInput>,
+    #[serde(default, deserialize_with = "crate::form_input::rows")]
+    pub request_templates: Vec<TemplateInput>,
+}
+
 #[server(endpoint = "update_integration_request")]
 pub async fn update_integration_request(
-    api_id: String,
-    resource_id: String,
-    http_method: String,
-    #[server(default)] version: String,
-    integration_type: String,
-    uri: Option<String>,
-    integration_http_method: Option<String>,
-    #[server(default)] timeout_in_millis: String,
-    #[server(default)] passthrough_behavior: String,
-    #[server(default)] request_parameters: Vec<MappingInput>,
-    #[server(default)] request_templates: Vec<TemplateInput>,
+    #[server(flatten)] input: UpdateIntegrationRequestInput,
 ) -> Result<(), AppError> {
+    let UpdateIntegrationRequestInput {
+        api_id,
+        resource_id,
+        http_method,
+        version,
+        integration_type,
+        uri,
+        integration_http_method,
+        timeout_in_millis,
+        passthrough_behavior,
+        request_parameters,
+        request_templates,
+    } = input;
     use super::rows::ssr::{mappings, templates};
     use super::shared::STALE_FIELD;
     use super::shared::ssr::{db, invalid, on_form, verb};

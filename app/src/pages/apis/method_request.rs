@@ -1,8 +1,6 @@
 //! The Method request form: authorization (NONE or one of the API's Cognito authorizers; an
 //! imported AWS_IAM or CUSTOM is shown, and kept, while the method has it), OAuth scopes, API
 //! key required, and the declared request parameters.
-// The form's server function takes one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -45,17 +43,36 @@ fn split_parameter(expr: &str) -> (String, String) {
     }
 }
 
+/// The form [`update_method_request`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateMethodRequestInput {
+    pub api_id: String,
+    pub resource_id: String,
+    pub http_method: String,
+    pub version: String,
+    pub authorization: String,
+    #[serde(default)]
+    pub authorization_scopes: String,
+    pub api_key_required: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_input::rows")]
+    pub request_parameters: Vec<ParamInput>,
+}
+
 #[server(endpoint = "update_method_request")]
 pub async fn update_method_request(
-    api_id: String,
-    resource_id: String,
-    http_method: String,
-    version: String,
-    authorization: String,
-    #[server(default)] authorization_scopes: String,
-    api_key_required: Option<String>,
-    #[server(default)] request_parameters: Vec<ParamInput>,
+    #[server(flatten)] input: UpdateMethodRequestInput,
 ) -> Result<(), AppError> {
+    let UpdateMethodRequestInput {
+        api_id,
+        resource_id,
+        http_method,
+        version,
+        authorization,
+        authorization_scopes,
+        api_key_required,
+        request_parameters,
+    } = input;
     use super::shared::STALE_FIELD;
     use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;

@@ -3,9 +3,6 @@
 //! execution log out. It runs the gateway's own pipeline on the API's working copy (saved but
 //! not yet deployed, as AWS's Test does), under the stage name `test-invoke-stage`, and, unlike
 //! AWS's Test, runs the Cognito authorizer too, showing its checks and claims.
-// The server function takes one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
-
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
@@ -116,20 +113,43 @@ fn pretty(body: &str) -> String {
         .unwrap_or_else(|| body.to_owned())
 }
 
+/// The form [`test_api_method`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestApiMethodInput {
+    pub api_id: String,
+    pub resource_id: String,
+    pub http_method: String,
+    /// For an ANY method: the verb to send.
+    #[serde(default)]
+    pub test_method: String,
+    #[serde(default)]
+    pub path_params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub headers: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub stage_variables: String,
+}
+
 #[server(endpoint = "test_api_method")]
 pub async fn test_api_method(
-    api_id: String,
-    resource_id: String,
-    http_method: String,
-    /// For an ANY method: the verb to send.
-    #[server(default)]
-    test_method: String,
-    #[server(default)] path_params: BTreeMap<String, String>,
-    #[server(default)] query: String,
-    #[server(default)] headers: String,
-    #[server(default)] body: String,
-    #[server(default)] stage_variables: String,
+    #[server(flatten)] input: TestApiMethodInput,
 ) -> Result<MethodTestResult, AppError> {
+    let TestApiMethodInput {
+        api_id,
+        resource_id,
+        http_method,
+        test_method,
+        path_params,
+        query,
+        headers,
+        body,
+        stage_variables,
+    } = input;
     use std::time::{SystemTime, UNIX_EPOCH};
 
     use super::shared::ssr::{db, invalid, verb};

@@ -6,9 +6,6 @@
 //!   and transforms the body with templates per content type.
 //! * A method response declares a status code the method can return and the headers it may
 //!   carry.
-// The forms' server functions take one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,19 +40,40 @@ const RESPONSE_FIELDS: &[(&str, &str)] = &[
     ("responseTemplates", "response_templates"),
 ];
 
+/// The form [`save_integration_response`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveIntegrationResponseInput {
+    pub api_id: String,
+    pub resource_id: String,
+    pub http_method: String,
+    #[serde(default)]
+    pub status_code: String,
+    pub is_new: Option<String>,
+    #[serde(default)]
+    pub selection_pattern: String,
+    #[serde(default, deserialize_with = "crate::form_input::rows")]
+    pub response_parameters: Vec<MappingInput>,
+    #[serde(default, deserialize_with = "crate::form_input::rows")]
+    pub response_templates: Vec<TemplateInput>,
+}
+
 /// Adds or replaces the integration response for `status_code`. With `is_new`, refuses a
 /// status code that already has one (the add form must not overwrite).
 #[server(endpoint = "save_integration_response")]
 pub async fn save_integration_response(
-    api_id: String,
-    resource_id: String,
-    http_method: String,
-    #[server(default)] status_code: String,
-    is_new: Option<String>,
-    #[server(default)] selection_pattern: String,
-    #[server(default)] response_parameters: Vec<MappingInput>,
-    #[server(default)] response_templates: Vec<TemplateInput>,
+    #[server(flatten)] input: SaveIntegrationResponseInput,
 ) -> Result<String, AppError> {
+    let SaveIntegrationResponseInput {
+        api_id,
+        resource_id,
+        http_method,
+        status_code,
+        is_new,
+        selection_pattern,
+        response_parameters,
+        response_templates,
+    } = input;
     use super::rows::ssr::{mappings, templates};
     use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;

@@ -1,8 +1,5 @@
 //! The App clients tab: the pool's clients (with their secret behind a reveal button), creating
 //! one (secret, auth flows, token validity) and deleting one.
-// The create form's server function takes one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -124,18 +121,36 @@ pub async fn list_app_clients(pool_id: String) -> Result<Vec<ClientRow>, AppErro
     Ok(rows.into_iter().map(|(_, r)| r).collect())
 }
 
+/// The form [`create_app_client`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateAppClientInput {
+    pub pool_id: String,
+    pub client_name: String,
+    pub generate_secret: Option<String>,
+    pub allow_user_password: Option<String>,
+    pub allow_refresh_token: Option<String>,
+    pub allow_admin_user_password: Option<String>,
+    pub id_token_minutes: Option<String>,
+    pub access_token_minutes: Option<String>,
+    pub refresh_token_days: Option<String>,
+}
+
 #[server(endpoint = "create_app_client")]
 pub async fn create_app_client(
-    pool_id: String,
-    client_name: String,
-    generate_secret: Option<String>,
-    allow_user_password: Option<String>,
-    allow_refresh_token: Option<String>,
-    allow_admin_user_password: Option<String>,
-    id_token_minutes: Option<String>,
-    access_token_minutes: Option<String>,
-    refresh_token_days: Option<String>,
+    #[server(flatten)] input: CreateAppClientInput,
 ) -> Result<CreatedClient, AppError> {
+    let CreateAppClientInput {
+        pool_id,
+        client_name,
+        generate_secret,
+        allow_user_password,
+        allow_refresh_token,
+        allow_admin_user_password,
+        id_token_minutes,
+        access_token_minutes,
+        refresh_token_days,
+    } = input;
     use super::shared::ssr::{
         check_resource_name, describe, identity, invalid, on_field, parse_number,
     };

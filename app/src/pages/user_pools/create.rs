@@ -1,8 +1,5 @@
 //! `/user-pools/new`: the create-pool form (name, sign-in attribute, custom attributes,
 //! password policy, token lifetimes).
-// The create form's server function takes one argument per form field (ActionForm).
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -34,22 +31,45 @@ pub fn custom_attribute_field(key: &str) -> String {
     format!("custom_attributes.{key}")
 }
 
+/// The form [`create_user_pool`] reads, flattened: the browser posts these fields under their
+/// own names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateUserPoolInput {
+    pub pool_name: String,
+    pub sign_in: String,
+    pub verify_email: Option<String>,
+    #[serde(default, deserialize_with = "crate::form_input::rows")]
+    pub custom_attributes: Vec<CustomAttributeInput>,
+    pub password_min_length: String,
+    pub require_uppercase: Option<String>,
+    pub require_lowercase: Option<String>,
+    pub require_numbers: Option<String>,
+    pub require_symbols: Option<String>,
+    pub temporary_password_days: String,
+    pub id_token_minutes: String,
+    pub access_token_minutes: String,
+    pub refresh_token_days: String,
+}
+
 #[server(endpoint = "create_user_pool")]
 pub async fn create_user_pool(
-    pool_name: String,
-    sign_in: String,
-    verify_email: Option<String>,
-    #[server(default)] custom_attributes: Vec<CustomAttributeInput>,
-    password_min_length: String,
-    require_uppercase: Option<String>,
-    require_lowercase: Option<String>,
-    require_numbers: Option<String>,
-    require_symbols: Option<String>,
-    temporary_password_days: String,
-    id_token_minutes: String,
-    access_token_minutes: String,
-    refresh_token_days: String,
+    #[server(flatten)] input: CreateUserPoolInput,
 ) -> Result<String, AppError> {
+    let CreateUserPoolInput {
+        pool_name,
+        sign_in,
+        verify_email,
+        custom_attributes,
+        password_min_length,
+        require_uppercase,
+        require_lowercase,
+        require_numbers,
+        require_symbols,
+        temporary_password_days,
+        id_token_minutes,
+        access_token_minutes,
+        refresh_token_days,
+    } = input;
     use super::shared::ssr::{
         TAG_ACCESS_MINUTES, TAG_ID_MINUTES, TAG_REFRESH_DAYS, check_resource_name, identity,
         invalid, on_field, parse_number,
