@@ -210,6 +210,10 @@ fn main() {
         .unwrap();
 
     let cached = format!("/{API}/bench/claims");
+    println!(
+        "SIZE serve future {}",
+        std::mem::size_of_val(&runtime.serve(request(&cached, &token), &keys))
+    );
     let first = rt.block_on(runtime.handle(request(&cached, &token), &keys));
     assert_eq!(first.status(), 200, "{:?}", first.body());
     println!(

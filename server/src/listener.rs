@@ -5,13 +5,14 @@
 //!
 //! * Connections: at most [`Limits::max_connections`] per listener are served at once; beyond
 //!   that, new connections wait in the kernel's accept queue until one closes.
-//! * Headers: a request's headers must arrive within [`Limits::header_timeout`] (hyper's
-//!   `header_read_timeout`, which also runs while a connection waits for its first or next
-//!   request), or the connection is closed without an answer.
-//! * Idle: a connection on which nothing is read or written and no request is being served
-//!   for [`Limits::idle_timeout`] (e.g. a client that stops reading a response) is closed,
-//!   within twice that time. One timer per connection, re-armed once per idle period rather
-//!   than per request, so keep-alive requests cost no timer.
+//! * Headers and idle connections: one timer per connection, with a period of the shorter of
+//!   [`Limits::header_timeout`] and [`Limits::idle_timeout`], re-armed once per period rather
+//!   than per request (keep-alive requests cost no timer). When it fires on a connection that
+//!   is serving no request, and during the whole period no request began and no response byte
+//!   was written, the connection is closed without an answer. So a connection that never
+//!   sends a request, sends its headers a byte at a time, waits for its next request, or stops
+//!   reading a response is closed within one to two periods. Bytes that arrive without
+//!   completing a request do not count, so dribbled headers cannot keep a connection open.
 //! * Bodies: a body still arriving is read in full within [`Limits::body_timeout`] of the
 //!   request (like nginx's `client_body_timeout`, but for the whole body), or the request is
 //!   answered 408 and the connection closed. A body that is complete when the request arrives
@@ -25,7 +26,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -33,7 +34,7 @@ use axum::body::Bytes;
 use axum::http::{Request, Response};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Body, Incoming};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -169,9 +170,10 @@ pub async fn serve<H, Fut, B>(
     ));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        // A slow client cannot hold a connection open by dribbling its headers.
-        .header_read_timeout(limits.header_timeout);
+    // Header deadlines are the connection timer's (`Watched`): hyper's own would arm a timer
+    // for every request.
+    http.header_read_timeout(None);
+    let period = limits.header_timeout.min(limits.idle_timeout);
     let mut shutdown = pin!(shutdown);
     loop {
         // A slot first, then the connection: beyond the cap, clients wait in the accept queue.
@@ -195,11 +197,11 @@ pub async fn serve<H, Fut, B>(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let busy = Arc::new(AtomicUsize::new(0));
-        let io = Watched::new(stream, limits.idle_timeout, Arc::clone(&busy));
+        let requests = Arc::new(Requests::default());
+        let io = Watched::new(stream, period, Arc::clone(&requests));
         let handler = handler.clone();
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
-            let serving = Serving::start(&busy);
+            let serving = Serving::start(&requests);
             let response = handler(request, peer);
             async move {
                 let response = response.await;
@@ -218,57 +220,73 @@ pub async fn serve<H, Fut, B>(
     graceful.shutdown().await;
 }
 
-/// Counts a request as being served on its connection (so the idle timer leaves it alone)
-/// until dropped.
-struct Serving(Arc<AtomicUsize>);
+/// The requests of one connection: how many began and how many were answered (the handler
+/// returned). Equal counts mean none is being served.
+#[derive(Default)]
+struct Requests {
+    started: AtomicU64,
+    finished: AtomicU64,
+}
+
+/// Counts a request as being served on its connection (so the connection timer leaves it
+/// alone) until dropped.
+struct Serving(Arc<Requests>);
 
 impl Serving {
-    fn start(busy: &Arc<AtomicUsize>) -> Serving {
-        busy.fetch_add(1, Ordering::Relaxed);
-        Serving(Arc::clone(busy))
+    fn start(requests: &Arc<Requests>) -> Serving {
+        requests.started.fetch_add(1, Ordering::Relaxed);
+        Serving(Arc::clone(requests))
     }
 }
 
 impl Drop for Serving {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.finished.fetch_add(1, Ordering::Relaxed);
     }
 }
 
-/// A connection with an idle timer: reads fail with `TimedOut` once nothing was read or
-/// written and no request was being served for a whole idle period.
+/// A connection with its timer: reads fail with `TimedOut` once a whole period passed with
+/// no request being served, none beginning and no response byte written.
 struct Watched {
     stream: TcpStream,
-    idle: Duration,
-    /// Fires at the end of the current idle period; then the period is judged and the timer
-    /// re-armed if anything happened in it.
+    period: Duration,
+    /// Fires at the end of the current period; then the period is judged and the timer
+    /// re-armed if the connection did something useful in it.
     timer: Pin<Box<Sleep>>,
-    /// Reads and writes that moved bytes (wrapping), and their count when the period began.
-    activity: u64,
-    activity_at_arm: u64,
-    busy: Arc<AtomicUsize>,
+    requests: Arc<Requests>,
+    /// Writes that moved bytes (wrapping), and their count when the period began.
+    writes: u64,
+    writes_at_arm: u64,
+    /// Requests begun when the period began.
+    started_at_arm: u64,
 }
 
 impl Watched {
-    fn new(stream: TcpStream, idle: Duration, busy: Arc<AtomicUsize>) -> Watched {
+    fn new(stream: TcpStream, period: Duration, requests: Arc<Requests>) -> Watched {
         Watched {
             stream,
-            idle,
-            timer: Box::pin(tokio::time::sleep(idle)),
-            activity: 0,
-            activity_at_arm: 0,
-            busy,
+            period,
+            timer: Box::pin(tokio::time::sleep(period)),
+            requests,
+            writes: 0,
+            writes_at_arm: 0,
+            started_at_arm: 0,
         }
     }
 
-    /// Whether the connection has been idle for a whole period (polled while a read waits).
-    fn idle_expired(&mut self, cx: &mut Context<'_>) -> bool {
+    /// Whether a whole period passed without anything useful (polled while a read waits).
+    fn expired(&mut self, cx: &mut Context<'_>) -> bool {
         while self.timer.as_mut().poll(cx).is_ready() {
-            if self.activity == self.activity_at_arm && self.busy.load(Ordering::Relaxed) == 0 {
+            // `finished` first: a request that starts in between then shows as being served.
+            let finished = self.requests.finished.load(Ordering::Relaxed);
+            let started = self.requests.started.load(Ordering::Relaxed);
+            let serving = started != finished;
+            if !serving && started == self.started_at_arm && self.writes == self.writes_at_arm {
                 return true;
             }
-            self.activity_at_arm = self.activity;
-            self.timer.as_mut().reset(Instant::now() + self.idle);
+            self.started_at_arm = started;
+            self.writes_at_arm = self.writes;
+            self.timer.as_mut().reset(Instant::now() + self.period);
         }
         false
     }
@@ -281,24 +299,12 @@ impl AsyncRead for Watched {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        let before = buf.filled().len();
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                if buf.filled().len() > before {
-                    this.activity = this.activity.wrapping_add(1);
-                }
-                Poll::Ready(result)
-            }
-            Poll::Pending => {
-                if this.idle_expired(cx) {
-                    Poll::Ready(Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        "idle connection closed",
-                    )))
-                } else {
-                    Poll::Pending
-                }
-            }
+            Poll::Pending if this.expired(cx) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "connection closed: no request within the header or idle deadline",
+            ))),
+            polled => polled,
         }
     }
 }
@@ -312,7 +318,7 @@ impl AsyncWrite for Watched {
         let this = self.get_mut();
         let written = Pin::new(&mut this.stream).poll_write(cx, buf);
         if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity = this.activity.wrapping_add(1);
+            this.writes = this.writes.wrapping_add(1);
         }
         written
     }
@@ -325,7 +331,7 @@ impl AsyncWrite for Watched {
         let this = self.get_mut();
         let written = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
         if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity = this.activity.wrapping_add(1);
+            this.writes = this.writes.wrapping_add(1);
         }
         written
     }

@@ -33,7 +33,9 @@ impl RequestCtx {
     ) -> Result<vtl::Rendered, vtl::RenderError> {
         let Some(pieces) = template.straight() else {
             let vctx = self.vtl_context(template, body.to_owned(), overrides);
-            return render_full(template, vctx).await;
+            // Boxed: the full renderer's state (a whole `vtl::Context`) would otherwise be part
+            // of every request's future, which is moved and kept per connection.
+            return Box::pin(render_full(template, vctx)).await;
         };
         let mut out = String::with_capacity(template.source().len() + 64);
         for piece in pieces {

@@ -130,7 +130,9 @@ pub(crate) async fn integrate(
                 rec.log(|l| l.integration_request = Some(traced));
             }
             let sent = rec.tracing().then(std::time::Instant::now);
-            let inbound = match send(client, ctx, &outbound, integration.timeout_in_millis).await {
+            // Boxed: the HTTP client's future is large, and MOCK requests should not carry it.
+            let sending = Box::pin(send(client, ctx, &outbound, integration.timeout_in_millis));
+            let inbound = match sending.await {
                 Ok(i) => i,
                 Err(e) => {
                     let status = e.status;

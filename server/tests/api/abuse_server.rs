@@ -148,6 +148,44 @@ async fn silent_and_idle_connections_are_closed() {
     }
 }
 
+/// Headers sent a byte every 100 ms never complete a request: the connection is closed after
+/// the header deadline although bytes keep arriving.
+#[tokio::test]
+async fn headers_dribbled_a_byte_at_a_time_are_cut_off() {
+    let app = console_with(short_limits()).await;
+    let gateway = gateway_with(&app, short_limits()).await;
+    for addr in [app.addr, gateway] {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        let (mut reader, mut writer) = stream.into_split();
+        let dribble = tokio::spawn(async move {
+            let head = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nX-Padding: ");
+            for byte in head.bytes().chain(std::iter::repeat(b'a')) {
+                if writer.write_all(&[byte]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let started = std::time::Instant::now();
+        let closed = tokio::time::timeout(PATIENCE, async {
+            let mut buf = [0u8; 256];
+            loop {
+                match reader.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        dribble.abort();
+        assert!(
+            closed.is_ok(),
+            "{addr}: still open after {:?} of dribbled headers",
+            started.elapsed()
+        );
+    }
+}
+
 #[tokio::test]
 async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     let app = spawn_app().await;

@@ -78,7 +78,9 @@ pub(super) async fn authorize<K: KeySource>(
         }
         None => {
             let pools = match token {
-                Some(token) => keys.pools_for(authorizer, token).await,
+                // Boxed: a key source may fetch a JWKS (a large future) and runs only when the
+                // authorizer cache misses.
+                Some(token) => Box::pin(keys.pools_for(authorizer, token)).await,
                 None => Arc::default(),
             };
             let outcome = verify(&AuthorizerInput {
