@@ -202,9 +202,11 @@ pub async fn serve<H, Fut, B>(
         let handler = handler.clone();
         let service = hyper::service::service_fn(move |request: Request<Incoming>| {
             let serving = Serving::start(&requests);
-            let response = handler(request, peer);
+            let handler = handler.clone();
+            // The handler's future is built in place on first poll rather than built here and
+            // moved in (it is a few KB).
             async move {
-                let response = response.await;
+                let response = handler(request, peer).await;
                 drop(serving);
                 Ok::<_, std::convert::Infallible>(response)
             }
