@@ -5,6 +5,7 @@ pub mod code_editor;
 pub mod copy_button;
 pub mod form;
 pub mod layout;
+pub mod load_error;
 pub mod style;
 pub mod tabs;
 pub mod theme;

@@ -13,6 +13,7 @@ use super::shared::STALE_FIELD;
 use crate::components::form::{
     BUTTON_CLASS, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::load_error::load_error;
 use crate::components::style::{BADGE, CARD, EMPTY, LINK, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
@@ -503,24 +504,25 @@ pub fn AuthorizersTab(#[prop(into)] api_id: String) -> impl IntoView {
                 })}
                 <div class="mt-3"><FormError error=delete_error /></div>
                 <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading authorizers…"</p> }>
-                    {move || Suspend::new(async move {
-                        match authorizers.await {
-                            Ok(list) if list.is_empty() => view! {
-                                <div class=EMPTY data-testid="authorizers-empty">
-                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No authorizers yet"</p>
-                                    <p class="mt-1">"Create one to protect methods with tokens from a user pool."</p>
-                                </div>
-                            }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="mt-4 space-y-3" data-testid="authorizers-list">
-                                    {list.into_iter().map(|a| view! {
-                                        <AuthorizerItem api_id=api_id.get_value() authorizer=a mode testing delete save />
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(e) => view! { <p role="alert" class="mt-3 text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
-                        }
-                    })}
+                    <ErrorBoundary fallback=load_error>
+                        {move || Suspend::new(async move {
+                            Ok::<_, AppError>(match authorizers.await? {
+                                list if list.is_empty() => view! {
+                                    <div class=EMPTY data-testid="authorizers-empty">
+                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No authorizers yet"</p>
+                                        <p class="mt-1">"Create one to protect methods with tokens from a user pool."</p>
+                                    </div>
+                                }.into_any(),
+                                list => view! {
+                                    <ul class="mt-4 space-y-3" data-testid="authorizers-list">
+                                        {list.into_iter().map(|a| view! {
+                                            <AuthorizerItem api_id=api_id.get_value() authorizer=a mode testing delete save />
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any(),
+                            })
+                        })}
+                    </ErrorBoundary>
                 </Transition>
             </section>
             {move || match mode.get() {
@@ -532,17 +534,17 @@ pub fn AuthorizersTab(#[prop(into)] api_id: String) -> impl IntoView {
                     };
                     Some(view! {
                         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading user pools…"</p> }>
-                            {move || {
-                                let editing = editing.clone();
-                                Suspend::new(async move {
-                                    match options.await {
-                                        Ok(options) => view! {
+                            <ErrorBoundary fallback=load_error>
+                                {move || {
+                                    let editing = editing.clone();
+                                    Suspend::new(async move {
+                                        let options = options.await?;
+                                        Ok::<_, AppError>(view! {
                                             <AuthorizerForm api_id=api_id.get_value() editing options save mode reopen changed />
-                                        }.into_any(),
-                                        Err(e) => view! { <p role="alert" class="text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
-                                    }
-                                })
-                            }}
+                                        }.into_any())
+                                    })
+                                }}
+                            </ErrorBoundary>
                         </Transition>
                     })
                 }

@@ -13,6 +13,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::load_error::load_error;
 use crate::components::style::{BADGE, CARD, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
@@ -268,12 +269,12 @@ pub fn ResourcesTab(api: ApiDetails) -> AnyView {
     };
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading resources…"</p> }>
-            {move || Suspend::new(async move {
-                match resources.await {
-                    Ok(nodes) => view! { <ResourcesView api_id=api_id.get_value() nodes selected actions /> }.into_any(),
-                    Err(e) => view! { <p role="alert" class="text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
-                }
-            })}
+            <ErrorBoundary fallback=load_error>
+                {move || Suspend::new(async move {
+                    let nodes = resources.await?;
+                    Ok::<_, AppError>(view! { <ResourcesView api_id=api_id.get_value() nodes selected actions /> }.into_any())
+                })}
+            </ErrorBoundary>
         </Transition>
     }
     .into_any()

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, Checkbox, Field, FormError};
+use crate::components::load_error::load_error;
 use crate::components::style::{CARD, CODE_BLOCK, EMPTY, LINK, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
@@ -301,22 +302,23 @@ pub fn AppClientsTab(pool: PoolDetails) -> AnyView {
                 </p>
                 <div class="mt-3"><FormError error=delete_error /></div>
                 <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading app clients…"</p> }>
-                    {move || Suspend::new(async move {
-                        match clients.await {
-                            Ok(rows) if rows.is_empty() => view! {
-                                <div class=EMPTY data-testid="app-clients-empty">
-                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
-                                    <p class="mt-1">"Create one to let users sign up and sign in."</p>
-                                </div>
-                            }.into_any(),
-                            Ok(rows) => view! {
-                                <ul class="mt-4 divide-y divide-slate-100 dark:divide-slate-800" data-testid="app-clients-list">
-                                    {rows.into_iter().map(|r| view! { <ClientItem pool_id=pool_id.get_value() client=r delete /> }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(e) => view! { <p role="alert" class="mt-3 text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
-                        }
-                    })}
+                    <ErrorBoundary fallback=load_error>
+                        {move || Suspend::new(async move {
+                            Ok::<_, AppError>(match clients.await? {
+                                rows if rows.is_empty() => view! {
+                                    <div class=EMPTY data-testid="app-clients-empty">
+                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
+                                        <p class="mt-1">"Create one to let users sign up and sign in."</p>
+                                    </div>
+                                }.into_any(),
+                                rows => view! {
+                                    <ul class="mt-4 divide-y divide-slate-100 dark:divide-slate-800" data-testid="app-clients-list">
+                                        {rows.into_iter().map(|r| view! { <ClientItem pool_id=pool_id.get_value() client=r delete /> }).collect_view()}
+                                    </ul>
+                                }.into_any(),
+                            })
+                        })}
+                    </ErrorBoundary>
                 </Transition>
             </section>
             <CreateClientCard pool create />

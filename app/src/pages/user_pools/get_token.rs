@@ -8,6 +8,7 @@ use super::app_clients::{ClientRow, list_app_clients};
 use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, Field, FormError, INPUT_CLASS};
+use crate::components::load_error::load_error;
 use crate::components::style::{CARD, CODE_BLOCK, EMPTY, MUTED};
 use crate::error::AppError;
 
@@ -224,19 +225,20 @@ pub fn GetTokenTab(pool: PoolDetails) -> AnyView {
                 </p>
             </div>
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading app clients…"</p> }>
-                {move || Suspend::new(async move {
-                    match clients.await {
-                        Ok(rows) if rows.is_empty() => view! {
-                            <div class=EMPTY data-testid="token-no-clients">
-                                <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
-                                <p class="mt-1">"Tokens are issued to an app client: create one on the App clients tab first."</p>
-                                <a class="mt-3 inline-block text-indigo-600 hover:underline dark:text-indigo-400" href=format!("/user-pools/{}?tab=clients", pool_id.get_value())>"Go to App clients"</a>
-                            </div>
-                        }.into_any(),
-                        Ok(rows) => view! { <TokenForm pool_id=pool_id.get_value() clients=rows /> }.into_any(),
-                        Err(e) => view! { <p role="alert" class="text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
+                <ErrorBoundary fallback=load_error>
+                    {move || Suspend::new(async move {
+                        Ok::<_, AppError>(match clients.await? {
+                            rows if rows.is_empty() => view! {
+                                <div class=EMPTY data-testid="token-no-clients">
+                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
+                                    <p class="mt-1">"Tokens are issued to an app client: create one on the App clients tab first."</p>
+                                    <a class="mt-3 inline-block text-indigo-600 hover:underline dark:text-indigo-400" href=format!("/user-pools/{}?tab=clients", pool_id.get_value())>"Go to App clients"</a>
+                                </div>
+                            }.into_any(),
+                            rows => view! { <TokenForm pool_id=pool_id.get_value() clients=rows /> }.into_any(),
+                        })
+                    })}
+                </ErrorBoundary>
             </Transition>
         </div>
     }

@@ -10,6 +10,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
+use crate::components::load_error::load_error;
 use crate::components::style::{CARD, CODE_BLOCK, MUTED};
 use crate::error::AppError;
 
@@ -42,18 +43,18 @@ pub fn OverviewTab(pool: PoolDetails) -> AnyView {
     let details = Resource::new(move || pool_id.clone(), describe_user_pool);
     view! {
         <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading overview…"</p> }>
-            {move || Suspend::new(async move {
-                match details.await {
-                    Ok(p) => view! {
+            <ErrorBoundary fallback=load_error>
+                {move || Suspend::new(async move {
+                    let p = details.await?;
+                    Ok::<_, AppError>(view! {
                         <div class="grid items-start gap-6 xl:grid-cols-2">
                             <IdentifiersCard pool=p.clone() />
                             <SettingsCard pool=p.clone() />
                         </div>
                         <DeletePoolCard pool=p />
-                    }.into_any(),
-                    Err(e) => view! { <p role="alert" class="text-sm text-red-600 dark:text-red-400">{e.to_string()}</p> }.into_any(),
-                }
-            })}
+                    }.into_any())
+                })}
+            </ErrorBoundary>
         </Transition>
     }
     .into_any()
