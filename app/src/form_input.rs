@@ -62,14 +62,14 @@ where
     deserializer.deserialize_any(Rows(std::marker::PhantomData))
 }
 
-#[cfg(feature = "ssr")]
 /// A field error for console-side validation (status 400).
+#[cfg(feature = "ssr")]
 pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::invalid(field, message).with_status()
 }
 
-#[cfg(feature = "ssr")]
 /// Parses a whole number typed into a form, or explains what is wanted.
+#[cfg(feature = "ssr")]
 pub fn parse_number(
     field: &str,
     raw: &str,
@@ -94,8 +94,8 @@ pub fn parse_number(
     }
 }
 
-#[cfg(feature = "ssr")]
 /// `[\w\s+=,.@-]+`, 1-128 characters: the names Cognito accepts for pools and clients.
+#[cfg(feature = "ssr")]
 pub fn check_resource_name(field: &str, name: &str, what: &str) -> Result<(), AppError> {
     if name.is_empty() {
         return Err(invalid(field, format!("Enter a name for the {what}.")));
@@ -115,8 +115,8 @@ pub fn check_resource_name(field: &str, name: &str, what: &str) -> Result<(), Ap
     Ok(())
 }
 
-#[cfg(feature = "ssr")]
 /// "2026-11-26 06:57 UTC".
+#[cfg(feature = "ssr")]
 pub fn fmt_time(t: OffsetDateTime) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())

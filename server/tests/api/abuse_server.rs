@@ -809,13 +809,7 @@ async fn unsigned_payloads_are_refused_as_aws_refuses_them() {
         &key,
         "cognito-idp",
         "/cognito-idp/",
-        &[
-            ("content-type", "application/x-amz-json-1.1"),
-            (
-                "x-amz-target",
-                "AWSCognitoIdentityProviderService.ListUserPools",
-            ),
-        ],
+        &cognito_headers,
         r#"{"MaxResults":10}"#,
     )
     .await;
