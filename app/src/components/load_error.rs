@@ -3,6 +3,25 @@
 
 use leptos::prelude::*;
 
+/// A part of a page loaded from the server: `loading` until the first load is done (a reload
+/// keeps the last content), then the children — a `Suspend` resolving to a `Result` — or, for
+/// an error, its message as an alert.
+#[component]
+pub fn Loaded(
+    /// Shown until the first load is done.
+    loading: &'static str,
+    /// The classes of that line.
+    #[prop(default = "text-sm text-slate-500")]
+    loading_class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Transition fallback=move || view! { <p class=loading_class>{loading}</p> }>
+            <ErrorBoundary fallback=load_error>{children()}</ErrorBoundary>
+        </Transition>
+    }
+}
+
 /// `<ErrorBoundary fallback=load_error>`: the messages of the errors caught.
 pub fn load_error(errors: ArcRwSignal<Errors>) -> impl IntoView {
     view! {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::{BUTTON_CLASS, Field, FormError, FormSuccess};
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,31 +171,29 @@ fn AdminsCard() -> impl IntoView {
     view! {
         <section class=CARD aria-labelledby="admins-heading">
             <h2 id="admins-heading" class="font-semibold">"Administrators"</h2>
-            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading administrators…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        let rows = admins.await?;
-                        Ok::<_, AppError>(view! {
-                            <table class="mt-3 w-full text-left text-sm" data-testid="admins-table">
-                                <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
-                                    <tr><th scope="col" class="py-2">"Username"</th><th scope="col" class="py-2">"Added"</th></tr>
-                                </thead>
-                                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                    {rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td class="py-2 font-medium">
-                                                {r.username}
-                                                {r.is_you.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">"you"</span> })}
-                                            </td>
-                                            <td class="py-2 text-slate-500 dark:text-slate-400">{r.created_at}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any())
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Loaded loading="Loading administrators…" loading_class="mt-3 text-sm text-slate-500">
+                {move || Suspend::new(async move {
+                    let rows = admins.await?;
+                    Ok::<_, AppError>(view! {
+                        <table class="mt-3 w-full text-left text-sm" data-testid="admins-table">
+                            <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                <tr><th scope="col" class="py-2">"Username"</th><th scope="col" class="py-2">"Added"</th></tr>
+                            </thead>
+                            <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                {rows.into_iter().map(|r| view! {
+                                    <tr>
+                                        <td class="py-2 font-medium">
+                                            {r.username}
+                                            {r.is_you.then(|| view! { <span class="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">"you"</span> })}
+                                        </td>
+                                        <td class="py-2 text-slate-500 dark:text-slate-400">{r.created_at}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any())
+                })}
+            </Loaded>
             <h3 class="mt-6 text-sm font-semibold">"Add an administrator"</h3>
             <ActionForm action=add attr:class="mt-3 space-y-4">
                 <FormError error />
@@ -246,77 +244,75 @@ fn AccessKeysCard() -> impl IntoView {
                 </div>
             })}
             <FormError error=delete_error />
-            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading access keys…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        Ok::<_, AppError>(match keys.await? {
-                            rows if rows.is_empty() => view! {
-                                <p class="mt-4 text-sm text-slate-500 dark:text-slate-400" data-testid="access-keys-empty">
-                                    "No access keys yet. Create one to use the AWS SDKs and CLI."
-                                </p>
-                            }.into_any(),
-                            rows => view! {
-                                <div class="mt-3 overflow-x-auto">
-                                <table class="w-full text-left text-sm" data-testid="access-keys-table">
-                                    <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
-                                        <tr>
-                                            <th scope="col" class="py-2 pr-3">"Access key ID"</th>
-                                            <th scope="col" class="py-2 pr-3">"Description"</th>
-                                            <th scope="col" class="py-2 pr-3">"Created"</th>
-                                            <th scope="col" class="py-2 pr-3">"Last used"</th>
-                                            <th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                        {rows.into_iter().map(|r| {
-                                            let id = r.access_key_id.clone();
-                                            let id_for_confirm = id.clone();
-                                            let id_for_delete = id.clone();
-                                            let is_confirming = move || confirming.get().as_deref() == Some(id_for_confirm.as_str());
-                                            view! {
-                                                <tr>
-                                                    <td class="py-2 pr-3 font-mono">{r.access_key_id.clone()}</td>
-                                                    <td class="py-2 pr-3">{r.description}</td>
-                                                    <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{format!("{} by {}", r.created_at, r.created_by)}</td>
-                                                    <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{r.last_used}</td>
-                                                    <td class="py-2 text-right">
-                                                        <Show
-                                                            when=is_confirming.clone()
-                                                            fallback=move || {
-                                                                let id = id.clone();
-                                                                view! {
-                                                                    <button type="button" class="text-sm text-red-600 hover:underline dark:text-red-400" on:click=move |_| confirming.set(Some(id.clone()))>
-                                                                        "Delete"
+            <Loaded loading="Loading access keys…" loading_class="mt-3 text-sm text-slate-500">
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match keys.await? {
+                        rows if rows.is_empty() => view! {
+                            <p class="mt-4 text-sm text-slate-500 dark:text-slate-400" data-testid="access-keys-empty">
+                                "No access keys yet. Create one to use the AWS SDKs and CLI."
+                            </p>
+                        }.into_any(),
+                        rows => view! {
+                            <div class="mt-3 overflow-x-auto">
+                            <table class="w-full text-left text-sm" data-testid="access-keys-table">
+                                <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                    <tr>
+                                        <th scope="col" class="py-2 pr-3">"Access key ID"</th>
+                                        <th scope="col" class="py-2 pr-3">"Description"</th>
+                                        <th scope="col" class="py-2 pr-3">"Created"</th>
+                                        <th scope="col" class="py-2 pr-3">"Last used"</th>
+                                        <th scope="col" class="py-2"><span class="sr-only">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                    {rows.into_iter().map(|r| {
+                                        let id = r.access_key_id.clone();
+                                        let id_for_confirm = id.clone();
+                                        let id_for_delete = id.clone();
+                                        let is_confirming = move || confirming.get().as_deref() == Some(id_for_confirm.as_str());
+                                        view! {
+                                            <tr>
+                                                <td class="py-2 pr-3 font-mono">{r.access_key_id.clone()}</td>
+                                                <td class="py-2 pr-3">{r.description}</td>
+                                                <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{format!("{} by {}", r.created_at, r.created_by)}</td>
+                                                <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{r.last_used}</td>
+                                                <td class="py-2 text-right">
+                                                    <Show
+                                                        when=is_confirming.clone()
+                                                        fallback=move || {
+                                                            let id = id.clone();
+                                                            view! {
+                                                                <button type="button" class="text-sm text-red-600 hover:underline dark:text-red-400" on:click=move |_| confirming.set(Some(id.clone()))>
+                                                                    "Delete"
+                                                                </button>
+                                                            }
+                                                        }
+                                                    >
+                                                        {
+                                                            let id = id_for_delete.clone();
+                                                            view! {
+                                                                <span class="inline-flex items-center gap-2">
+                                                                    <span class="text-xs">"Delete this key? Clients using it will stop working."</span>
+                                                                    <button type="button" class="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500"
+                                                                        on:click=move |_| { delete.dispatch(DeleteAccessKey { access_key_id: id.clone() }); confirming.set(None); }>
+                                                                        "Confirm delete"
                                                                     </button>
-                                                                }
+                                                                    <button type="button" class="text-xs hover:underline" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                                                </span>
                                                             }
-                                                        >
-                                                            {
-                                                                let id = id_for_delete.clone();
-                                                                view! {
-                                                                    <span class="inline-flex items-center gap-2">
-                                                                        <span class="text-xs">"Delete this key? Clients using it will stop working."</span>
-                                                                        <button type="button" class="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-500"
-                                                                            on:click=move |_| { delete.dispatch(DeleteAccessKey { access_key_id: id.clone() }); confirming.set(None); }>
-                                                                            "Confirm delete"
-                                                                        </button>
-                                                                        <button type="button" class="text-xs hover:underline" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                                                                    </span>
-                                                                }
-                                                            }
-                                                        </Show>
-                                                    </td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            }.into_any(),
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+                                                        }
+                                                    </Show>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                    })
+                })}
+            </Loaded>
             <ActionForm action=create attr:class="mt-4 flex flex-col gap-3 sm:flex-row sm:items-end">
                 <div class="flex-1">
                     <Field label="Description" name="description" autocomplete="off" help="What will use this key, e.g. \"CI deploy\"." error />

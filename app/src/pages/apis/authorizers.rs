@@ -13,7 +13,7 @@ use super::shared::STALE_FIELD;
 use crate::components::form::{
     BUTTON_CLASS, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{BADGE, CARD, EMPTY, LINK, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
@@ -503,27 +503,25 @@ pub fn AuthorizersTab(#[prop(into)] api_id: String) -> impl IntoView {
                     <div role="status" data-testid="authorizers-notice" class="mt-4 rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">{n}</div>
                 })}
                 <div class="mt-3"><FormError error=delete_error /></div>
-                <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading authorizers…"</p> }>
-                    <ErrorBoundary fallback=load_error>
-                        {move || Suspend::new(async move {
-                            Ok::<_, AppError>(match authorizers.await? {
-                                list if list.is_empty() => view! {
-                                    <div class=EMPTY data-testid="authorizers-empty">
-                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No authorizers yet"</p>
-                                        <p class="mt-1">"Create one to protect methods with tokens from a user pool."</p>
-                                    </div>
-                                }.into_any(),
-                                list => view! {
-                                    <ul class="mt-4 space-y-3" data-testid="authorizers-list">
-                                        {list.into_iter().map(|a| view! {
-                                            <AuthorizerItem api_id=api_id.get_value() authorizer=a mode testing delete save />
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any(),
-                            })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
+                <Loaded loading="Loading authorizers…" loading_class="mt-3 text-sm text-slate-500">
+                    {move || Suspend::new(async move {
+                        Ok::<_, AppError>(match authorizers.await? {
+                            list if list.is_empty() => view! {
+                                <div class=EMPTY data-testid="authorizers-empty">
+                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No authorizers yet"</p>
+                                    <p class="mt-1">"Create one to protect methods with tokens from a user pool."</p>
+                                </div>
+                            }.into_any(),
+                            list => view! {
+                                <ul class="mt-4 space-y-3" data-testid="authorizers-list">
+                                    {list.into_iter().map(|a| view! {
+                                        <AuthorizerItem api_id=api_id.get_value() authorizer=a mode testing delete save />
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                        })
+                    })}
+                </Loaded>
             </section>
             {move || match mode.get() {
                 FormMode::Closed => None,
@@ -533,19 +531,17 @@ pub fn AuthorizersTab(#[prop(into)] api_id: String) -> impl IntoView {
                         _ => None,
                     };
                     Some(view! {
-                        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading user pools…"</p> }>
-                            <ErrorBoundary fallback=load_error>
-                                {move || {
-                                    let editing = editing.clone();
-                                    Suspend::new(async move {
-                                        let options = options.await?;
-                                        Ok::<_, AppError>(view! {
-                                            <AuthorizerForm api_id=api_id.get_value() editing options save mode reopen changed />
-                                        }.into_any())
-                                    })
-                                }}
-                            </ErrorBoundary>
-                        </Transition>
+                        <Loaded loading="Loading user pools…">
+                            {move || {
+                                let editing = editing.clone();
+                                Suspend::new(async move {
+                                    let options = options.await?;
+                                    Ok::<_, AppError>(view! {
+                                        <AuthorizerForm api_id=api_id.get_value() editing options save mode reopen changed />
+                                    }.into_any())
+                                })
+                            }}
+                        </Loaded>
                     })
                 }
             }}

@@ -11,7 +11,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::{
     BUTTON_CLASS, DANGER_BUTTON_CLASS, Field, FormError, SECONDARY_BUTTON_CLASS,
 };
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, EMPTY, LINK_DANGER, MUTED, TH};
 use crate::error::AppError;
 
@@ -143,21 +143,19 @@ pub fn ApisPage() -> impl IntoView {
                 <Show when=deleted>
                     <p role="status" data-testid="api-deleted" class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">"API deleted."</p>
                 </Show>
-                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading APIs…"</p> }>
-                    <ErrorBoundary fallback=load_error>
-                        {move || Suspend::new(async move {
-                            Ok::<_, AppError>(match apis.await? {
-                                rows if rows.is_empty() => view! {
-                                    <div class=EMPTY data-testid="apis-empty">
-                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No APIs yet"</p>
-                                        <p class="mt-1">"Create one with the form: it starts with the root resource /, to which you add resources and methods. Or import a Swagger / OpenAPI definition."</p>
-                                    </div>
-                                }.into_any(),
-                                rows => view! { <ApiTable rows delete /> }.into_any(),
-                            })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
+                <Loaded loading="Loading APIs…">
+                    {move || Suspend::new(async move {
+                        Ok::<_, AppError>(match apis.await? {
+                            rows if rows.is_empty() => view! {
+                                <div class=EMPTY data-testid="apis-empty">
+                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No APIs yet"</p>
+                                    <p class="mt-1">"Create one with the form: it starts with the root resource /, to which you add resources and methods. Or import a Swagger / OpenAPI definition."</p>
+                                </div>
+                            }.into_any(),
+                            rows => view! { <ApiTable rows delete /> }.into_any(),
+                        })
+                    })}
+                </Loaded>
             </section>
             <CreateApiCard create />
         </div>

@@ -13,7 +13,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{BADGE, CARD, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
@@ -268,14 +268,12 @@ pub fn ResourcesTab(api: ApiDetails) -> AnyView {
         create_method,
     };
     view! {
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading resources…"</p> }>
-            <ErrorBoundary fallback=load_error>
-                {move || Suspend::new(async move {
-                    let nodes = resources.await?;
-                    Ok::<_, AppError>(view! { <ResourcesView api_id=api_id.get_value() nodes selected actions /> }.into_any())
-                })}
-            </ErrorBoundary>
-        </Transition>
+        <Loaded loading="Loading resources…">
+            {move || Suspend::new(async move {
+                let nodes = resources.await?;
+                Ok::<_, AppError>(view! { <ResourcesView api_id=api_id.get_value() nodes selected actions /> }.into_any())
+            })}
+        </Loaded>
     }
     .into_any()
 }

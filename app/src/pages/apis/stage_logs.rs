@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::components::form::SECONDARY_BUTTON_CLASS;
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{EMPTY, MUTED};
 use crate::error::AppError;
 
@@ -104,21 +104,19 @@ pub fn StageLogs(api_id: String, stage: String) -> AnyView {
                 <button type="button" class=SECONDARY_BUTTON_CLASS data-testid="stage-logs-refresh"
                     on:click=move |_| refreshed.update(|n| *n += 1)>"Refresh"</button>
             </div>
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading requests…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        Ok::<_, AppError>(match requests.await? {
-                            rows if rows.is_empty() => view! {
-                                <div class=EMPTY data-testid="stage-logs-empty">
-                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No requests yet"</p>
-                                    <p class="mt-1">"Call the invoke URL, then Refresh."</p>
-                                </div>
-                            }.into_any(),
-                            rows => view! { <LogTable rows /> }.into_any(),
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Loaded loading="Loading requests…">
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match requests.await? {
+                        rows if rows.is_empty() => view! {
+                            <div class=EMPTY data-testid="stage-logs-empty">
+                                <p class="font-medium text-slate-700 dark:text-slate-200">"No requests yet"</p>
+                                <p class="mt-1">"Call the invoke URL, then Refresh."</p>
+                            </div>
+                        }.into_any(),
+                        rows => view! { <LogTable rows /> }.into_any(),
+                    })
+                })}
+            </Loaded>
         </div>
     }
     .into_any()

@@ -10,7 +10,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     BUTTON_CLASS, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{BADGE, CARD, CODE_BLOCK, EMPTY, LINK, MUTED, TH};
 use crate::error::AppError;
 
@@ -311,23 +311,21 @@ pub fn StagesTab(#[prop(into)] api_id: String) -> impl IntoView {
             {move || notice.get().map(|n| view! {
                 <div role="status" data-testid="stages-notice" class="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">{n}</div>
             })}
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading stages…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        let d = data.await?;
-                        let stage_names: Vec<String> = d.stages.iter().map(|s| s.name.clone()).collect();
-                        Ok::<_, AppError>(view! {
-                            <div class="grid items-start gap-6 xl:grid-cols-[1fr_24rem]">
-                                <div class="min-w-0 space-y-6">
-                                    <StagesList api_id=api_id.get_value() data=d.clone() changed notice />
-                                    <History api_id=api_id.get_value() data=d point point_error />
-                                </div>
-                                <DeployCard api_id=api_id.get_value() stage_names deploy />
+            <Loaded loading="Loading stages…">
+                {move || Suspend::new(async move {
+                    let d = data.await?;
+                    let stage_names: Vec<String> = d.stages.iter().map(|s| s.name.clone()).collect();
+                    Ok::<_, AppError>(view! {
+                        <div class="grid items-start gap-6 xl:grid-cols-[1fr_24rem]">
+                            <div class="min-w-0 space-y-6">
+                                <StagesList api_id=api_id.get_value() data=d.clone() changed notice />
+                                <History api_id=api_id.get_value() data=d point point_error />
                             </div>
-                        }.into_any())
-                    })}
-                </ErrorBoundary>
-            </Transition>
+                            <DeployCard api_id=api_id.get_value() stage_names deploy />
+                        </div>
+                    }.into_any())
+                })}
+            </Loaded>
         </div>
     }
 }

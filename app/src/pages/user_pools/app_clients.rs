@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, Checkbox, Field, FormError};
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, CODE_BLOCK, EMPTY, LINK, LINK_DANGER, MUTED};
 use crate::error::AppError;
 
@@ -301,25 +301,23 @@ pub fn AppClientsTab(pool: PoolDetails) -> AnyView {
                     "An app client is how an application talks to this pool: its client ID goes into SignUp and InitiateAuth calls, and into a Cognito authorizer's audience."
                 </p>
                 <div class="mt-3"><FormError error=delete_error /></div>
-                <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading app clients…"</p> }>
-                    <ErrorBoundary fallback=load_error>
-                        {move || Suspend::new(async move {
-                            Ok::<_, AppError>(match clients.await? {
-                                rows if rows.is_empty() => view! {
-                                    <div class=EMPTY data-testid="app-clients-empty">
-                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
-                                        <p class="mt-1">"Create one to let users sign up and sign in."</p>
-                                    </div>
-                                }.into_any(),
-                                rows => view! {
-                                    <ul class="mt-4 divide-y divide-slate-100 dark:divide-slate-800" data-testid="app-clients-list">
-                                        {rows.into_iter().map(|r| view! { <ClientItem pool_id=pool_id.get_value() client=r delete /> }).collect_view()}
-                                    </ul>
-                                }.into_any(),
-                            })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
+                <Loaded loading="Loading app clients…" loading_class="mt-3 text-sm text-slate-500">
+                    {move || Suspend::new(async move {
+                        Ok::<_, AppError>(match clients.await? {
+                            rows if rows.is_empty() => view! {
+                                <div class=EMPTY data-testid="app-clients-empty">
+                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
+                                    <p class="mt-1">"Create one to let users sign up and sign in."</p>
+                                </div>
+                            }.into_any(),
+                            rows => view! {
+                                <ul class="mt-4 divide-y divide-slate-100 dark:divide-slate-800" data-testid="app-clients-list">
+                                    {rows.into_iter().map(|r| view! { <ClientItem pool_id=pool_id.get_value() client=r delete /> }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                        })
+                    })}
+                </Loaded>
             </section>
             <CreateClientCard pool create />
         </div>

@@ -8,7 +8,7 @@ use super::app_clients::{ClientRow, list_app_clients};
 use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{BUTTON_CLASS, Field, FormError, INPUT_CLASS};
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, CODE_BLOCK, EMPTY, MUTED};
 use crate::error::AppError;
 
@@ -224,22 +224,20 @@ pub fn GetTokenTab(pool: PoolDetails) -> AnyView {
                     <code>"Authorization"</code> " header of a test request. The console signs in exactly as an app would; nothing here is stored."
                 </p>
             </div>
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading app clients…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        Ok::<_, AppError>(match clients.await? {
-                            rows if rows.is_empty() => view! {
-                                <div class=EMPTY data-testid="token-no-clients">
-                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
-                                    <p class="mt-1">"Tokens are issued to an app client: create one on the App clients tab first."</p>
-                                    <a class="mt-3 inline-block text-indigo-600 hover:underline dark:text-indigo-400" href=format!("/user-pools/{}?tab=clients", pool_id.get_value())>"Go to App clients"</a>
-                                </div>
-                            }.into_any(),
-                            rows => view! { <TokenForm pool_id=pool_id.get_value() clients=rows /> }.into_any(),
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Loaded loading="Loading app clients…">
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match clients.await? {
+                        rows if rows.is_empty() => view! {
+                            <div class=EMPTY data-testid="token-no-clients">
+                                <p class="font-medium text-slate-700 dark:text-slate-200">"No app clients yet"</p>
+                                <p class="mt-1">"Tokens are issued to an app client: create one on the App clients tab first."</p>
+                                <a class="mt-3 inline-block text-indigo-600 hover:underline dark:text-indigo-400" href=format!("/user-pools/{}?tab=clients", pool_id.get_value())>"Go to App clients"</a>
+                            </div>
+                        }.into_any(),
+                        rows => view! { <TokenForm pool_id=pool_id.get_value() clients=rows /> }.into_any(),
+                    })
+                })}
+            </Loaded>
         </div>
     }
     .into_any()

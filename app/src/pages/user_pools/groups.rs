@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shared::PoolDetails;
 use crate::components::form::{BUTTON_CLASS, Field, FormError};
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, EMPTY, MUTED, TH};
 use crate::error::AppError;
 
@@ -144,44 +144,42 @@ pub fn GroupsTab(pool: PoolDetails) -> AnyView {
                 <p class=format!("mt-1 {MUTED}")>
                     "A user's groups appear in the " <code>"cognito:groups"</code> " claim of their ID and access tokens (lowest precedence first). Add users to groups on the Users tab."
                 </p>
-                <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading groups…"</p> }>
-                    <ErrorBoundary fallback=load_error>
-                        {move || Suspend::new(async move {
-                            Ok::<_, AppError>(match groups.await? {
-                                rows if rows.is_empty() => view! {
-                                    <div class=EMPTY data-testid="groups-empty">
-                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No groups yet"</p>
-                                        <p class="mt-1">"Groups let an API tell admins from everyone else."</p>
-                                    </div>
-                                }.into_any(),
-                                rows => view! {
-                                    <div class="mt-3 overflow-x-auto">
-                                        <table class="w-full text-left text-sm" data-testid="groups-table">
-                                            <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                <Loaded loading="Loading groups…" loading_class="mt-3 text-sm text-slate-500">
+                    {move || Suspend::new(async move {
+                        Ok::<_, AppError>(match groups.await? {
+                            rows if rows.is_empty() => view! {
+                                <div class=EMPTY data-testid="groups-empty">
+                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No groups yet"</p>
+                                    <p class="mt-1">"Groups let an API tell admins from everyone else."</p>
+                                </div>
+                            }.into_any(),
+                            rows => view! {
+                                <div class="mt-3 overflow-x-auto">
+                                    <table class="w-full text-left text-sm" data-testid="groups-table">
+                                        <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                            <tr>
+                                                <th scope="col" class=TH>"Name"</th>
+                                                <th scope="col" class=TH>"Description"</th>
+                                                <th scope="col" class=TH>"Precedence"</th>
+                                                <th scope="col" class=TH>"Created"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                            {rows.into_iter().map(|g| view! {
                                                 <tr>
-                                                    <th scope="col" class=TH>"Name"</th>
-                                                    <th scope="col" class=TH>"Description"</th>
-                                                    <th scope="col" class=TH>"Precedence"</th>
-                                                    <th scope="col" class=TH>"Created"</th>
+                                                    <td class="py-2 pr-3 font-medium">{g.name}</td>
+                                                    <td class="py-2 pr-3">{g.description}</td>
+                                                    <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{g.precedence.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                                    <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{g.created}</td>
                                                 </tr>
-                                            </thead>
-                                            <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                                {rows.into_iter().map(|g| view! {
-                                                    <tr>
-                                                        <td class="py-2 pr-3 font-medium">{g.name}</td>
-                                                        <td class="py-2 pr-3">{g.description}</td>
-                                                        <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{g.precedence.map(|p| p.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                                        <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{g.created}</td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }.into_any(),
-                            })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any(),
+                        })
+                    })}
+                </Loaded>
             </section>
             <section class=CARD aria-labelledby="new-group-heading">
                 <h2 id="new-group-heading" class="font-semibold">"Create a group"</h2>

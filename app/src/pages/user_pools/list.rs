@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::form::BUTTON_CLASS;
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{EMPTY, TH};
 use crate::error::AppError;
 
@@ -68,22 +68,20 @@ pub fn UserPoolsPage() -> impl IntoView {
             <a href="/user-pools/new" class=BUTTON_CLASS>"Create user pool"</a>
         </div>
         <section aria-label="User pools" class="mt-6">
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading user pools…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        Ok::<_, AppError>(match pools.await? {
-                            rows if rows.is_empty() => view! {
-                                <div class=EMPTY data-testid="user-pools-empty">
-                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No user pools yet"</p>
-                                    <p class="mt-1">"Create one to sign users in and issue tokens for your APIs' authorizers."</p>
-                                    <a href="/user-pools/new" class=format!("{BUTTON_CLASS} mt-4")>"Create your first user pool"</a>
-                                </div>
-                            }.into_any(),
-                            rows => view! { <PoolTable rows /> }.into_any(),
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Loaded loading="Loading user pools…">
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match pools.await? {
+                        rows if rows.is_empty() => view! {
+                            <div class=EMPTY data-testid="user-pools-empty">
+                                <p class="font-medium text-slate-700 dark:text-slate-200">"No user pools yet"</p>
+                                <p class="mt-1">"Create one to sign users in and issue tokens for your APIs' authorizers."</p>
+                                <a href="/user-pools/new" class=format!("{BUTTON_CLASS} mt-4")>"Create your first user pool"</a>
+                            </div>
+                        }.into_any(),
+                        rows => view! { <PoolTable rows /> }.into_any(),
+                    })
+                })}
+            </Loaded>
         </section>
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::shared::PoolDetails;
 use crate::components::copy_button::CopyButton;
 use crate::components::form::SECONDARY_BUTTON_CLASS;
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, EMPTY, MUTED, TH};
 use crate::error::AppError;
 
@@ -75,52 +75,50 @@ pub fn OutboxTab(pool: PoolDetails) -> AnyView {
                 </div>
                 <button type="button" class=SECONDARY_BUTTON_CLASS on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
-            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading the outbox…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        Ok::<_, AppError>(match messages.await? {
-                            rows if rows.is_empty() => view! {
-                                <div class=EMPTY data-testid="outbox-empty">
-                                    <p class="font-medium text-slate-700 dark:text-slate-200">"Nothing delivered yet"</p>
-                                    <p class="mt-1">"Codes appear here after a SignUp, ResendConfirmationCode, ForgotPassword or an invitation."</p>
-                                </div>
-                            }.into_any(),
-                            rows => view! {
-                                <div class="mt-3 overflow-x-auto">
-                                    <table class="w-full text-left text-sm" data-testid="outbox-table">
-                                        <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
-                                            <tr>
-                                                <th scope="col" class=TH>"Time"</th>
-                                                <th scope="col" class=TH>"Recipient"</th>
-                                                <th scope="col" class=TH>"Purpose"</th>
-                                                <th scope="col" class=TH>"Code"</th>
+            <Loaded loading="Loading the outbox…" loading_class="mt-3 text-sm text-slate-500">
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match messages.await? {
+                        rows if rows.is_empty() => view! {
+                            <div class=EMPTY data-testid="outbox-empty">
+                                <p class="font-medium text-slate-700 dark:text-slate-200">"Nothing delivered yet"</p>
+                                <p class="mt-1">"Codes appear here after a SignUp, ResendConfirmationCode, ForgotPassword or an invitation."</p>
+                            </div>
+                        }.into_any(),
+                        rows => view! {
+                            <div class="mt-3 overflow-x-auto">
+                                <table class="w-full text-left text-sm" data-testid="outbox-table">
+                                    <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                        <tr>
+                                            <th scope="col" class=TH>"Time"</th>
+                                            <th scope="col" class=TH>"Recipient"</th>
+                                            <th scope="col" class=TH>"Purpose"</th>
+                                            <th scope="col" class=TH>"Code"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                        {rows.into_iter().map(|m| view! {
+                                            <tr data-testid="outbox-row">
+                                                <td class="py-2 pr-3 whitespace-nowrap text-slate-500 dark:text-slate-400">{m.time}</td>
+                                                <td class="py-2 pr-3">
+                                                    <span class="block">{m.recipient}</span>
+                                                    <span class="block font-mono text-xs text-slate-500 dark:text-slate-400">{m.username}</span>
+                                                </td>
+                                                <td class="py-2 pr-3">{m.purpose}</td>
+                                                <td class="py-2 pr-3">
+                                                    <span class="flex items-center gap-2">
+                                                        <code class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800" data-testid="outbox-code" title=m.code_label.clone()>{m.code.clone()}</code>
+                                                        <CopyButton text=m.code what=m.code_label.to_lowercase() />
+                                                    </span>
+                                                </td>
                                             </tr>
-                                        </thead>
-                                        <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                            {rows.into_iter().map(|m| view! {
-                                                <tr data-testid="outbox-row">
-                                                    <td class="py-2 pr-3 whitespace-nowrap text-slate-500 dark:text-slate-400">{m.time}</td>
-                                                    <td class="py-2 pr-3">
-                                                        <span class="block">{m.recipient}</span>
-                                                        <span class="block font-mono text-xs text-slate-500 dark:text-slate-400">{m.username}</span>
-                                                    </td>
-                                                    <td class="py-2 pr-3">{m.purpose}</td>
-                                                    <td class="py-2 pr-3">
-                                                        <span class="flex items-center gap-2">
-                                                            <code class="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800" data-testid="outbox-code" title=m.code_label.clone()>{m.code.clone()}</code>
-                                                            <CopyButton text=m.code what=m.code_label.to_lowercase() />
-                                                        </span>
-                                                    </td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }.into_any(),
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    })
+                })}
+            </Loaded>
         </section>
     }
     .into_any()

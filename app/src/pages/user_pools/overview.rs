@@ -10,7 +10,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::form::{
     DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, CODE_BLOCK, MUTED};
 use crate::error::AppError;
 
@@ -42,20 +42,18 @@ pub fn OverviewTab(pool: PoolDetails) -> AnyView {
     let pool_id = pool.id.clone();
     let details = Resource::new(move || pool_id.clone(), describe_user_pool);
     view! {
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading overview…"</p> }>
-            <ErrorBoundary fallback=load_error>
-                {move || Suspend::new(async move {
-                    let p = details.await?;
-                    Ok::<_, AppError>(view! {
-                        <div class="grid items-start gap-6 xl:grid-cols-2">
-                            <IdentifiersCard pool=p.clone() />
-                            <SettingsCard pool=p.clone() />
-                        </div>
-                        <DeletePoolCard pool=p />
-                    }.into_any())
-                })}
-            </ErrorBoundary>
-        </Transition>
+        <Loaded loading="Loading overview…">
+            {move || Suspend::new(async move {
+                let p = details.await?;
+                Ok::<_, AppError>(view! {
+                    <div class="grid items-start gap-6 xl:grid-cols-2">
+                        <IdentifiersCard pool=p.clone() />
+                        <SettingsCard pool=p.clone() />
+                    </div>
+                    <DeletePoolCard pool=p />
+                }.into_any())
+            })}
+        </Loaded>
     }
     .into_any()
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::shared::PoolDetails;
 use crate::components::form::{DANGER_BUTTON_CLASS, FormError, SECONDARY_BUTTON_CLASS};
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, EMPTY, MUTED, TH};
 use crate::error::AppError;
 
@@ -128,49 +128,47 @@ pub fn SigningKeysTab(pool: PoolDetails) -> AnyView {
                     <p class="text-sm text-slate-500">"Generating new keys…"</p>
                 </Show>
             </div>
-            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading keys (the first visit generates them)…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        Ok::<_, AppError>(match keys.await? {
-                            rows if rows.is_empty() => view! { <div class=EMPTY>"No signing keys yet."</div> }.into_any(),
-                            rows => view! {
-                                <div class="mt-3 overflow-x-auto">
-                                    <table class="w-full text-left text-sm" data-testid="keys-table">
-                                        <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
-                                            <tr>
-                                                <th scope="col" class=TH>"Key ID (kid)"</th>
-                                                <th scope="col" class=TH>"Signs"</th>
-                                                <th scope="col" class=TH>"Created"</th>
-                                                <th scope="col" class=TH>"Status"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                            {rows.into_iter().map(|k| {
-                                                let detail = match (k.status.as_str(), &k.until) {
-                                                    ("retiring", Some(t)) => Some(format!("in the JWKS until {t}")),
-                                                    ("retired", Some(t)) => Some(format!("left the JWKS {t}")),
-                                                    _ => None,
-                                                };
-                                                view! {
-                                                    <tr data-testid="key-row">
-                                                        <td class="py-2 pr-3 font-mono text-xs break-all">{k.kid}</td>
-                                                        <td class="py-2 pr-3">{k.token_use}</td>
-                                                        <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{k.created}</td>
-                                                        <td class="py-2 pr-3">
-                                                            <span class=status_class(&k.status) data-testid="key-status">{k.status.clone()}</span>
-                                                            {detail.map(|d| view! { <span class="ml-2 text-xs text-slate-500 dark:text-slate-400">{d}</span> })}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }.into_any(),
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Loaded loading="Loading keys (the first visit generates them)…" loading_class="mt-3 text-sm text-slate-500">
+                {move || Suspend::new(async move {
+                    Ok::<_, AppError>(match keys.await? {
+                        rows if rows.is_empty() => view! { <div class=EMPTY>"No signing keys yet."</div> }.into_any(),
+                        rows => view! {
+                            <div class="mt-3 overflow-x-auto">
+                                <table class="w-full text-left text-sm" data-testid="keys-table">
+                                    <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                        <tr>
+                                            <th scope="col" class=TH>"Key ID (kid)"</th>
+                                            <th scope="col" class=TH>"Signs"</th>
+                                            <th scope="col" class=TH>"Created"</th>
+                                            <th scope="col" class=TH>"Status"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                        {rows.into_iter().map(|k| {
+                                            let detail = match (k.status.as_str(), &k.until) {
+                                                ("retiring", Some(t)) => Some(format!("in the JWKS until {t}")),
+                                                ("retired", Some(t)) => Some(format!("left the JWKS {t}")),
+                                                _ => None,
+                                            };
+                                            view! {
+                                                <tr data-testid="key-row">
+                                                    <td class="py-2 pr-3 font-mono text-xs break-all">{k.kid}</td>
+                                                    <td class="py-2 pr-3">{k.token_use}</td>
+                                                    <td class="py-2 pr-3 text-slate-500 dark:text-slate-400">{k.created}</td>
+                                                    <td class="py-2 pr-3">
+                                                        <span class=status_class(&k.status) data-testid="key-status">{k.status.clone()}</span>
+                                                        {detail.map(|d| view! { <span class="ml-2 text-xs text-slate-500 dark:text-slate-400">{d}</span> })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    })
+                })}
+            </Loaded>
         </section>
     }
     .into_any()

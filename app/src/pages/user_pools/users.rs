@@ -10,7 +10,7 @@ use super::shared::PoolDetails;
 use crate::components::form::{
     BUTTON_CLASS, Checkbox, Field, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
-use crate::components::load_error::load_error;
+use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, EMPTY, LINK, LINK_DANGER, MUTED, TH};
 use crate::error::AppError;
 
@@ -529,42 +529,40 @@ pub fn UsersTab(pool: PoolDetails) -> AnyView {
                     </Show>
                 </form>
                 <div class="mt-3"><FormError error=confirm_error /></div>
-                <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading users…"</p> }>
-                    <ErrorBoundary fallback=load_error>
-                        {move || Suspend::new(async move {
-                            Ok::<_, AppError>(match users.await? {
-                                rows if rows.is_empty() && !search.get_untracked().is_empty() => view! {
-                                    <div class=EMPTY data-testid="users-empty">
-                                        {format!("No user's username or email starts with “{}”.", search.get_untracked())}
-                                    </div>
-                                }.into_any(),
-                                rows if rows.is_empty() => view! {
-                                    <div class=EMPTY data-testid="users-empty">
-                                        <p class="font-medium text-slate-700 dark:text-slate-200">"No users yet"</p>
-                                        <p class="mt-1">"Create one here, or let people sign up through an app client (SignUp)."</p>
-                                    </div>
-                                }.into_any(),
-                                rows => view! {
-                                    <div class="mt-3 overflow-x-auto">
-                                        <table class="w-full text-left text-sm" data-testid="users-table">
-                                            <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
-                                                <tr>
-                                                    <th scope="col" class=TH>{sign_in_label}</th>
-                                                    <th scope="col" class=TH>"Status"</th>
-                                                    <th scope="col" class=TH>"Created"</th>
-                                                    <th scope="col" class="py-2 text-right"><span class="sr-only">"Actions"</span></th>
-                                                </tr>
-                                            </thead>
-                                            <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                                {rows.into_iter().map(|u| view! { <UserListRow pool_id=pool_id.get_value() user=u actions open /> }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                }.into_any(),
-                            })
-                        })}
-                    </ErrorBoundary>
-                </Transition>
+                <Loaded loading="Loading users…" loading_class="mt-3 text-sm text-slate-500">
+                    {move || Suspend::new(async move {
+                        Ok::<_, AppError>(match users.await? {
+                            rows if rows.is_empty() && !search.get_untracked().is_empty() => view! {
+                                <div class=EMPTY data-testid="users-empty">
+                                    {format!("No user's username or email starts with “{}”.", search.get_untracked())}
+                                </div>
+                            }.into_any(),
+                            rows if rows.is_empty() => view! {
+                                <div class=EMPTY data-testid="users-empty">
+                                    <p class="font-medium text-slate-700 dark:text-slate-200">"No users yet"</p>
+                                    <p class="mt-1">"Create one here, or let people sign up through an app client (SignUp)."</p>
+                                </div>
+                            }.into_any(),
+                            rows => view! {
+                                <div class="mt-3 overflow-x-auto">
+                                    <table class="w-full text-left text-sm" data-testid="users-table">
+                                        <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                                            <tr>
+                                                <th scope="col" class=TH>{sign_in_label}</th>
+                                                <th scope="col" class=TH>"Status"</th>
+                                                <th scope="col" class=TH>"Created"</th>
+                                                <th scope="col" class="py-2 text-right"><span class="sr-only">"Actions"</span></th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                            {rows.into_iter().map(|u| view! { <UserListRow pool_id=pool_id.get_value() user=u actions open /> }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any(),
+                        })
+                    })}
+                </Loaded>
             </section>
             <CreateUserCard pool action=actions.create />
         </div>
@@ -662,14 +660,12 @@ fn UserPanel(pool_id: String, username: String, actions: UserActions) -> AnyView
     view! {
         <div class="space-y-4" data-testid="user-panel" role="group" aria-label=format!("User {username}")>
             <FormError error=errors />
-            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading user…"</p> }>
-                <ErrorBoundary fallback=load_error>
-                    {move || Suspend::new(async move {
-                        let d = detail.await?;
-                        Ok::<_, AppError>(view! { <UserPanelBody detail=d ids actions /> }.into_any())
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Loaded loading="Loading user…">
+                {move || Suspend::new(async move {
+                    let d = detail.await?;
+                    Ok::<_, AppError>(view! { <UserPanelBody detail=d ids actions /> }.into_any())
+                })}
+            </Loaded>
         </div>
     }
     .into_any()
