@@ -20,9 +20,9 @@
 //!   ([`Identity::list_outbox`]), kept for 24 hours; codes never go to the log. A sign-up code
 //!   is generated even when the pool has no auto-verified attribute (the outbox entry then has
 //!   no destination).
-//! - Only `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`/`ADMIN_NO_SRP_AUTH` and refresh
-//!   are implemented (no SRP, custom auth or MFA; `MfaConfiguration` must be `OFF`); only
-//!   `email` can be a username attribute or sign-in alias.
+//! - `USER_SRP_AUTH`, `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`/`ADMIN_NO_SRP_AUTH`
+//!   and refresh are implemented (no custom auth or MFA yet; `MfaConfiguration` must be
+//!   `OFF`); only `email` can be a username attribute or sign-in alias.
 //! - ID/access token lifetimes may go down to 1 second (AWS: 5 minutes), for testing.
 //! - Signing keys are generated on first use (token issue, JWKS, key listing), not at pool
 //!   creation.
@@ -31,13 +31,14 @@
 //!
 //! Each module uses only the ones listed before it (no import cycle):
 //!
-//! - `error`, `util`, `wire` (the JSON bodies), `secret_hash`, `filter`: leaves.
+//! - `error`, `util`, `wire` (the JSON bodies), `secret_hash`, `filter`, `srp` (SRP-6a
+//!   arithmetic): leaves.
 //! - `model`: the data (pool, app client, user, attribute schema, signing key and outbox views)
 //!   and the closed sets as enums (`UserStatus`, `AuthFlow`, `ExplicitAuthFlow`,
 //!   `ChallengeName`, `DeliveryMedium`, ...), each keeping its exact wire string.
 //! - `store`: PostgreSQL, in and out as `model` types; uses nothing else of the crate.
 //! - `config`, `signers` (the cache of opened signing keys), `service` ([`Identity`] and the
-//!   accessors every operation uses).
+//!   accessors every operation uses), `credentials` (a password's hash and SRP verifier).
 //! - `lookup` (find the pool, client or user an operation acts on), `attributes` and
 //!   `password_policy` (checks with AWS's messages), `throttle` (password guesses), `codes`,
 //!   `outbox`, `keys`, `tokens` (minting, verifying, starting a token family).
@@ -64,6 +65,7 @@ mod attributes;
 mod clients;
 mod codes;
 mod config;
+mod credentials;
 mod dispatch;
 mod error;
 mod filter;
@@ -79,6 +81,7 @@ mod secret_hash;
 mod service;
 mod sign_out;
 mod signers;
+mod srp;
 mod store;
 mod throttle;
 mod tokens;

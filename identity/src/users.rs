@@ -224,7 +224,9 @@ impl Identity {
                 },
             ));
         }
-        let hash = self.hashing().hash(password).await?;
+        let record = self
+            .password_record(&pool.id, sub, &username, password)
+            .await?;
         let now = util::now();
         let delivery = auto_delivery(&pool, &attrs);
         let user = User {
@@ -236,7 +238,8 @@ impl Identity {
             status: UserStatus::Unconfirmed,
             enabled: true,
             attributes: attrs,
-            password_hash: Some(hash),
+            password_hash: Some(record.phc),
+            srp_verifier_sealed: Some(record.srp_verifier_sealed),
             password_expires_at: None,
             created_at: now,
             updated_at: now,
@@ -466,7 +469,9 @@ impl Identity {
         )
         .await?;
         pool.password.check(&req.password)?;
-        let hash = self.hashing().hash(&req.password).await?;
+        let record = self
+            .password_record(&pool.id, user.sub, &user.username, &req.password)
+            .await?;
         let mut tx = self.db().begin().await?;
         let user = store::users::lock_user(&mut tx, user.sub)
             .await?
@@ -476,7 +481,7 @@ impl Identity {
             UserStatus::ForceChangePassword | UserStatus::ResetRequired => UserStatus::Confirmed,
             other => other,
         };
-        store::users::set_password(&mut *tx, user.sub, &hash, status, None, util::now()).await?;
+        store::users::set_password(&mut *tx, user.sub, &record, status, None, util::now()).await?;
         store::users::clear_failures(&mut *tx, &pool.id, &user.sub.to_string()).await?;
         tx.commit().await?;
         tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "password reset with a code");
@@ -571,12 +576,19 @@ impl Identity {
         // The right password: the attempt counts only once it turns out wrong.
         store::users::refund_attempt(self.db(), &ctx.pool.id, &key).await?;
         ctx.pool.password.check(&req.proposed_password)?;
-        let hash = self.hashing().hash(&req.proposed_password).await?;
+        let record = self
+            .password_record(
+                &ctx.pool.id,
+                ctx.user.sub,
+                &ctx.user.username,
+                &req.proposed_password,
+            )
+            .await?;
         let mut tx = self.db().begin().await?;
         store::users::set_password(
             &mut *tx,
             ctx.user.sub,
-            &hash,
+            &record,
             ctx.user.status,
             ctx.user.password_expires_at,
             util::now(),
@@ -639,12 +651,14 @@ impl Identity {
                     ),
                 ));
             }
-            let hash = self.hashing().hash(&temporary).await?;
+            let record = self
+                .password_record(&pool.id, user.sub, &user.username, &temporary)
+                .await?;
             let mut tx = self.db().begin().await?;
             store::users::set_password(
                 &mut *tx,
                 user.sub,
-                &hash,
+                &record,
                 UserStatus::ForceChangePassword,
                 Some(temporary_password_expiry(&pool)),
                 util::now(),
@@ -685,7 +699,9 @@ impl Identity {
                 },
             ));
         }
-        let hash = self.hashing().hash(&temporary).await?;
+        let record = self
+            .password_record(&pool.id, sub, &username, &temporary)
+            .await?;
         let now = util::now();
         let user = User {
             sub,
@@ -696,7 +712,8 @@ impl Identity {
             status: UserStatus::ForceChangePassword,
             enabled: true,
             attributes: attrs,
-            password_hash: Some(hash),
+            password_hash: Some(record.phc),
+            srp_verifier_sealed: Some(record.srp_verifier_sealed),
             password_expires_at: Some(temporary_password_expiry(&pool)),
             created_at: now,
             updated_at: now,
@@ -767,7 +784,9 @@ impl Identity {
         let pool = self.load_pool(&req.user_pool_id).await?;
         let user = self.require_user(&pool, &req.username).await?;
         pool.password.check(&req.password)?;
-        let hash = self.hashing().hash(&req.password).await?;
+        let record = self
+            .password_record(&pool.id, user.sub, &user.username, &req.password)
+            .await?;
         let permanent = req.permanent.unwrap_or(false);
         let (status, expires) = if permanent {
             (UserStatus::Confirmed, None)
@@ -778,7 +797,8 @@ impl Identity {
             )
         };
         let mut tx = self.db().begin().await?;
-        store::users::set_password(&mut *tx, user.sub, &hash, status, expires, util::now()).await?;
+        store::users::set_password(&mut *tx, user.sub, &record, status, expires, util::now())
+            .await?;
         store::users::clear_failures(&mut *tx, &pool.id, &user.sub.to_string()).await?;
         tx.commit().await?;
         tracing::info!(pool.id = %pool.id, user.sub = %user.sub, permanent, "password set by an administrator");

@@ -20,5 +20,7 @@ mod auth;
 mod pools_clients;
 #[path = "../../identity/tests/cognito/signup.rs"]
 mod signup;
+#[path = "../../identity/tests/cognito/srp.rs"]
+mod srp;
 #[path = "../../identity/tests/cognito/tokens.rs"]
 mod tokens;

@@ -5,7 +5,8 @@
 //! - `user_password`: `USER_PASSWORD_AUTH`, and the password sign-in it shares with `admin`;
 //! - `admin`: `ADMIN_USER_PASSWORD_AUTH` / `ADMIN_NO_SRP_AUTH`;
 //! - `refresh`: `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`;
-//! - `new_password`: the `NEW_PASSWORD_REQUIRED` challenge, started by a password sign-in.
+//! - `new_password`: the `NEW_PASSWORD_REQUIRED` challenge, started by a password sign-in;
+//! - `srp`: `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` challenge.
 //!
 //! A flow ends with tokens ([`Identity::issue_tokens`]) or with a challenge (a session stored
 //! with `store::tokens::insert_session`, answered through RespondToAuthChallenge). Adding one
@@ -15,6 +16,7 @@ mod admin;
 mod new_password;
 mod params;
 mod refresh;
+mod srp;
 mod user_password;
 
 use crate::error::{CognitoError, msg};
@@ -27,8 +29,7 @@ use crate::wire::{
 /// A known flow Gatehouse does not implement.
 fn unsupported_flow(flow: AuthFlow) -> CognitoError {
     CognitoError::invalid_parameter(format!(
-        "{flow} is not supported by Gatehouse; enable ALLOW_USER_PASSWORD_AUTH on the app client \
-         and use USER_PASSWORD_AUTH."
+        "{flow} is not supported by Gatehouse; use USER_SRP_AUTH or USER_PASSWORD_AUTH."
     ))
 }
 
@@ -37,7 +38,8 @@ fn unknown_flow(flow: &str) -> CognitoError {
 }
 
 impl Identity {
-    /// InitiateAuth: `USER_PASSWORD_AUTH` or `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`.
+    /// InitiateAuth: `USER_PASSWORD_AUTH`, `USER_SRP_AUTH` or `REFRESH_TOKEN_AUTH` /
+    /// `REFRESH_TOKEN`.
     pub async fn initiate_auth(
         &self,
         req: InitiateAuthRequest,
@@ -46,6 +48,7 @@ impl Identity {
         let params = req.auth_parameters.unwrap_or_default();
         match AuthFlow::parse(&req.auth_flow) {
             Some(AuthFlow::UserPassword) => self.user_password_auth(&pool, &client, &params).await,
+            Some(AuthFlow::UserSrp) => self.user_srp_auth(&pool, &client, &params).await,
             Some(AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken) => {
                 self.refresh(&pool, &client, &params).await
             }
@@ -81,7 +84,7 @@ impl Identity {
         }
     }
 
-    /// RespondToAuthChallenge: only `NEW_PASSWORD_REQUIRED` is implemented.
+    /// RespondToAuthChallenge: `NEW_PASSWORD_REQUIRED` and `PASSWORD_VERIFIER`.
     pub async fn respond_to_auth_challenge(
         &self,
         req: RespondToAuthChallengeRequest,
@@ -90,6 +93,9 @@ impl Identity {
         match ChallengeName::parse(&req.challenge_name) {
             Some(ChallengeName::NewPasswordRequired) => {
                 self.respond_new_password(pool, client, req).await
+            }
+            Some(ChallengeName::PasswordVerifier) => {
+                self.respond_password_verifier(pool, client, req).await
             }
             Some(challenge) => Err(CognitoError::invalid_parameter(format!(
                 "The {challenge} challenge is not supported by Gatehouse."

@@ -102,14 +102,23 @@ impl Identity {
             })
             .collect();
         let attrs = merge_challenge_attributes(&pool, &client, &user, &extra)?;
-        let hash = self.hashing().hash(new_password).await?;
+        let record = self
+            .password_record(&pool.id, user.sub, &user.username, new_password)
+            .await?;
         let now = util::now();
         let mut tx = self.db().begin().await?;
         if !store::tokens::take_session(&mut *tx, &session_hash).await? {
             return Err(invalid());
         }
-        store::users::set_password(&mut *tx, user.sub, &hash, UserStatus::Confirmed, None, now)
-            .await?;
+        store::users::set_password(
+            &mut *tx,
+            user.sub,
+            &record,
+            UserStatus::Confirmed,
+            None,
+            now,
+        )
+        .await?;
         store::users::set_attributes(
             &mut *tx,
             user.sub,

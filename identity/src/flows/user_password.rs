@@ -1,6 +1,6 @@
 //! `USER_PASSWORD_AUTH` (InitiateAuth), and the password sign-in it shares with the
 //! administrative flow: verify the password under the throttle, then answer by the user's
-//! state (tokens, the NEW_PASSWORD_REQUIRED challenge, or an error).
+//! state (tokens, the NEW_PASSWORD_REQUIRED challenge, or an error; shared with SRP).
 
 use std::collections::BTreeMap;
 
@@ -63,6 +63,18 @@ impl Identity {
             }
         };
         store::users::clear_failures(self.db(), &pool.id, &key).await?;
+        self.backfill_srp_verifier(&user, password).await?;
+        self.signed_in(pool, client, user).await
+    }
+
+    /// After a proven password (any flow): the user's state decides, tokens, the
+    /// NEW_PASSWORD_REQUIRED challenge, or an error.
+    pub(super) async fn signed_in(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        user: User,
+    ) -> Result<AuthResponse, CognitoError> {
         if !user.enabled {
             return Err(CognitoError::not_authorized(msg::USER_DISABLED));
         }

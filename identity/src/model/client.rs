@@ -67,6 +67,14 @@ impl AppClient {
             || self.has_flow(ExplicitAuthFlow::UserPassword)
     }
 
+    /// `ALLOW_USER_SRP_AUTH`; legacy lists allow SRP unless they say custom auth only (as AWS).
+    pub(crate) fn allows_user_srp(&self) -> bool {
+        let flows = &self.stored.explicit_auth_flows;
+        self.has_flow(ExplicitAuthFlow::AllowUserSrp)
+            || (flows.iter().any(|f| f.is_legacy())
+                && !self.has_flow(ExplicitAuthFlow::CustomAuthFlowOnly))
+    }
+
     pub(crate) fn allows_admin_password(&self) -> bool {
         self.has_flow(ExplicitAuthFlow::AllowAdminUserPassword)
             || self.has_flow(ExplicitAuthFlow::AdminNoSrp)

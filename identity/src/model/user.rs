@@ -23,6 +23,8 @@ pub(crate) struct User {
     pub attributes: BTreeMap<String, String>,
     /// Argon2id PHC string.
     pub password_hash: Option<String>,
+    /// The SRP verifier of the same password, sealed (context `srp-verifier:{sub}`).
+    pub srp_verifier_sealed: Option<Vec<u8>>,
     /// Set while the password is a temporary one (FORCE_CHANGE_PASSWORD).
     pub password_expires_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
@@ -39,7 +41,14 @@ impl std::fmt::Debug for User {
             .field("enabled", &self.enabled)
             .field("attributes", &self.attributes)
             .field("password_hash", &"<redacted>")
+            .field("srp_verifier_sealed", &"<redacted>")
             .field("password_expires_at", &self.password_expires_at)
             .finish_non_exhaustive()
     }
+}
+
+/// What is stored for a password: its argon2id hash and its sealed SRP verifier.
+pub(crate) struct PasswordRecord {
+    pub phc: String,
+    pub srp_verifier_sealed: Vec<u8>,
 }

@@ -12,6 +12,7 @@ pub(crate) mod groups;
 pub(crate) mod keys;
 pub(crate) mod outbox;
 pub(crate) mod pools;
+pub(crate) mod srp;
 pub(crate) mod tokens;
 pub(crate) mod users;
 

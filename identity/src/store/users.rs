@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::decode;
-use crate::model::{PoolId, User, UserStatus};
+use crate::model::{PasswordRecord, PoolId, User, UserStatus};
 
 /// Unique constraint on `(pool_id, username_key)`.
 pub(crate) const USERNAME_CONSTRAINT: &str = "user_pool_users_username";
@@ -26,6 +26,7 @@ struct UserRow {
     enabled: bool,
     attributes: Json<BTreeMap<String, String>>,
     password_hash: Option<String>,
+    srp_verifier_sealed: Option<Vec<u8>>,
     password_expires_at: Option<OffsetDateTime>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
@@ -43,6 +44,7 @@ impl UserRow {
             enabled: self.enabled,
             attributes: self.attributes.0,
             password_hash: self.password_hash,
+            srp_verifier_sealed: self.srp_verifier_sealed,
             password_expires_at: self.password_expires_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -58,15 +60,17 @@ fn one(row: Option<UserRow>) -> sqlx::Result<Option<User>> {
 macro_rules! select_user {
     () => {
         "SELECT sub, pool_id, username, username_key, email_key, status, enabled, attributes, \
-         password_hash, password_expires_at, created_at, updated_at FROM user_pool_users"
+         password_hash, srp_verifier_sealed, password_expires_at, created_at, updated_at \
+         FROM user_pool_users"
     };
 }
 
 pub(crate) async fn insert_user(db: impl PgExecutor<'_>, u: &User) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO user_pool_users (sub, pool_id, username, username_key, email_key, status, \
-            enabled, attributes, password_hash, password_expires_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            enabled, attributes, password_hash, srp_verifier_sealed, password_expires_at, \
+            created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(u.sub)
     .bind(u.pool_id.as_str())
@@ -77,6 +81,7 @@ pub(crate) async fn insert_user(db: impl PgExecutor<'_>, u: &User) -> sqlx::Resu
     .bind(u.enabled)
     .bind(Json(&u.attributes))
     .bind(&u.password_hash)
+    .bind(&u.srp_verifier_sealed)
     .bind(u.password_expires_at)
     .bind(u.created_at)
     .bind(u.updated_at)
@@ -154,23 +159,46 @@ pub(crate) async fn set_status(
     Ok(())
 }
 
+/// Sets a new password: its hash and its SRP verifier always together, so that no verifier
+/// outlives the password it was made from.
 pub(crate) async fn set_password(
     db: impl PgExecutor<'_>,
     sub: Uuid,
-    hash: &str,
+    password: &PasswordRecord,
     status: UserStatus,
     expires_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE user_pool_users SET password_hash = $2, status = $3, password_expires_at = $4, \
-            updated_at = $5 WHERE sub = $1",
+        "UPDATE user_pool_users SET password_hash = $2, srp_verifier_sealed = $3, status = $4, \
+            password_expires_at = $5, updated_at = $6 WHERE sub = $1",
     )
     .bind(sub)
-    .bind(hash)
+    .bind(&password.phc)
+    .bind(&password.srp_verifier_sealed)
     .bind(status.as_str())
     .bind(expires_at)
     .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Stores the SRP verifier of a password set before SRP existed, unless the password changed
+/// meanwhile (the hash it was verified against is no longer the stored one).
+pub(crate) async fn add_srp_verifier(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    verified_phc: &str,
+    sealed: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pool_users SET srp_verifier_sealed = $3 \
+         WHERE sub = $1 AND password_hash = $2 AND srp_verifier_sealed IS NULL",
+    )
+    .bind(sub)
+    .bind(verified_phc)
+    .bind(sealed)
     .execute(db)
     .await?;
     Ok(())

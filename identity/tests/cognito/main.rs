@@ -15,4 +15,5 @@ mod admin;
 mod auth;
 mod pools_clients;
 mod signup;
+mod srp;
 mod tokens;
