@@ -20,8 +20,8 @@ use crate::service::Identity;
 use crate::wire::{
     CreateUserPoolClientRequest, CreateUserPoolClientResponse, DeleteUserPoolClientRequest,
     DescribeUserPoolClientRequest, DescribeUserPoolClientResponse, ListUserPoolClientsRequest,
-    ListUserPoolClientsResponse, TokenValidityUnitsType, UserPoolClientDescription,
-    UserPoolClientType,
+    ListUserPoolClientsResponse, TokenValidityUnitsType, UpdateUserPoolClientRequest,
+    UpdateUserPoolClientResponse, UserPoolClientDescription, UserPoolClientType,
 };
 use crate::{store, util};
 
@@ -136,6 +136,144 @@ fn check_attribute_list(
     Ok(())
 }
 
+/// A client's stored settings from a creation request (also an update's, as a full
+/// replacement): the name, flows, attribute permissions, validities and OAuth settings.
+fn client_record(
+    pool: &Pool,
+    req: CreateUserPoolClientRequest,
+    id: ClientId,
+    secret_sealed: Option<Vec<u8>>,
+    (created_at, updated_at): (OffsetDateTime, OffsetDateTime),
+) -> Result<Client, CognitoError> {
+    let name = req.client_name.trim();
+    util::require_non_empty("ClientName", name)?;
+    if name.chars().count() > 128
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c))
+    {
+        return Err(CognitoError::invalid_parameter(
+            "1 validation error detected: Value at 'clientName' failed to satisfy \
+                 constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+",
+        ));
+    }
+    let flows = match &req.explicit_auth_flows {
+        Some(flows) => {
+            let mut flows = flows
+                .iter()
+                .map(|f| {
+                    ExplicitAuthFlow::parse(f).ok_or_else(|| {
+                        CognitoError::not_in_set(
+                            "explicitAuthFlows",
+                            &format!("[{f}]"),
+                            &ExplicitAuthFlow::joined(),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            flows.dedup();
+            flows
+        }
+        None => ExplicitAuthFlow::DEFAULT.to_vec(),
+    };
+    check_attribute_list(pool, &req.read_attributes, "read")?;
+    check_attribute_list(pool, &req.write_attributes, "write")?;
+    // Gatehouse default: ENABLED (see the module documentation).
+    let prevent = match req.prevent_user_existence_errors.as_deref() {
+        None => PreventUserExistenceErrors::Enabled,
+        Some(given) => PreventUserExistenceErrors::parse(given).ok_or_else(|| {
+            CognitoError::not_in_set(
+                "preventUserExistenceErrors",
+                given,
+                &PreventUserExistenceErrors::joined(),
+            )
+        })?,
+    };
+    let session_minutes = req.auth_session_validity.unwrap_or(3);
+    if !(3..=15).contains(&session_minutes) {
+        return Err(CognitoError::invalid_parameter(
+            "1 validation error detected: Value at 'authSessionValidity' failed to satisfy \
+                 constraint: Member must have value between 3 and 15",
+        ));
+    }
+    let units = req.token_validity_units.clone().unwrap_or_default();
+    let (access_v, access_u, access_s) = resolve_validity(
+        req.access_token_validity,
+        units.access_token.as_deref(),
+        "accessToken",
+        (60, TokenValidityUnit::Minutes, TokenValidityUnit::Hours),
+        (1, 86400),
+    )?;
+    let (id_v, id_u, id_s) = resolve_validity(
+        req.id_token_validity,
+        units.id_token.as_deref(),
+        "idToken",
+        (60, TokenValidityUnit::Minutes, TokenValidityUnit::Hours),
+        (1, 86400),
+    )?;
+    let (refresh_v, refresh_u, refresh_s) = resolve_validity(
+        req.refresh_token_validity,
+        units.refresh_token.as_deref(),
+        "refreshToken",
+        (30, TokenValidityUnit::Days, TokenValidityUnit::Days),
+        (3600, 315_360_000),
+    )?;
+
+    let mut settings = serde_json::Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            settings.insert(k.to_owned(), v);
+        }
+    };
+    put(
+        "SupportedIdentityProviders",
+        req.supported_identity_providers.map(|v| json!(v)),
+    );
+    put("CallbackURLs", req.callback_urls.map(|v| json!(v)));
+    put("LogoutURLs", req.logout_urls.map(|v| json!(v)));
+    put(
+        "DefaultRedirectURI",
+        req.default_redirect_uri.map(Value::String),
+    );
+    put(
+        "AllowedOAuthFlows",
+        req.allowed_o_auth_flows.map(|v| json!(v)),
+    );
+    put(
+        "AllowedOAuthScopes",
+        req.allowed_o_auth_scopes.map(|v| json!(v)),
+    );
+    put(
+        "AllowedOAuthFlowsUserPoolClient",
+        req.allowed_o_auth_flows_user_pool_client.map(Value::Bool),
+    );
+    let stored = Client {
+        id,
+        pool_id: pool.id.clone(),
+        name: name.to_owned(),
+        secret_sealed,
+        explicit_auth_flows: flows,
+        read_attributes: req.read_attributes,
+        write_attributes: req.write_attributes,
+        access_token_validity: access_v,
+        access_token_unit: access_u,
+        id_token_validity: id_v,
+        id_token_unit: id_u,
+        refresh_token_validity: refresh_v,
+        refresh_token_unit: refresh_u,
+        access_token_validity_secs: access_s,
+        id_token_validity_secs: id_s,
+        refresh_token_validity_secs: refresh_s,
+        prevent_user_existence_errors: prevent,
+        enable_token_revocation: req.enable_token_revocation.unwrap_or(true),
+        auth_session_validity_minutes: session_minutes,
+        settings: Value::Object(settings),
+        created_at,
+        updated_at,
+    };
+    Ok(stored)
+}
+
 impl Identity {
     /// CreateUserPoolClient.
     pub async fn create_user_pool_client(
@@ -143,142 +281,15 @@ impl Identity {
         req: CreateUserPoolClientRequest,
     ) -> Result<CreateUserPoolClientResponse, CognitoError> {
         let pool = self.load_pool(&req.user_pool_id).await?;
-        let name = req.client_name.trim();
-        util::require_non_empty("ClientName", name)?;
-        if name.chars().count() > 128
-            || !name
-                .chars()
-                .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_+=,.@-".contains(c))
-        {
-            return Err(CognitoError::invalid_parameter(
-                "1 validation error detected: Value at 'clientName' failed to satisfy \
-                 constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+",
-            ));
-        }
-        let flows = match &req.explicit_auth_flows {
-            Some(flows) => {
-                let mut flows = flows
-                    .iter()
-                    .map(|f| {
-                        ExplicitAuthFlow::parse(f).ok_or_else(|| {
-                            CognitoError::not_in_set(
-                                "explicitAuthFlows",
-                                &format!("[{f}]"),
-                                &ExplicitAuthFlow::joined(),
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                flows.dedup();
-                flows
-            }
-            None => ExplicitAuthFlow::DEFAULT.to_vec(),
-        };
-        check_attribute_list(&pool, &req.read_attributes, "read")?;
-        check_attribute_list(&pool, &req.write_attributes, "write")?;
-        // Gatehouse default: ENABLED (see the module documentation).
-        let prevent = match req.prevent_user_existence_errors.as_deref() {
-            None => PreventUserExistenceErrors::Enabled,
-            Some(given) => PreventUserExistenceErrors::parse(given).ok_or_else(|| {
-                CognitoError::not_in_set(
-                    "preventUserExistenceErrors",
-                    given,
-                    &PreventUserExistenceErrors::joined(),
-                )
-            })?,
-        };
-        let session_minutes = req.auth_session_validity.unwrap_or(3);
-        if !(3..=15).contains(&session_minutes) {
-            return Err(CognitoError::invalid_parameter(
-                "1 validation error detected: Value at 'authSessionValidity' failed to satisfy \
-                 constraint: Member must have value between 3 and 15",
-            ));
-        }
-        let units = req.token_validity_units.clone().unwrap_or_default();
-        let (access_v, access_u, access_s) = resolve_validity(
-            req.access_token_validity,
-            units.access_token.as_deref(),
-            "accessToken",
-            (60, TokenValidityUnit::Minutes, TokenValidityUnit::Hours),
-            (1, 86400),
-        )?;
-        let (id_v, id_u, id_s) = resolve_validity(
-            req.id_token_validity,
-            units.id_token.as_deref(),
-            "idToken",
-            (60, TokenValidityUnit::Minutes, TokenValidityUnit::Hours),
-            (1, 86400),
-        )?;
-        let (refresh_v, refresh_u, refresh_s) = resolve_validity(
-            req.refresh_token_validity,
-            units.refresh_token.as_deref(),
-            "refreshToken",
-            (30, TokenValidityUnit::Days, TokenValidityUnit::Days),
-            (3600, 315_360_000),
-        )?;
-
+        let generate_secret = req.generate_secret.unwrap_or(false);
         let id = ClientId::new(util::new_client_id());
-        let secret = req
-            .generate_secret
-            .unwrap_or(false)
-            .then(util::new_client_secret);
+        let secret = generate_secret.then(util::new_client_secret);
         let secret_sealed = secret.as_ref().map(|s| {
             self.master_key()
                 .seal(s.as_bytes(), format!("client-secret:{id}").as_bytes())
         });
-        let mut settings = serde_json::Map::new();
-        let mut put = |k: &str, v: Option<Value>| {
-            if let Some(v) = v {
-                settings.insert(k.to_owned(), v);
-            }
-        };
-        put(
-            "SupportedIdentityProviders",
-            req.supported_identity_providers.map(|v| json!(v)),
-        );
-        put("CallbackURLs", req.callback_urls.map(|v| json!(v)));
-        put("LogoutURLs", req.logout_urls.map(|v| json!(v)));
-        put(
-            "DefaultRedirectURI",
-            req.default_redirect_uri.map(Value::String),
-        );
-        put(
-            "AllowedOAuthFlows",
-            req.allowed_o_auth_flows.map(|v| json!(v)),
-        );
-        put(
-            "AllowedOAuthScopes",
-            req.allowed_o_auth_scopes.map(|v| json!(v)),
-        );
-        put(
-            "AllowedOAuthFlowsUserPoolClient",
-            req.allowed_o_auth_flows_user_pool_client.map(Value::Bool),
-        );
-        let now: OffsetDateTime = util::now();
-        let stored = Client {
-            id,
-            pool_id: pool.id.clone(),
-            name: name.to_owned(),
-            secret_sealed,
-            explicit_auth_flows: flows,
-            read_attributes: req.read_attributes,
-            write_attributes: req.write_attributes,
-            access_token_validity: access_v,
-            access_token_unit: access_u,
-            id_token_validity: id_v,
-            id_token_unit: id_u,
-            refresh_token_validity: refresh_v,
-            refresh_token_unit: refresh_u,
-            access_token_validity_secs: access_s,
-            id_token_validity_secs: id_s,
-            refresh_token_validity_secs: refresh_s,
-            prevent_user_existence_errors: prevent,
-            enable_token_revocation: req.enable_token_revocation.unwrap_or(true),
-            auth_session_validity_minutes: session_minutes,
-            settings: Value::Object(settings),
-            created_at: now,
-            updated_at: now,
-        };
+        let now = util::now();
+        let stored = client_record(&pool, req, id, secret_sealed, (now, now))?;
         store::clients::insert_client(self.db(), &stored).await?;
         tracing::info!(pool.id = %pool.id, client.id = %stored.id, "app client created");
         let client = AppClient {
@@ -290,6 +301,37 @@ impl Identity {
         })
     }
 
+    /// UpdateUserPoolClient: a full replacement (see the request type); id, secret and
+    /// creation date stay.
+    pub async fn update_user_pool_client(
+        &self,
+        req: UpdateUserPoolClientRequest,
+    ) -> Result<UpdateUserPoolClientResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let existing = self.load_pool_client(&pool, &req.client_id).await?;
+        let name = req
+            .client_name
+            .clone()
+            .unwrap_or_else(|| existing.stored.name.clone());
+        let stored = client_record(
+            &pool,
+            req.into_create(name),
+            existing.stored.id.clone(),
+            existing.stored.secret_sealed.clone(),
+            (existing.stored.created_at, util::now()),
+        )?;
+        if !store::clients::update_client(self.db(), &stored).await? {
+            return Err(CognitoError::client_not_found(&stored.id));
+        }
+        tracing::info!(pool.id = %pool.id, client.id = %stored.id, "app client updated");
+        let client = AppClient {
+            stored,
+            secret: existing.secret,
+        };
+        Ok(UpdateUserPoolClientResponse {
+            user_pool_client: client.to_wire(),
+        })
+    }
     /// DescribeUserPoolClient (includes the secret, as AWS does).
     pub async fn describe_user_pool_client(
         &self,

@@ -24,6 +24,9 @@ const ACTIONS: &[(&str, bool)] = &[
     ("RevokeToken", false),
     ("ForgotPassword", false),
     ("ConfirmForgotPassword", false),
+    ("AssociateSoftwareToken", false),
+    ("VerifySoftwareToken", false),
+    ("SetUserMFAPreference", false),
     // Administrative (SigV4).
     ("CreateUserPool", true),
     ("DescribeUserPool", true),
@@ -33,6 +36,7 @@ const ACTIONS: &[(&str, bool)] = &[
     ("CreateUserPoolClient", true),
     ("DescribeUserPoolClient", true),
     ("ListUserPoolClients", true),
+    ("UpdateUserPoolClient", true),
     ("DeleteUserPoolClient", true),
     ("AdminCreateUser", true),
     ("AdminGetUser", true),
@@ -48,6 +52,9 @@ const ACTIONS: &[(&str, bool)] = &[
     ("CreateGroup", true),
     ("ListGroups", true),
     ("ListUsers", true),
+    ("AdminSetUserMFAPreference", true),
+    ("SetUserPoolMfaConfig", true),
+    ("GetUserPoolMfaConfig", true),
 ];
 
 /// The longest value AWS accepts for the members Gatehouse stores, indexes or hashes
@@ -74,6 +81,8 @@ const MAX_LENGTHS: &[(&str, usize)] = &[
     ("PASSWORD", 256),
     ("NEW_PASSWORD", 256),
     ("SECRET_HASH", 128),
+    ("UserCode", 6),
+    ("SOFTWARE_TOKEN_MFA_CODE", 6),
 ];
 
 /// Any other string in a request (tokens, filters, pagination tokens, map values): far above
@@ -249,6 +258,7 @@ impl Identity {
                 response(self.describe_user_pool_client(request(b)?).await?)
             }
             "ListUserPoolClients" => response(self.list_user_pool_clients(request(b)?).await?),
+            "UpdateUserPoolClient" => response(self.update_user_pool_client(request(b)?).await?),
             "DeleteUserPoolClient" => empty(self.delete_user_pool_client(request(b)?).await?),
             "AdminCreateUser" => response(self.admin_create_user(request(b)?).await?),
             "AdminGetUser" => response(self.admin_get_user(request(b)?).await?),
@@ -268,6 +278,14 @@ impl Identity {
             "CreateGroup" => response(self.create_group(request(b)?).await?),
             "ListGroups" => response(self.list_groups(request(b)?).await?),
             "ListUsers" => response(self.list_users(request(b)?).await?),
+            "AssociateSoftwareToken" => response(self.associate_software_token(request(b)?).await?),
+            "VerifySoftwareToken" => response(self.verify_software_token(request(b)?).await?),
+            "SetUserMFAPreference" => empty(self.set_user_mfa_preference(request(b)?).await?),
+            "AdminSetUserMFAPreference" => {
+                empty(self.admin_set_user_mfa_preference(request(b)?).await?)
+            }
+            "SetUserPoolMfaConfig" => response(self.set_user_pool_mfa_config(request(b)?).await?),
+            "GetUserPoolMfaConfig" => response(self.get_user_pool_mfa_config(request(b)?).await?),
             other => Err(CognitoError::internal(format_args!(
                 "action {other} is listed but not dispatched"
             ))),

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Serialization,
     MissingAuthenticationToken,
     InternalError,
+    EnableSoftwareTokenMfa,
+    SoftwareTokenMfaNotFound,
 }
 
 impl ErrorKind {
@@ -57,6 +59,8 @@ impl ErrorKind {
             ErrorKind::Serialization => "SerializationException",
             ErrorKind::MissingAuthenticationToken => "MissingAuthenticationTokenException",
             ErrorKind::InternalError => "InternalErrorException",
+            ErrorKind::EnableSoftwareTokenMfa => "EnableSoftwareTokenMFAException",
+            ErrorKind::SoftwareTokenMfaNotFound => "SoftwareTokenMFANotFoundException",
         }
     }
 }

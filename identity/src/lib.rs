@@ -21,8 +21,8 @@
 //!   is generated even when the pool has no auto-verified attribute (the outbox entry then has
 //!   no destination).
 //! - `USER_SRP_AUTH`, `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`/`ADMIN_NO_SRP_AUTH`
-//!   and refresh are implemented (no custom auth or MFA yet; `MfaConfiguration` must be
-//!   `OFF`); only `email` can be a username attribute or sign-in alias.
+//!   and refresh are implemented, with software token (TOTP) MFA (no custom auth, no SMS or
+//!   email MFA); only `email` can be a username attribute or sign-in alias.
 //! - ID/access token lifetimes may go down to 1 second (AWS: 5 minutes), for testing.
 //! - Signing keys are generated on first use (token issue, JWKS, key listing), not at pool
 //!   creation.
@@ -32,7 +32,7 @@
 //! Each module uses only the ones listed before it (no import cycle):
 //!
 //! - `error`, `util`, `wire` (the JSON bodies), `secret_hash`, `filter`, `srp` (SRP-6a
-//!   arithmetic): leaves.
+//!   arithmetic), `totp` (RFC 6238 codes): leaves.
 //! - `model`: the data (pool, app client, user, attribute schema, signing key and outbox views)
 //!   and the closed sets as enums (`UserStatus`, `AuthFlow`, `ExplicitAuthFlow`,
 //!   `ChallengeName`, `DeliveryMedium`, ...), each keeping its exact wire string.
@@ -41,8 +41,9 @@
 //!   accessors every operation uses), `credentials` (a password's hash and SRP verifier).
 //! - `lookup` (find the pool, client or user an operation acts on), `attributes` and
 //!   `password_policy` (checks with AWS's messages), `throttle` (password guesses), `codes`,
-//!   `outbox`, `keys`, `tokens` (minting, verifying, starting a token family).
-//! - The operations, one module per area: `pools`, `clients`, `users`, `groups`, `sign_out`,
+//!   `outbox`, `keys`, `tokens` (minting, verifying, starting a token family), `challenges`
+//!   (the sessions a challenge hands out and takes back).
+//! - The operations, one module per area: `pools`, `clients`, `mfa`, `users`, `groups`, `sign_out`,
 //!   and `flows` (sign-in), then `dispatch` (wire action → operation).
 //!
 //! # Adding a sign-in flow
@@ -62,6 +63,7 @@
 //! 3. Update "Where Gatehouse knowingly differs" above and the tests in `tests/cognito/auth.rs`.
 
 mod attributes;
+mod challenges;
 mod clients;
 mod codes;
 mod config;
@@ -73,6 +75,7 @@ mod flows;
 mod groups;
 mod keys;
 mod lookup;
+mod mfa;
 mod model;
 mod outbox;
 mod password_policy;
@@ -85,6 +88,7 @@ mod srp;
 mod store;
 mod throttle;
 mod tokens;
+mod totp;
 mod users;
 mod util;
 pub mod wire;

@@ -98,13 +98,19 @@ fn parse_list<T>(
         .collect()
 }
 
-/// `MfaConfiguration` (default `OFF`), which must be `OFF`.
-fn parse_mfa(mfa: Option<&str>) -> Result<MfaConfiguration, CognitoError> {
+/// `MfaConfiguration` (default `OFF`). `ON` / `OPTIONAL` need an enabled second factor, and
+/// the only one Gatehouse has is the software token (SetUserPoolMfaConfig turns it on).
+pub(crate) fn parse_mfa(
+    mfa: Option<&str>,
+    software_token_mfa: bool,
+) -> Result<MfaConfiguration, CognitoError> {
     let mfa = mfa.unwrap_or("OFF");
     match MfaConfiguration::parse(mfa) {
         Some(MfaConfiguration::Off) => Ok(MfaConfiguration::Off),
+        Some(on) if software_token_mfa => Ok(on),
         Some(_) => Err(CognitoError::invalid_parameter(
-            "Gatehouse does not support MFA; MfaConfiguration must be OFF.",
+            "Invalid MFA configuration given, can't turn on MFA without any enabled MFA type. \
+             Gatehouse supports software token MFA: enable it with SetUserPoolMfaConfig.",
         )),
         None => Err(CognitoError::not_in_set(
             "mfaConfiguration",
@@ -186,7 +192,7 @@ impl Identity {
                 .as_ref()
                 .and_then(|p| p.password_policy.as_ref()),
         )?;
-        let mfa = parse_mfa(req.mfa_configuration.as_deref())?;
+        let mfa = parse_mfa(req.mfa_configuration.as_deref(), false)?;
         let deletion_protection = parse_deletion_protection(req.deletion_protection.as_deref())?;
 
         let mut custom: Vec<CustomAttribute> = Vec::new();
@@ -267,6 +273,7 @@ impl Identity {
                 .and_then(|c| c.case_sensitive)
                 .unwrap_or(false),
             mfa_configuration: mfa,
+            software_token_mfa: false,
             deletion_protection,
             id_token_validity_secs: DEFAULT_TOKEN_VALIDITY_SECS,
             access_token_validity_secs: DEFAULT_TOKEN_VALIDITY_SECS,
@@ -346,7 +353,7 @@ impl Identity {
                 .as_ref()
                 .and_then(|p| p.password_policy.as_ref()),
         )?;
-        let mfa = parse_mfa(req.mfa_configuration.as_deref())?;
+        let mfa = parse_mfa(req.mfa_configuration.as_deref(), pool.software_token_mfa)?;
         let deletion_protection = parse_deletion_protection(req.deletion_protection.as_deref())?;
         let mut settings = serde_json::Map::new();
         put(

@@ -8,8 +8,9 @@ use uuid::Uuid;
 use crate::attributes::{self, Writer};
 use crate::codes;
 use crate::error::{CognitoError, ErrorKind, msg};
+use crate::mfa;
 use crate::model::{
-    CodePurpose, DeliveryMedium, MessageAction, OutboxPurpose, Pool, User, UserStatus,
+    CodePurpose, DeliveryMedium, MessageAction, OutboxPurpose, Pool, User, UserMfa, UserStatus,
     VerifiableAttribute,
 };
 use crate::outbox::{self, Delivery};
@@ -240,6 +241,7 @@ impl Identity {
             attributes: attrs,
             password_hash: Some(record.phc),
             srp_verifier_sealed: Some(record.srp_verifier_sealed),
+            mfa: UserMfa::default(),
             password_expires_at: None,
             created_at: now,
             updated_at: now,
@@ -498,6 +500,8 @@ impl Identity {
                 &ctx.user.attributes,
                 |n| ctx.client.can_read(n),
             ),
+            preferred_mfa_setting: mfa::preferred_setting(&ctx.user),
+            user_mfa_setting_list: mfa::setting_list(&ctx.user),
         })
     }
 
@@ -714,6 +718,7 @@ impl Identity {
             attributes: attrs,
             password_hash: Some(record.phc),
             srp_verifier_sealed: Some(record.srp_verifier_sealed),
+            mfa: UserMfa::default(),
             password_expires_at: Some(temporary_password_expiry(&pool)),
             created_at: now,
             updated_at: now,
@@ -754,6 +759,8 @@ impl Identity {
             user_last_modified_date: user.updated_at,
             enabled: user.enabled,
             user_status: user.status.as_str().to_owned(),
+            preferred_mfa_setting: mfa::preferred_setting(&user),
+            user_mfa_setting_list: mfa::setting_list(&user),
         })
     }
 

@@ -6,13 +6,16 @@
 //! - `admin`: `ADMIN_USER_PASSWORD_AUTH` / `ADMIN_NO_SRP_AUTH`;
 //! - `refresh`: `REFRESH_TOKEN_AUTH` / `REFRESH_TOKEN`;
 //! - `new_password`: the `NEW_PASSWORD_REQUIRED` challenge, started by a password sign-in;
-//! - `srp`: `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` challenge.
+//! - `srp`: `USER_SRP_AUTH` and its `PASSWORD_VERIFIER` challenge;
+//! - `mfa`: the second factor every password sign-in ends with when the pool has MFA
+//!   (`SOFTWARE_TOKEN_MFA`, `MFA_SETUP`).
 //!
 //! A flow ends with tokens ([`Identity::issue_tokens`]) or with a challenge (a session stored
 //! with `store::tokens::insert_session`, answered through RespondToAuthChallenge). Adding one
 //! is described in the crate documentation.
 
 mod admin;
+mod mfa;
 mod new_password;
 mod params;
 mod refresh;
@@ -84,7 +87,8 @@ impl Identity {
         }
     }
 
-    /// RespondToAuthChallenge: `NEW_PASSWORD_REQUIRED` and `PASSWORD_VERIFIER`.
+    /// RespondToAuthChallenge: `NEW_PASSWORD_REQUIRED`, `PASSWORD_VERIFIER`,
+    /// `SOFTWARE_TOKEN_MFA` and `MFA_SETUP`.
     pub async fn respond_to_auth_challenge(
         &self,
         req: RespondToAuthChallengeRequest,
@@ -97,6 +101,10 @@ impl Identity {
             Some(ChallengeName::PasswordVerifier) => {
                 self.respond_password_verifier(pool, client, req).await
             }
+            Some(ChallengeName::SoftwareTokenMfa) => {
+                self.respond_software_token_mfa(pool, client, req).await
+            }
+            Some(ChallengeName::MfaSetup) => self.respond_mfa_setup(pool, client, req).await,
             Some(challenge) => Err(CognitoError::invalid_parameter(format!(
                 "The {challenge} challenge is not supported by Gatehouse."
             ))),

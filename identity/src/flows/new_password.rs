@@ -4,8 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use time::Duration;
-
 use super::params::{param, secret_hash};
 use crate::attributes::{self, Writer};
 use crate::error::{CognitoError, msg};
@@ -23,23 +21,9 @@ impl Identity {
         client: &AppClient,
         user: &User,
     ) -> Result<AuthResponse, CognitoError> {
-        let session = util::random_token(96);
-        let now = util::now();
-        let expires =
-            now + Duration::minutes(i64::from(client.stored.auth_session_validity_minutes));
-        let mut tx = self.db().begin().await?;
-        store::tokens::insert_session(
-            &mut tx,
-            &util::sha256(session.as_bytes()),
-            &pool.id,
-            client.id(),
-            user.sub,
-            CHALLENGE.as_str(),
-            expires,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let session = self
+            .new_challenge_session(pool, client, user, CHALLENGE, false)
+            .await?;
         let missing: Vec<String> = pool
             .required_attributes
             .iter()
@@ -75,20 +59,10 @@ impl Identity {
             .public_user(&pool, &client, username, secret_hash(&responses))
             .await?;
         let invalid = || CognitoError::not_authorized(msg::INVALID_SESSION);
-        let session = req
-            .session
-            .as_deref()
-            .filter(|s| !s.is_empty())
-            .ok_or_else(invalid)?;
-        let session_hash = util::sha256(session.as_bytes());
-        let row = store::tokens::find_session(self.db(), &session_hash)
-            .await?
-            .filter(|r| r.client_id == *client.id() && r.challenge_name == CHALLENGE.as_str())
-            .ok_or_else(invalid)?;
-        if row.expires_at <= util::now() {
-            store::tokens::take_session(self.db(), &session_hash).await?;
-            return Err(CognitoError::not_authorized(msg::SESSION_EXPIRED));
-        }
+        let session = self
+            .open_session(req.session.as_deref(), Some(client.id()), CHALLENGE)
+            .await?;
+        let (session_hash, row) = (session.hash, session.row);
         let user = user
             .filter(|u| u.sub == row.user_sub && u.status == UserStatus::ForceChangePassword)
             .ok_or_else(invalid)?;
@@ -133,7 +107,7 @@ impl Identity {
             .await?
             .ok_or_else(CognitoError::user_not_found)?;
         tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "new password set; signed in");
-        self.issue_tokens(&pool, &client, &user, now).await
+        self.finish_sign_in(&pool, &client, &user).await
     }
 }
 

@@ -96,8 +96,8 @@ impl Identity {
                 self.new_password_challenge(pool, client, &user).await
             }
             UserStatus::Confirmed => {
-                tracing::info!(pool.id = %pool.id, client.id = %client.id(), user.sub = %user.sub, "signed in");
-                self.issue_tokens(pool, client, &user, util::now()).await
+                tracing::info!(pool.id = %pool.id, client.id = %client.id(), user.sub = %user.sub, "password proven");
+                self.finish_sign_in(pool, client, &user).await
             }
         }
     }

@@ -26,7 +26,7 @@ pub use outbox::{OutboxMessage, OutboxPurpose};
 pub(crate) use pool::{
     DEFAULT_REFRESH_VALIDITY_SECS, DEFAULT_TOKEN_VALIDITY_SECS, PasswordPolicy, Pool,
 };
-pub(crate) use user::{PasswordRecord, User};
+pub(crate) use user::{PasswordRecord, User, UserMfa};
 pub(crate) use values::{
     AliasAttribute, AttributeDataType, AuthFlow, ChallengeName, CodePurpose, DeletionProtection,
     DeliveryMedium, ExplicitAuthFlow, MessageAction, MfaConfiguration, PreventUserExistenceErrors,

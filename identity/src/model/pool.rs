@@ -51,6 +51,8 @@ pub(crate) struct Pool {
     pub allow_admin_create_user_only: bool,
     pub case_sensitive: bool,
     pub mfa_configuration: MfaConfiguration,
+    /// SoftwareTokenMfaConfiguration.Enabled: authenticator apps can be a second factor.
+    pub software_token_mfa: bool,
     pub deletion_protection: DeletionProtection,
     pub id_token_validity_secs: i32,
     pub access_token_validity_secs: i32,

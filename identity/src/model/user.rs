@@ -25,6 +25,8 @@ pub(crate) struct User {
     pub password_hash: Option<String>,
     /// The SRP verifier of the same password, sealed (context `srp-verifier:{sub}`).
     pub srp_verifier_sealed: Option<Vec<u8>>,
+    /// The authenticator (TOTP) and MFA preference.
+    pub mfa: UserMfa,
     /// Set while the password is a temporary one (FORCE_CHANGE_PASSWORD).
     pub password_expires_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
@@ -42,6 +44,7 @@ impl std::fmt::Debug for User {
             .field("attributes", &self.attributes)
             .field("password_hash", &"<redacted>")
             .field("srp_verifier_sealed", &"<redacted>")
+            .field("mfa_enabled", &self.mfa.enabled)
             .field("password_expires_at", &self.password_expires_at)
             .finish_non_exhaustive()
     }
@@ -51,4 +54,25 @@ impl std::fmt::Debug for User {
 pub(crate) struct PasswordRecord {
     pub phc: String,
     pub srp_verifier_sealed: Vec<u8>,
+}
+
+/// A user's authenticator app (software token MFA). Secrets are sealed (context `totp:{sub}`).
+#[derive(Clone, Default)]
+pub(crate) struct UserMfa {
+    /// The verified secret.
+    pub secret_sealed: Option<Vec<u8>>,
+    /// A secret handed out by AssociateSoftwareToken, until VerifySoftwareToken.
+    pub pending_sealed: Option<Vec<u8>>,
+    /// SOFTWARE_TOKEN_MFA is on for this user (asked at every sign-in while the pool has MFA).
+    pub enabled: bool,
+    pub preferred: bool,
+    /// The last time step a code was accepted for: each code signs in once.
+    pub last_step: Option<i64>,
+}
+
+impl UserMfa {
+    /// Whether sign-ins must pass the SOFTWARE_TOKEN_MFA challenge (when the pool has MFA).
+    pub(crate) fn uses_totp(&self) -> bool {
+        self.enabled && self.secret_sealed.is_some()
+    }
 }

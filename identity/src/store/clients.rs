@@ -115,6 +115,49 @@ pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &Client) -> sqlx::
     Ok(())
 }
 
+/// Replaces every setting of a client (UpdateUserPoolClient); its id, pool, secret and
+/// creation date stay.
+pub(crate) async fn update_client(db: impl PgExecutor<'_>, c: &Client) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE user_pool_clients SET name = $3, explicit_auth_flows = $4, read_attributes = $5, \
+            write_attributes = $6, access_token_validity = $7, access_token_unit = $8, \
+            id_token_validity = $9, id_token_unit = $10, refresh_token_validity = $11, \
+            refresh_token_unit = $12, access_token_validity_secs = $13, \
+            id_token_validity_secs = $14, refresh_token_validity_secs = $15, \
+            prevent_user_existence_errors = $16, enable_token_revocation = $17, \
+            auth_session_validity_minutes = $18, settings = $19, updated_at = $20 \
+         WHERE id = $1 AND pool_id = $2",
+    )
+    .bind(c.id.as_str())
+    .bind(c.pool_id.as_str())
+    .bind(&c.name)
+    .bind(
+        c.explicit_auth_flows
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(&c.read_attributes)
+    .bind(&c.write_attributes)
+    .bind(c.access_token_validity)
+    .bind(c.access_token_unit.as_str())
+    .bind(c.id_token_validity)
+    .bind(c.id_token_unit.as_str())
+    .bind(c.refresh_token_validity)
+    .bind(c.refresh_token_unit.as_str())
+    .bind(c.access_token_validity_secs)
+    .bind(c.id_token_validity_secs)
+    .bind(c.refresh_token_validity_secs)
+    .bind(c.prevent_user_existence_errors.as_str())
+    .bind(c.enable_token_revocation)
+    .bind(c.auth_session_validity_minutes)
+    .bind(&c.settings)
+    .bind(c.updated_at)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub(crate) async fn find_client(db: &PgPool, id: &str) -> sqlx::Result<Option<Client>> {
     sqlx::query_as::<_, ClientRow>(
         "SELECT id, pool_id, name, secret_sealed, explicit_auth_flows, read_attributes, \

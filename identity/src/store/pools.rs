@@ -27,6 +27,7 @@ struct PoolRow {
     allow_admin_create_user_only: bool,
     case_sensitive_usernames: bool,
     mfa_configuration: String,
+    software_token_mfa: bool,
     deletion_protection: String,
     id_token_validity_secs: i32,
     access_token_validity_secs: i32,
@@ -73,6 +74,7 @@ impl PoolRow {
                 MfaConfiguration::parse,
                 "MFA configuration",
             )?,
+            software_token_mfa: self.software_token_mfa,
             deletion_protection: decode(
                 &self.deletion_protection,
                 DeletionProtection::parse,
@@ -114,9 +116,9 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
             password_require_symbols, temporary_password_validity_days, \
             allow_admin_create_user_only, case_sensitive_usernames, mfa_configuration, \
             deletion_protection, id_token_validity_secs, access_token_validity_secs, \
-            refresh_token_validity_secs, settings, created_at, updated_at) \
+            refresh_token_validity_secs, settings, created_at, updated_at, software_token_mfa) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-            $18, $19, $20, $21, $22, $23)",
+            $18, $19, $20, $21, $22, $23, $24)",
     )
     .bind(pool.id.as_str())
     .bind(&pool.name)
@@ -147,6 +149,7 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
     .bind(&pool.settings)
     .bind(pool.created_at)
     .bind(pool.updated_at)
+    .bind(pool.software_token_mfa)
     .execute(&mut *conn)
     .await?;
     for (position, c) in pool.custom.iter().enumerate() {
@@ -211,9 +214,9 @@ const SELECT_POOL: &str = "SELECT id, name, region, username_attributes, alias_a
     auto_verified_attributes, required_attributes, password_min_length, \
     password_require_uppercase, password_require_lowercase, password_require_numbers, \
     password_require_symbols, temporary_password_validity_days, allow_admin_create_user_only, \
-    case_sensitive_usernames, mfa_configuration, deletion_protection, id_token_validity_secs, \
-    access_token_validity_secs, refresh_token_validity_secs, settings, created_at, updated_at \
-    FROM user_pools WHERE id = $1";
+    case_sensitive_usernames, mfa_configuration, software_token_mfa, deletion_protection, \
+    id_token_validity_secs, access_token_validity_secs, refresh_token_validity_secs, settings, \
+    created_at, updated_at FROM user_pools WHERE id = $1";
 
 /// Pools ordered by id, after `after` (exclusive).
 pub(crate) async fn list_pools(
@@ -246,7 +249,8 @@ pub(crate) async fn update_pool(db: impl PgExecutor<'_>, pool: &Pool) -> sqlx::R
             password_require_uppercase = $4, password_require_lowercase = $5, \
             password_require_numbers = $6, password_require_symbols = $7, \
             temporary_password_validity_days = $8, allow_admin_create_user_only = $9, \
-            mfa_configuration = $10, deletion_protection = $11, settings = $12, updated_at = $13 \
+            mfa_configuration = $10, deletion_protection = $11, settings = $12, updated_at = $13, \
+            software_token_mfa = $14 \
          WHERE id = $1",
     )
     .bind(pool.id.as_str())
@@ -265,6 +269,7 @@ pub(crate) async fn update_pool(db: impl PgExecutor<'_>, pool: &Pool) -> sqlx::R
     .bind(pool.deletion_protection.as_str())
     .bind(&pool.settings)
     .bind(pool.updated_at)
+    .bind(pool.software_token_mfa)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

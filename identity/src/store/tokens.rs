@@ -114,41 +114,42 @@ pub(crate) async fn revoke_user(
     Ok(done.rows_affected())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(sqlx::FromRow)]
 pub(crate) struct SessionRow {
+    pub pool_id: String,
     pub client_id: String,
     pub user_sub: Uuid,
     pub challenge_name: String,
     pub expires_at: OffsetDateTime,
+    /// An MFA_SETUP session whose authenticator was verified.
+    pub mfa_verified: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Stores a challenge session (under the SHA-256 of the opaque `Session`).
 pub(crate) async fn insert_session(
     conn: &mut PgConnection,
     session_hash: &[u8],
-    pool_id: &str,
-    client_id: &str,
-    sub: Uuid,
-    challenge_name: &str,
-    expires_at: OffsetDateTime,
+    s: &SessionRow,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
     // Forget this user's stale sessions while we are here.
     sqlx::query("DELETE FROM user_pool_auth_sessions WHERE user_sub = $1 AND expires_at < $2")
-        .bind(sub)
+        .bind(s.user_sub)
         .bind(now)
         .execute(&mut *conn)
         .await?;
     sqlx::query(
         "INSERT INTO user_pool_auth_sessions (session_hash, pool_id, client_id, user_sub, \
-            challenge_name, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            challenge_name, expires_at, mfa_verified, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(session_hash)
-    .bind(pool_id)
-    .bind(client_id)
-    .bind(sub)
-    .bind(challenge_name)
-    .bind(expires_at)
+    .bind(&s.pool_id)
+    .bind(&s.client_id)
+    .bind(s.user_sub)
+    .bind(&s.challenge_name)
+    .bind(s.expires_at)
+    .bind(s.mfa_verified)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -160,8 +161,8 @@ pub(crate) async fn find_session(
     session_hash: &[u8],
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
-        "SELECT client_id, user_sub, challenge_name, expires_at FROM user_pool_auth_sessions \
-         WHERE session_hash = $1",
+        "SELECT pool_id, client_id, user_sub, challenge_name, expires_at, mfa_verified \
+         FROM user_pool_auth_sessions WHERE session_hash = $1",
     )
     .bind(session_hash)
     .fetch_optional(db)

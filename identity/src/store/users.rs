@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::decode;
-use crate::model::{PasswordRecord, PoolId, User, UserStatus};
+use crate::model::{PasswordRecord, PoolId, User, UserMfa, UserStatus};
 
 /// Unique constraint on `(pool_id, username_key)`.
 pub(crate) const USERNAME_CONSTRAINT: &str = "user_pool_users_username";
@@ -27,6 +27,11 @@ struct UserRow {
     attributes: Json<BTreeMap<String, String>>,
     password_hash: Option<String>,
     srp_verifier_sealed: Option<Vec<u8>>,
+    totp_secret_sealed: Option<Vec<u8>>,
+    totp_pending_sealed: Option<Vec<u8>>,
+    totp_enabled: bool,
+    totp_preferred: bool,
+    totp_last_step: Option<i64>,
     password_expires_at: Option<OffsetDateTime>,
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
@@ -45,6 +50,13 @@ impl UserRow {
             attributes: self.attributes.0,
             password_hash: self.password_hash,
             srp_verifier_sealed: self.srp_verifier_sealed,
+            mfa: UserMfa {
+                secret_sealed: self.totp_secret_sealed,
+                pending_sealed: self.totp_pending_sealed,
+                enabled: self.totp_enabled,
+                preferred: self.totp_preferred,
+                last_step: self.totp_last_step,
+            },
             password_expires_at: self.password_expires_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -60,8 +72,9 @@ fn one(row: Option<UserRow>) -> sqlx::Result<Option<User>> {
 macro_rules! select_user {
     () => {
         "SELECT sub, pool_id, username, username_key, email_key, status, enabled, attributes, \
-         password_hash, srp_verifier_sealed, password_expires_at, created_at, updated_at \
-         FROM user_pool_users"
+         password_hash, srp_verifier_sealed, totp_secret_sealed, totp_pending_sealed, \
+         totp_enabled, totp_preferred, totp_last_step, password_expires_at, created_at, \
+         updated_at FROM user_pool_users"
     };
 }
 
@@ -358,5 +371,82 @@ pub(crate) async fn clear_failures(
         .bind(key)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// Hands the user a new authenticator secret to verify (replacing any unverified one).
+pub(crate) async fn set_totp_pending(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    sealed: &[u8],
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE user_pool_users SET totp_pending_sealed = $2 WHERE sub = $1")
+        .bind(sub)
+        .bind(sealed)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The pending secret was verified with the code of `step`: it becomes the user's
+/// authenticator, enabled (and preferred), unless another verification took it first.
+pub(crate) async fn confirm_totp(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    pending: &[u8],
+    step: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE user_pool_users SET totp_secret_sealed = totp_pending_sealed, \
+            totp_pending_sealed = NULL, totp_enabled = true, totp_preferred = true, \
+            totp_last_step = $3, updated_at = $4 \
+         WHERE sub = $1 AND totp_pending_sealed = $2",
+    )
+    .bind(sub)
+    .bind(pending)
+    .bind(step)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records that a code of `step` signed in; false when that step (or a later one) already
+/// did, so that each code is used once however many arrive in parallel.
+pub(crate) async fn take_totp_step(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    step: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE user_pool_users SET totp_last_step = $2 \
+         WHERE sub = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
+    )
+    .bind(sub)
+    .bind(step)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// SetUserMFAPreference / AdminSetUserMFAPreference for the software token.
+pub(crate) async fn set_totp_preference(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    enabled: bool,
+    preferred: bool,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pool_users SET totp_enabled = $2, totp_preferred = $3, updated_at = $4 \
+         WHERE sub = $1",
+    )
+    .bind(sub)
+    .bind(enabled)
+    .bind(preferred)
+    .bind(now)
+    .execute(db)
+    .await?;
     Ok(())
 }

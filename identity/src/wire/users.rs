@@ -121,6 +121,16 @@ debug_redacted!(GetUserRequest {} secret { access_token });
 pub struct GetUserResponse {
     pub username: String,
     pub user_attributes: Vec<AttributeType>,
+    /// `SOFTWARE_TOKEN_MFA` when the user's authenticator is their preferred MFA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    /// The user's enabled MFA types.
+    #[serde(
+        default,
+        rename = "UserMFASettingList",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_mfa_setting_list: Option<Vec<String>>,
 }
 
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +235,14 @@ pub struct AdminGetUserResponse {
     pub user_last_modified_date: OffsetDateTime,
     pub enabled: bool,
     pub user_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_mfa_setting: Option<String>,
+    #[serde(
+        default,
+        rename = "UserMFASettingList",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_mfa_setting_list: Option<Vec<String>>,
 }
 
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ mod common;
 mod abuse;
 mod admin;
 mod auth;
+mod mfa;
 mod pools_clients;
 mod signup;
 mod srp;

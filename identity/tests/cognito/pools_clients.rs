@@ -486,3 +486,100 @@ async fn app_clients(db: PgPool) {
         "ResourceNotFoundException"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn update_user_pool_client_is_a_full_replacement(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(&id, json!({})).await;
+    let created = ok(
+        &id,
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web", "GenerateSecret": true,
+               "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+               "AccessTokenValidity": 10, "TokenValidityUnits": {"AccessToken": "minutes"},
+               "ReadAttributes": ["email"], "CallbackURLs": ["https://app.example/cb"],
+               "PreventUserExistenceErrors": "LEGACY", "EnableTokenRevocation": false}),
+    )
+    .await["UserPoolClient"]
+        .clone();
+    let client_id = created["ClientId"].as_str().expect("id").to_owned();
+    let updated = ok(
+        &id,
+        "UpdateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientId": client_id,
+               "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+               "LogoutURLs": ["https://app.example/bye"]}),
+    )
+    .await["UserPoolClient"]
+        .clone();
+    // What was given is set; what was left out is back to its default; the name, id, secret
+    // and creation date stay.
+    assert_eq!(
+        updated["ExplicitAuthFlows"],
+        json!(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
+    );
+    assert_eq!(updated["LogoutURLs"], json!(["https://app.example/bye"]));
+    assert_eq!(updated["ClientName"], "web");
+    assert_eq!(updated["ClientId"], created["ClientId"]);
+    assert_eq!(updated["ClientSecret"], created["ClientSecret"]);
+    assert_eq!(updated["CreationDate"], created["CreationDate"]);
+    assert_eq!(updated["AccessTokenValidity"], 60);
+    assert_eq!(updated["TokenValidityUnits"]["AccessToken"], "minutes");
+    assert!(updated.get("CallbackURLs").is_none(), "{updated}");
+    assert!(updated.get("ReadAttributes").is_none(), "{updated}");
+    assert_eq!(updated["PreventUserExistenceErrors"], "ENABLED");
+    assert_eq!(updated["EnableTokenRevocation"], true);
+    // A second read returns exactly what the update answered.
+    let read = ok(
+        &id,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientId": client_id}),
+    )
+    .await["UserPoolClient"]
+        .clone();
+    assert_eq!(read, updated);
+    // The new flows apply at once: password sign-in is no longer allowed.
+    confirmed_user(&id, &pool_id, "ned", json!([])).await;
+    let hash = secret_hash(
+        created["ClientSecret"].as_str().expect("secret"),
+        "ned",
+        &client_id,
+    );
+    let (kind, _) = fail(
+        &id,
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client_id,
+               "AuthParameters": {"USERNAME": "ned", "PASSWORD": PASSWORD, "SECRET_HASH": hash}}),
+    )
+    .await;
+    assert_eq!(kind, "InvalidParameterException");
+    // Unknown clients, bad values.
+    assert_eq!(
+        fail(
+            &id,
+            "UpdateUserPoolClient",
+            json!({"UserPoolId": pool_id, "ClientId": "nope"})
+        )
+        .await,
+        err(
+            "ResourceNotFoundException",
+            "User pool client nope does not exist."
+        )
+    );
+    let (kind, _) = fail(
+        &id,
+        "UpdateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientId": client_id, "ExplicitAuthFlows": ["FLY"]}),
+    )
+    .await;
+    assert_eq!(kind, "InvalidParameterException");
+    // A failed update changed nothing.
+    let again = ok(
+        &id,
+        "DescribeUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientId": client_id}),
+    )
+    .await["UserPoolClient"]
+        .clone();
+    assert_eq!(again, read);
+}
