@@ -44,6 +44,8 @@ pub(crate) fn standard_schema(required: &[String]) -> Vec<SchemaAttributeType> {
 pub(crate) enum Writer<'a> {
     /// An administrator creating a user (any attribute, including `*_verified`).
     AdminCreate,
+    /// An administrator changing a user (any mutable attribute, including `*_verified`).
+    AdminUpdate,
     /// SignUp through an app client.
     SignUp(&'a AppClient),
     /// The user, through UpdateUserAttributes or a NEW_PASSWORD_REQUIRED response.
@@ -82,7 +84,7 @@ pub(crate) fn validate_write(
                 )));
             }
             Some(Some(def)) => {
-                if !def.mutable && matches!(writer, Writer::SelfUpdate(_)) {
+                if !def.mutable && matches!(writer, Writer::SelfUpdate(_) | Writer::AdminUpdate) {
                     return Err(schema_error(format_args!(
                         "{name}: Attribute cannot be updated. (changing an immutable attribute)"
                     )));
@@ -99,7 +101,7 @@ pub(crate) fn validate_write(
             }
         }
         let client = match writer {
-            Writer::AdminCreate => None,
+            Writer::AdminCreate | Writer::AdminUpdate => None,
             Writer::SignUp(c) | Writer::SelfUpdate(c) => Some(c),
         };
         if let Some(client) = client

@@ -27,6 +27,9 @@ const ACTIONS: &[(&str, bool)] = &[
     ("AssociateSoftwareToken", false),
     ("VerifySoftwareToken", false),
     ("SetUserMFAPreference", false),
+    ("DeleteUser", false),
+    ("DeleteUserAttributes", false),
+    ("GetTokensFromRefreshToken", false),
     // Administrative (SigV4).
     ("CreateUserPool", true),
     ("DescribeUserPool", true),
@@ -55,6 +58,11 @@ const ACTIONS: &[(&str, bool)] = &[
     ("AdminSetUserMFAPreference", true),
     ("SetUserPoolMfaConfig", true),
     ("GetUserPoolMfaConfig", true),
+    ("AdminUpdateUserAttributes", true),
+    ("AdminDeleteUserAttributes", true),
+    ("AdminResetUserPassword", true),
+    ("AdminUserGlobalSignOut", true),
+    ("AdminRespondToAuthChallenge", true),
 ];
 
 /// The longest value AWS accepts for the members Gatehouse stores, indexes or hashes
@@ -286,6 +294,22 @@ impl Identity {
             }
             "SetUserPoolMfaConfig" => response(self.set_user_pool_mfa_config(request(b)?).await?),
             "GetUserPoolMfaConfig" => response(self.get_user_pool_mfa_config(request(b)?).await?),
+            "DeleteUser" => empty(self.delete_user(request(b)?).await?),
+            "DeleteUserAttributes" => empty(self.delete_user_attributes(request(b)?).await?),
+            "GetTokensFromRefreshToken" => {
+                response(self.get_tokens_from_refresh_token(request(b)?).await?)
+            }
+            "AdminUpdateUserAttributes" => {
+                empty(self.admin_update_user_attributes(request(b)?).await?)
+            }
+            "AdminDeleteUserAttributes" => {
+                empty(self.admin_delete_user_attributes(request(b)?).await?)
+            }
+            "AdminResetUserPassword" => empty(self.admin_reset_user_password(request(b)?).await?),
+            "AdminUserGlobalSignOut" => empty(self.admin_user_global_sign_out(request(b)?).await?),
+            "AdminRespondToAuthChallenge" => {
+                response(self.admin_respond_to_auth_challenge(request(b)?).await?)
+            }
             other => Err(CognitoError::internal(format_args!(
                 "action {other} is listed but not dispatched"
             ))),

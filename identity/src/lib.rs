@@ -43,7 +43,8 @@
 //!   `password_policy` (checks with AWS's messages), `throttle` (password guesses), `codes`,
 //!   `outbox`, `keys`, `tokens` (minting, verifying, starting a token family), `challenges`
 //!   (the sessions a challenge hands out and takes back).
-//! - The operations, one module per area: `pools`, `clients`, `mfa`, `users`, `groups`, `sign_out`,
+//! - The operations, one module per area: `pools`, `clients`, `mfa`, `users`,
+//!   `attribute_updates`, `groups`, `sign_out`,
 //!   and `flows` (sign-in), then `dispatch` (wire action → operation).
 //!
 //! # Adding a sign-in flow
@@ -62,6 +63,7 @@
 //!    The enums already hold every value AWS defines, so a new flow adds no strings.
 //! 3. Update "Where Gatehouse knowingly differs" above and the tests in `tests/cognito/auth.rs`.
 
+mod attribute_updates;
 mod attributes;
 mod challenges;
 mod clients;

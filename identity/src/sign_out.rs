@@ -5,7 +5,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{CognitoError, ErrorKind};
 use crate::service::Identity;
-use crate::wire::{GlobalSignOutRequest, RevokeTokenRequest};
+use crate::wire::{AdminUserGlobalSignOutRequest, GlobalSignOutRequest, RevokeTokenRequest};
 use crate::{store, util};
 
 impl Identity {
@@ -15,6 +15,18 @@ impl Identity {
         let ctx = self.verify_access_token(&req.access_token).await?;
         let revoked = store::tokens::revoke_user(self.db(), ctx.user.sub, util::now()).await?;
         tracing::info!(pool.id = %ctx.pool.id, user.sub = %ctx.user.sub, revoked, "global sign-out");
+        Ok(())
+    }
+
+    /// AdminUserGlobalSignOut: GlobalSignOut for a user named by an administrator.
+    pub async fn admin_user_global_sign_out(
+        &self,
+        req: AdminUserGlobalSignOutRequest,
+    ) -> Result<(), CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let user = self.require_user(&pool, &req.username).await?;
+        let revoked = store::tokens::revoke_user(self.db(), user.sub, util::now()).await?;
+        tracing::info!(pool.id = %pool.id, user.sub = %user.sub, revoked, "global sign-out by an administrator");
         Ok(())
     }
 

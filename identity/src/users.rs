@@ -19,11 +19,12 @@ use crate::store::users::{EMAIL_CONSTRAINT, USERNAME_CONSTRAINT};
 use crate::throttle::counter_key;
 use crate::wire::{
     AdminCreateUserRequest, AdminCreateUserResponse, AdminGetUserResponse,
-    AdminSetUserPasswordRequest, AdminUserRequest, ChangePasswordRequest, CodeDeliveryDetailsType,
-    ConfirmForgotPasswordRequest, ConfirmSignUpRequest, ForgotPasswordRequest,
-    ForgotPasswordResponse, GetUserRequest, GetUserResponse, ListUsersRequest, ListUsersResponse,
+    AdminResetUserPasswordRequest, AdminSetUserPasswordRequest, AdminUserRequest,
+    ChangePasswordRequest, CodeDeliveryDetailsType, ConfirmForgotPasswordRequest,
+    ConfirmSignUpRequest, DeleteUserRequest, ForgotPasswordRequest, ForgotPasswordResponse,
+    GetUserRequest, GetUserResponse, ListUsersRequest, ListUsersResponse,
     ResendConfirmationCodeRequest, ResendConfirmationCodeResponse, SignUpRequest, SignUpResponse,
-    UpdateUserAttributesRequest, UpdateUserAttributesResponse, UserType,
+    UserType,
 };
 use crate::{filter, secret_hash, store, util};
 
@@ -505,62 +506,6 @@ impl Identity {
         })
     }
 
-    /// UpdateUserAttributes (access token). A changed email becomes unverified. An empty
-    /// value removes the attribute.
-    pub async fn update_user_attributes(
-        &self,
-        req: UpdateUserAttributesRequest,
-    ) -> Result<UpdateUserAttributesResponse, CognitoError> {
-        let ctx = self.verify_access_token(&req.access_token).await?;
-        let pool = &ctx.pool;
-        let changes = attributes::validate_write(
-            pool,
-            &req.user_attributes,
-            Writer::SelfUpdate(&ctx.client),
-        )?;
-        let mut tx = self.db().begin().await?;
-        let user = store::users::lock_user(&mut tx, ctx.user.sub)
-            .await?
-            .ok_or_else(CognitoError::user_not_found)?;
-        let mut attrs = user.attributes.clone();
-        for (name, value) in changes {
-            let changed = attrs.get(&name) != Some(&value);
-            if value.is_empty() {
-                if name == "email" && pool.email_is_username() {
-                    return Err(CognitoError::invalid_parameter(
-                        "Cannot remove the email of a user in a pool where the email is the username.",
-                    ));
-                }
-                attrs.remove(&name);
-            } else {
-                attrs.insert(name.clone(), value);
-            }
-            if changed {
-                match name.as_str() {
-                    "email" => {
-                        attrs.insert("email_verified".into(), "false".into());
-                    }
-                    "phone_number" => {
-                        attrs.insert("phone_number_verified".into(), "false".into());
-                    }
-                    _ => {}
-                }
-            }
-        }
-        attributes::check_required(pool, &attrs)?;
-        store::users::set_attributes(
-            &mut *tx,
-            user.sub,
-            &attrs,
-            email_key_for(pool, &attrs).as_deref(),
-            util::now(),
-        )
-        .await
-        .map_err(|e| map_conflict(e, pool))?;
-        tx.commit().await?;
-        Ok(UpdateUserAttributesResponse::default())
-    }
-
     /// ChangePassword (access token): needs the current password; wrong ones count towards
     /// the sign-in throttle.
     pub async fn change_password(&self, req: ChangePasswordRequest) -> Result<(), CognitoError> {
@@ -844,6 +789,54 @@ impl Identity {
         store::users::clear_failures(&mut *tx, &pool.id, &user.sub.to_string()).await?;
         tx.commit().await?;
         tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "user deleted");
+        Ok(())
+    }
+
+    /// DeleteUser (access token): the user deletes themself.
+    pub async fn delete_user(&self, req: DeleteUserRequest) -> Result<(), CognitoError> {
+        let ctx = self.verify_access_token(&req.access_token).await?;
+        let mut tx = self.db().begin().await?;
+        store::users::delete_user(&mut *tx, ctx.user.sub).await?;
+        store::users::clear_failures(&mut *tx, &ctx.pool.id, &ctx.user.sub.to_string()).await?;
+        tx.commit().await?;
+        tracing::info!(pool.id = %ctx.pool.id, user.sub = %ctx.user.sub, "user deleted themself");
+        Ok(())
+    }
+
+    /// AdminResetUserPassword: the password stops working (RESET_REQUIRED: sign-in answers
+    /// PasswordResetRequiredException) and a reset code goes to the user's verified email,
+    /// for ConfirmForgotPassword.
+    pub async fn admin_reset_user_password(
+        &self,
+        req: AdminResetUserPasswordRequest,
+    ) -> Result<(), CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let user = self.require_user(&pool, &req.username).await?;
+        let delivery = recovery_delivery(&pool, &user.attributes)?;
+        let mut tx = self.db().begin().await?;
+        let code = codes::issue(
+            &mut *tx,
+            user.sub,
+            CodePurpose::ForgotPassword,
+            Some(&delivery.attribute),
+            codes::RESET_CODE_TTL,
+        )
+        .await?;
+        outbox::send(
+            &mut *tx,
+            &pool.id,
+            &user.username,
+            Some(&delivery),
+            OutboxPurpose::ForgotPassword,
+            &code,
+        )
+        .await?;
+        if user.status != UserStatus::Unconfirmed {
+            store::users::set_status(&mut *tx, user.sub, UserStatus::ResetRequired, util::now())
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "password reset by an administrator");
         Ok(())
     }
 

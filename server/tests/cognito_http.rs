@@ -26,3 +26,5 @@ mod signup;
 mod srp;
 #[path = "../../identity/tests/cognito/tokens.rs"]
 mod tokens;
+#[path = "../../identity/tests/cognito/user_ops.rs"]
+mod user_ops;

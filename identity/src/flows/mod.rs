@@ -23,10 +23,11 @@ mod srp;
 mod user_password;
 
 use crate::error::{CognitoError, msg};
-use crate::model::{AuthFlow, ChallengeName};
+use crate::model::{AppClient, AuthFlow, ChallengeName, Pool};
 use crate::service::Identity;
 use crate::wire::{
-    AdminInitiateAuthRequest, AuthResponse, InitiateAuthRequest, RespondToAuthChallengeRequest,
+    AdminInitiateAuthRequest, AdminRespondToAuthChallengeRequest, AuthResponse,
+    InitiateAuthRequest, RespondToAuthChallengeRequest,
 };
 
 /// A known flow Gatehouse does not implement.
@@ -94,6 +95,32 @@ impl Identity {
         req: RespondToAuthChallengeRequest,
     ) -> Result<AuthResponse, CognitoError> {
         let (pool, client) = self.load_client(&req.client_id).await?;
+        self.respond(pool, client, req).await
+    }
+
+    /// AdminRespondToAuthChallenge: the same answers, the pool named and the call signed.
+    pub async fn admin_respond_to_auth_challenge(
+        &self,
+        req: AdminRespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let client = self.load_pool_client(&pool, &req.client_id).await?;
+        let req = RespondToAuthChallengeRequest {
+            client_id: req.client_id,
+            challenge_name: req.challenge_name,
+            session: req.session,
+            challenge_responses: req.challenge_responses,
+            client_metadata: req.client_metadata,
+        };
+        self.respond(pool, client, req).await
+    }
+
+    async fn respond(
+        &self,
+        pool: Pool,
+        client: AppClient,
+        req: RespondToAuthChallengeRequest,
+    ) -> Result<AuthResponse, CognitoError> {
         match ChallengeName::parse(&req.challenge_name) {
             Some(ChallengeName::NewPasswordRequired) => {
                 self.respond_new_password(pool, client, req).await

@@ -5,9 +5,14 @@ use std::collections::BTreeMap;
 
 use super::params::param;
 use crate::error::{CognitoError, ErrorKind, msg};
-use crate::model::{AppClient, Pool, UserStatus};
+use subtle::ConstantTimeEq;
+
+use crate::model::{AppClient, Pool, User, UserStatus};
 use crate::service::Identity;
-use crate::wire::{AuthResponse, AuthenticationResultType};
+use crate::wire::{
+    AuthResponse, AuthenticationResultType, GetTokensFromRefreshTokenRequest,
+    GetTokensFromRefreshTokenResponse,
+};
 use crate::{secret_hash, store, util};
 
 impl Identity {
@@ -29,6 +34,56 @@ impl Identity {
             ));
         }
         let token = param(params, "REFRESH_TOKEN")?;
+        self.refresh_with(pool, client, token, |user| {
+            match (client.secret(), given_hash) {
+                (Some(secret), Some(hash)) => {
+                    let mut names = vec![user.username.as_str()];
+                    if let Some(email) = user.attributes.get("email") {
+                        names.push(email);
+                    }
+                    secret_hash::matches(secret, client.id(), hash, &names)
+                }
+                _ => true,
+            }
+        })
+        .await
+    }
+
+    /// GetTokensFromRefreshToken: REFRESH_TOKEN_AUTH's answer, the client proving itself with
+    /// its secret (compared in constant time) instead of a SECRET_HASH.
+    pub async fn get_tokens_from_refresh_token(
+        &self,
+        req: GetTokensFromRefreshTokenRequest,
+    ) -> Result<GetTokensFromRefreshTokenResponse, CognitoError> {
+        let (pool, client) = self.load_client(&req.client_id).await?;
+        if let Some(secret) = client.secret() {
+            let given = req.client_secret.as_deref().unwrap_or_default();
+            if !bool::from(given.as_bytes().ct_eq(secret.as_bytes())) {
+                return Err(CognitoError::secret_hash(client.id()));
+            }
+        }
+        if !client.allows_refresh() {
+            return Err(CognitoError::invalid_parameter(
+                "REFRESH_TOKEN_AUTH flow not enabled for this client",
+            ));
+        }
+        util::require_non_empty("RefreshToken", &req.refresh_token)?;
+        let out = self
+            .refresh_with(&pool, &client, &req.refresh_token, |_| true)
+            .await?;
+        Ok(GetTokensFromRefreshTokenResponse {
+            authentication_result: out.authentication_result,
+        })
+    }
+
+    /// New tokens from `token`, once `client_proof` accepts the token's user.
+    async fn refresh_with(
+        &self,
+        pool: &Pool,
+        client: &AppClient,
+        token: &str,
+        client_proof: impl Fn(&User) -> bool,
+    ) -> Result<AuthResponse, CognitoError> {
         let invalid = || CognitoError::not_authorized(msg::INVALID_REFRESH_TOKEN);
         let row = store::tokens::find_refresh(self.db(), &util::sha256(token.as_bytes()))
             .await?
@@ -37,14 +92,8 @@ impl Identity {
         let user = store::users::find_by_sub(self.db(), &pool.id, row.user_sub)
             .await?
             .ok_or_else(invalid)?;
-        if let (Some(secret), Some(hash)) = (client.secret(), given_hash) {
-            let mut names = vec![user.username.as_str()];
-            if let Some(email) = user.attributes.get("email") {
-                names.push(email);
-            }
-            if !secret_hash::matches(secret, client.id(), hash, &names) {
-                return Err(CognitoError::secret_hash(client.id()));
-            }
+        if !client_proof(&user) {
+            return Err(CognitoError::secret_hash(client.id()));
         }
         if row.revoked_at.is_some() {
             return Err(CognitoError::not_authorized(msg::REFRESH_TOKEN_REVOKED));

@@ -108,3 +108,41 @@ pub struct RevokeTokenRequest {
     pub client_secret: Option<String>,
 }
 debug_redacted!(RevokeTokenRequest { client_id } secret { token, client_secret });
+
+/// AdminRespondToAuthChallenge: RespondToAuthChallenge with the pool named (SigV4-signed).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminRespondToAuthChallengeRequest {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub challenge_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge_responses: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<BTreeMap<String, String>>,
+}
+debug_redacted!(AdminRespondToAuthChallengeRequest { user_pool_id, client_id, challenge_name, client_metadata }
+    secret { session, challenge_responses });
+
+/// GetTokensFromRefreshToken: new tokens from a refresh token, with the client's secret itself
+/// (not a SECRET_HASH) for clients that have one.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetTokensFromRefreshTokenRequest {
+    pub refresh_token: String,
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<BTreeMap<String, String>>,
+}
+debug_redacted!(GetTokensFromRefreshTokenRequest { client_id, client_metadata }
+    secret { refresh_token, client_secret });
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetTokensFromRefreshTokenResponse {
+    pub authentication_result: Option<AuthenticationResultType>,
+}

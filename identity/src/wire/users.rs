@@ -282,3 +282,35 @@ pub struct ListUsersResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination_token: Option<String>,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminUpdateUserAttributesRequest {
+    pub user_pool_id: String,
+    pub username: String,
+    pub user_attributes: Vec<AttributeType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminDeleteUserAttributesRequest {
+    pub user_pool_id: String,
+    pub username: String,
+    pub user_attribute_names: Vec<String>,
+}
+
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteUserAttributesRequest {
+    pub user_attribute_names: Vec<String>,
+    pub access_token: String,
+}
+debug_redacted!(DeleteUserAttributesRequest { user_attribute_names } secret { access_token });
+
+/// DeleteUser: `{AccessToken}`, as GetUser.
+pub type DeleteUserRequest = GetUserRequest;
+/// AdminResetUserPassword and AdminUserGlobalSignOut: `{UserPoolId, Username}`.
+pub type AdminResetUserPasswordRequest = AdminUserRequest;
+pub type AdminUserGlobalSignOutRequest = AdminUserRequest;

@@ -18,3 +18,4 @@ mod pools_clients;
 mod signup;
 mod srp;
 mod tokens;
+mod user_ops;
