@@ -120,24 +120,24 @@ fn random(len: usize) -> String {
         .collect()
 }
 
-/// A REST API id: 10 lowercase alphanumerics.
-pub fn rest_api_id() -> String {
-    random(10)
+/// A new REST API id.
+pub fn rest_api_id() -> RestApiId {
+    RestApiId(random(10))
 }
 
-/// A resource id: 10 lowercase alphanumerics.
-pub fn resource_id() -> String {
-    random(10)
+/// A new resource id.
+pub fn resource_id() -> ResourceId {
+    ResourceId(random(10))
 }
 
-/// An authorizer id: 6 lowercase alphanumerics.
-pub fn authorizer_id() -> String {
-    random(6)
+/// A new authorizer id.
+pub fn authorizer_id() -> AuthorizerId {
+    AuthorizerId(random(6))
 }
 
-/// A deployment id: 6 lowercase alphanumerics.
-pub fn deployment_id() -> String {
-    random(6)
+/// A new deployment id.
+pub fn deployment_id() -> DeploymentId {
+    DeploymentId(random(6))
 }
 
 /// Whether `s` has the form of a REST API id.

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use apis::StageName;
 use apis::model::{AuthorizerSettings, HttpMethod};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -88,7 +89,7 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     )
     .await
     .expect("integration response");
-    apis::store::create_deployment(&app.pool, &api.id, "", Some("prod"), None)
+    apis::store::create_deployment(&app.pool, &api.id, "", Some(&StageName::new("prod")), None)
         .await
         .expect("deploy");
 
@@ -164,7 +165,7 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     assert!(!all.contains("forged-principal"), "{all}");
 
     // Deleting the stage drops its requests once the gateway reloads (NOTIFY, within a second).
-    apis::store::delete_stage(&app.pool, &api.id, "prod")
+    apis::store::delete_stage(&app.pool, &api.id, &StageName::new("prod"))
         .await
         .expect("delete stage");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
