@@ -508,23 +508,25 @@ fn entry(n: u16) -> RecentRequest {
 #[test]
 fn recent_requests_are_bounded_per_stage_and_newest_first() {
     let recent = RecentRequests::with_capacity(3);
+    let api = RestApiId::new(API);
+    let stage_name = |name: &str| StageName::new(name);
     for n in 1..=5 {
-        recent.record(API, "prod", entry(n));
+        recent.record(&api, &stage_name("prod"), entry(n));
     }
-    recent.record(API, "dev", entry(9));
+    recent.record(&api, &stage_name("dev"), entry(9));
     let times: Vec<i64> = recent
-        .list(API, "prod")
+        .list(&api, &stage_name("prod"))
         .into_iter()
         .map(|r| r.time_ms)
         .collect();
     assert_eq!(times, [5, 4, 3]);
-    assert_eq!(recent.list(API, "dev").len(), 1);
-    assert!(recent.list(API, "other").is_empty());
-    recent.forget(API, "prod");
-    assert!(recent.list(API, "prod").is_empty());
-    recent.record(API, "prod", entry(7));
+    assert_eq!(recent.list(&api, &stage_name("dev")).len(), 1);
+    assert!(recent.list(&api, &stage_name("other")).is_empty());
+    recent.forget(&api, &stage_name("prod"));
+    assert!(recent.list(&api, &stage_name("prod")).is_empty());
+    recent.record(&api, &stage_name("prod"), entry(7));
     recent.retain(|_, stage| stage == "prod");
-    assert_eq!(recent.list(API, "prod").len(), 1);
-    assert!(recent.list(API, "dev").is_empty());
+    assert_eq!(recent.list(&api, &stage_name("prod")).len(), 1);
+    assert!(recent.list(&api, &stage_name("dev")).is_empty());
     assert_eq!(gateway::recent::PER_STAGE, 200);
 }

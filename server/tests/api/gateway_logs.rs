@@ -128,12 +128,12 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     }
 
     let statuses: Vec<u16> = recent
-        .list(&api.id, "prod")
+        .list(&api.id, &StageName::new("prod"))
         .iter()
         .map(|r| r.status)
         .collect();
     assert_eq!(statuses, [200, 401], "newest first");
-    let entries = recent.list(&api.id, "prod");
+    let entries = recent.list(&api.id, &StageName::new("prod"));
     assert_eq!(entries[0].auth.principal(), Some(real_sub.as_str()));
     assert_eq!(entries[1].auth.principal(), None);
     assert!(
@@ -169,7 +169,7 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
         .await
         .expect("delete stage");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !recent.list(&api.id, "prod").is_empty() {
+    while !recent.list(&api.id, &StageName::new("prod")).is_empty() {
         assert!(
             std::time::Instant::now() < deadline,
             "the deleted stage's requests are still listed"
