@@ -154,7 +154,7 @@ mod tests {
 
     fn authorizer() -> Authorizer {
         Authorizer {
-            id: "abc123".to_owned(),
+            id: crate::ids::AuthorizerId::new("abc123"),
             name: "cognito".to_owned(),
             kind: AuthorizerType::CognitoUserPools,
             provider_arns: vec![format!(

@@ -81,7 +81,7 @@ fn pools() -> Vec<PoolKeys> {
 
 fn authorizer(expr: Option<&str>) -> Authorizer {
     Authorizer {
-        id: "abc123".to_owned(),
+        id: crate::ids::AuthorizerId::new("abc123"),
         name: "cognito".to_owned(),
         kind: AuthorizerType::CognitoUserPools,
         provider_arns: vec![format!(

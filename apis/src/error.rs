@@ -117,7 +117,7 @@ pub enum ApisError {
     AuthorizerInUse { methods: Vec<String> },
     /// Deleting a deployment that stages still point to (400, AWS's message).
     #[error("{}", msg::DEPLOYMENT_IN_USE)]
-    DeploymentInUse { stages: Vec<String> },
+    DeploymentInUse { stages: Vec<crate::ids::StageName> },
     /// Stored data that does not decode (a bug or a hand-edited row).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

@@ -34,5 +34,6 @@ pub use authorizer::{
 };
 pub use authorizer_keys::AuthorizerKeys;
 pub use error::{ApisError, Entity, ErrorKind};
+pub use ids::{AuthorizerId, DeploymentId, ResourceId, RestApiId, StageName};
 pub use model::*;
 pub use provider::{ProviderKind, ProviderRef, provider_to_pool};

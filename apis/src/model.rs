@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::ApisError;
+use crate::ids::{AuthorizerId, DeploymentId, ResourceId, RestApiId, StageName};
 
 macro_rules! string_enum {
     (
@@ -163,24 +164,23 @@ pub const DEFAULT_AUTHORIZER_TTL: i32 = 300;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RestApi {
-    /// 10 lowercase alphanumerics.
-    pub id: String,
+    pub id: RestApiId,
     pub name: String,
     #[serde(default)]
     pub description: String,
     #[serde(with = "time::serde::timestamp")]
     pub created_date: OffsetDateTime,
-    pub root_resource_id: String,
+    pub root_resource_id: ResourceId,
 }
 
 /// A node of the resource tree, with its methods.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
-    pub id: String,
+    pub id: ResourceId,
     /// `None` for the root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
+    pub parent_id: Option<ResourceId>,
     /// `None` for the root; otherwise `name`, `{name}` or `{name+}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_part: Option<String>,
@@ -196,7 +196,7 @@ pub struct Method {
     pub http_method: HttpMethod,
     pub authorization_type: AuthorizationType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorizer_id: Option<String>,
+    pub authorizer_id: Option<AuthorizerId>,
     /// OAuth scopes: when non-empty, callers need an access token holding one of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authorization_scopes: Vec<String>,
@@ -278,7 +278,7 @@ pub struct IntegrationResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Authorizer {
-    pub id: String,
+    pub id: AuthorizerId,
     pub name: String,
     #[serde(rename = "type")]
     pub kind: AuthorizerType,
@@ -307,21 +307,21 @@ impl Authorizer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
-    pub id: String,
+    pub id: DeploymentId,
     #[serde(default)]
     pub description: String,
     #[serde(with = "time::serde::timestamp")]
     pub created_date: OffsetDateTime,
     /// Stages currently pointing at this deployment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub stage_names: Vec<String>,
+    pub stage_names: Vec<StageName>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stage {
-    pub stage_name: String,
-    pub deployment_id: String,
+    pub stage_name: StageName,
+    pub deployment_id: DeploymentId,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
@@ -338,7 +338,7 @@ pub struct Stage {
 pub struct DeploymentSnapshot {
     /// Bumped if the layout ever changes incompatibly.
     pub format_version: u32,
-    pub deployment_id: String,
+    pub deployment_id: DeploymentId,
     #[serde(default)]
     pub description: String,
     #[serde(with = "time::serde::timestamp")]
@@ -352,12 +352,12 @@ pub struct DeploymentSnapshot {
 impl DeploymentSnapshot {
     pub const FORMAT_VERSION: u32 = 1;
 
-    pub fn authorizer(&self, id: &str) -> Option<&Authorizer> {
-        self.authorizers.iter().find(|a| a.id == id)
+    pub fn authorizer(&self, id: &AuthorizerId) -> Option<&Authorizer> {
+        self.authorizers.iter().find(|a| a.id == *id)
     }
 
-    pub fn resource(&self, id: &str) -> Option<&Resource> {
-        self.resources.iter().find(|r| r.id == id)
+    pub fn resource(&self, id: &ResourceId) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.id == *id)
     }
 
     /// Methods whose integration is stored but cannot run here (AWS, AWS_PROXY), as
@@ -388,7 +388,7 @@ pub struct DeletePreview {
     pub authorizers: i64,
     pub stages: i64,
     pub deployments: i64,
-    pub stage_names: Vec<String>,
+    pub stage_names: Vec<StageName>,
 }
 
 /// What deleting a resource took with it.
@@ -408,7 +408,7 @@ pub struct DeletedResources {
 pub struct MethodSettings {
     pub authorization_type: AuthorizationType,
     #[serde(default)]
-    pub authorizer_id: Option<String>,
+    pub authorizer_id: Option<AuthorizerId>,
     #[serde(default)]
     pub authorization_scopes: Vec<String>,
     #[serde(default)]
@@ -529,8 +529,8 @@ impl AuthorizerSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StageSettings {
-    pub stage_name: String,
-    pub deployment_id: String,
+    pub stage_name: StageName,
+    pub deployment_id: DeploymentId,
     #[serde(default)]
     pub description: String,
     #[serde(default)]

@@ -14,6 +14,7 @@ use apis::model::{
     HttpMethod, Integration, IntegrationResponse, IntegrationType, Method, MethodResponse,
     PassthroughBehavior, Resource, RestApi,
 };
+use apis::{AuthorizerId, DeploymentId, ResourceId, RestApiId, StageName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
@@ -103,7 +104,7 @@ fn snapshot(ttl: i32, path: &str, id: &str) -> DeploymentSnapshot {
     let method = Method {
         http_method: HttpMethod::Get,
         authorization_type: AuthorizationType::CognitoUserPools,
-        authorizer_id: Some("auth01".to_owned()),
+        authorizer_id: Some(AuthorizerId::new("auth01")),
         authorization_scopes: Vec::new(),
         api_key_required: false,
         request_parameters: BTreeMap::new(),
@@ -121,34 +122,34 @@ fn snapshot(ttl: i32, path: &str, id: &str) -> DeploymentSnapshot {
     };
     DeploymentSnapshot {
         format_version: DeploymentSnapshot::FORMAT_VERSION,
-        deployment_id: format!("dep-{id}"),
+        deployment_id: DeploymentId::new(format!("dep-{id}")),
         description: String::new(),
         created_date: OffsetDateTime::UNIX_EPOCH,
         api: RestApi {
-            id: id.to_owned(),
+            id: RestApiId::new(id),
             name: "bench".to_owned(),
             description: String::new(),
             created_date: OffsetDateTime::UNIX_EPOCH,
-            root_resource_id: "root01".to_owned(),
+            root_resource_id: ResourceId::new("root01"),
         },
         resources: vec![
             Resource {
-                id: "root01".to_owned(),
+                id: ResourceId::new("root01"),
                 parent_id: None,
                 path_part: None,
                 path: "/".to_owned(),
                 resource_methods: BTreeMap::new(),
             },
             Resource {
-                id: "claim1".to_owned(),
-                parent_id: Some("root01".to_owned()),
+                id: ResourceId::new("claim1"),
+                parent_id: Some(ResourceId::new("root01")),
                 path_part: Some(path.trim_start_matches('/').to_owned()),
                 path: path.to_owned(),
                 resource_methods: [(HttpMethod::Get, method)].into(),
             },
         ],
         authorizers: vec![Authorizer {
-            id: "auth01".to_owned(),
+            id: AuthorizerId::new("auth01"),
             name: "cognito".to_owned(),
             kind: AuthorizerType::CognitoUserPools,
             provider_arns: vec![format!(
@@ -197,8 +198,8 @@ fn main() {
         }],
     }]));
     let stage = |ttl, id: &str| StageInput {
-        rest_api_id: id.to_owned(),
-        stage_name: "bench".to_owned(),
+        rest_api_id: RestApiId::new(id),
+        stage_name: StageName::new("bench"),
         variables: BTreeMap::new().into_iter().collect(),
         snapshot: snapshot(ttl, "/claims", id),
     };

@@ -9,6 +9,8 @@ use std::sync::Mutex;
 
 use std::sync::Arc;
 
+use apis::{RestApiId, StageName};
+
 use crate::trace::{AuthOutcome, RequestId};
 
 /// Entries kept per stage.
@@ -55,7 +57,8 @@ impl RecentRequests {
     }
 
     /// Records a request of a stage, dropping the oldest beyond the bound.
-    pub fn record(&self, api_id: &str, stage: &str, request: RecentRequest) {
+    pub fn record(&self, api_id: &RestApiId, stage: &StageName, request: RecentRequest) {
+        let (api_id, stage) = (api_id.as_str(), stage.as_str());
         let mut apis = match self.apis.lock() {
             Ok(a) => a,
             Err(poisoned) => poisoned.into_inner(),
@@ -82,13 +85,13 @@ impl RecentRequests {
     }
 
     /// The stage's requests, newest first.
-    pub fn list(&self, api_id: &str, stage: &str) -> Vec<RecentRequest> {
+    pub fn list(&self, api_id: &RestApiId, stage: &StageName) -> Vec<RecentRequest> {
         let apis = match self.apis.lock() {
             Ok(a) => a,
             Err(poisoned) => poisoned.into_inner(),
         };
-        apis.get(api_id)
-            .and_then(|stages| stages.get(stage))
+        apis.get(api_id.as_str())
+            .and_then(|stages| stages.get(stage.as_str()))
             .map(|ring| ring.iter().rev().cloned().collect())
             .unwrap_or_default()
     }
@@ -104,13 +107,13 @@ impl RecentRequests {
     }
 
     /// Forgets a stage (deleted stage or API).
-    pub fn forget(&self, api_id: &str, stage: &str) {
+    pub fn forget(&self, api_id: &RestApiId, stage: &StageName) {
         if let Ok(mut apis) = self.apis.lock()
-            && let Some(stages) = apis.get_mut(api_id)
+            && let Some(stages) = apis.get_mut(api_id.as_str())
         {
-            stages.remove(stage);
+            stages.remove(stage.as_str());
             if stages.is_empty() {
-                apis.remove(api_id);
+                apis.remove(api_id.as_str());
             }
         }
     }

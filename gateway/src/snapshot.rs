@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use apis::model::{DeploymentSnapshot, HttpMethod, Integration, IntegrationResponse, Method};
+use apis::{ResourceId, RestApiId, StageName};
 use regex::Regex;
 
 use crate::routes::RouteNode;
@@ -12,8 +13,8 @@ use crate::routes::RouteNode;
 /// One stage to serve: what `apis::store::stage_snapshot` returns, flattened.
 #[derive(Debug, Clone)]
 pub struct StageInput {
-    pub rest_api_id: String,
-    pub stage_name: String,
+    pub rest_api_id: RestApiId,
+    pub stage_name: StageName,
     pub variables: BTreeMap<String, String>,
     pub snapshot: DeploymentSnapshot,
 }
@@ -50,7 +51,7 @@ impl CompiledMethod {
 /// A resource's methods.
 #[derive(Debug)]
 pub struct CompiledResource {
-    pub id: String,
+    pub id: ResourceId,
     /// Shared with every request's summary and log entry.
     pub path: Arc<str>,
     pub methods: BTreeMap<HttpMethod, CompiledMethod>,
@@ -68,8 +69,8 @@ impl CompiledResource {
 /// One deployed stage.
 #[derive(Debug)]
 pub struct CompiledStage {
-    pub rest_api_id: String,
-    pub stage_name: String,
+    pub rest_api_id: RestApiId,
+    pub stage_name: StageName,
     pub variables: BTreeMap<String, String>,
     pub snapshot: DeploymentSnapshot,
     pub routes: RouteNode,
@@ -94,7 +95,8 @@ impl Gateway {
         let mut by_api: ByName<ByName<Arc<CompiledStage>>> = ByName::default();
         let mut len = 0;
         for s in stages {
-            let (api, name) = (s.rest_api_id.clone(), s.stage_name.clone());
+            // Keyed by plain strings: requests look stages up by their raw path segments.
+            let (api, name) = (s.rest_api_id.to_string(), s.stage_name.to_string());
             let previous = by_api
                 .entry(api)
                 .or_default()

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use apis::StageName;
 use apis::model::{DeploymentSnapshot, HttpMethod};
 use bytes::Bytes;
 use http::Request;
@@ -100,7 +101,7 @@ pub async fn test_invoke<K: KeySource>(
         .map_err(|e| invalid("path", e.to_string()))?;
     let runtime = Runtime::new(Gateway::compile([StageInput {
         rest_api_id: api_id,
-        stage_name: TEST_STAGE.to_owned(),
+        stage_name: StageName::new(TEST_STAGE),
         variables,
         snapshot,
     }]));

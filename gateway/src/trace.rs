@@ -128,7 +128,7 @@ pub struct TracedResponse {
 /// The authorizer phase as the execution log shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TracedAuthorizer {
-    pub authorizer_id: String,
+    pub authorizer_id: apis::AuthorizerId,
     pub authorizer_name: String,
     /// The full outcome (trace, decoded token, claims); `None` when served from the cache.
     pub outcome: Option<AuthorizerOutcome>,

@@ -13,6 +13,7 @@ use apis::model::{
     HttpMethod, Integration, IntegrationResponse, IntegrationType, Method, MethodResponse,
     PassthroughBehavior, Resource, RestApi,
 };
+use apis::{AuthorizerId, DeploymentId, ResourceId, RestApiId, StageName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
@@ -141,7 +142,7 @@ fn method(verb: HttpMethod, auth: bool, integration: Integration, statuses: &[&s
         } else {
             AuthorizationType::None
         },
-        authorizer_id: auth.then(|| "auth01".to_owned()),
+        authorizer_id: auth.then(|| AuthorizerId::new("auth01")),
         authorization_scopes: Vec::new(),
         api_key_required: false,
         request_parameters: BTreeMap::new(),
@@ -166,7 +167,7 @@ fn method(verb: HttpMethod, auth: bool, integration: Integration, statuses: &[&s
 
 fn resource(id: &str, path: &str, methods: Vec<Method>) -> Resource {
     Resource {
-        id: id.to_owned(),
+        id: ResourceId::new(id),
         parent_id: None,
         path_part: None,
         path: path.to_owned(),
@@ -211,15 +212,15 @@ fn snapshot() -> DeploymentSnapshot {
     );
     DeploymentSnapshot {
         format_version: DeploymentSnapshot::FORMAT_VERSION,
-        deployment_id: "dep001".to_owned(),
+        deployment_id: DeploymentId::new("dep001"),
         description: String::new(),
         created_date: OffsetDateTime::UNIX_EPOCH,
         api: RestApi {
-            id: API.to_owned(),
+            id: RestApiId::new(API),
             name: "test".to_owned(),
             description: String::new(),
             created_date: OffsetDateTime::UNIX_EPOCH,
-            root_resource_id: "root01".to_owned(),
+            root_resource_id: ResourceId::new("root01"),
         },
         resources: vec![
             resource("root01", "/", vec![]),
@@ -290,7 +291,7 @@ fn snapshot() -> DeploymentSnapshot {
             ),
         ],
         authorizers: vec![Authorizer {
-            id: "auth01".to_owned(),
+            id: AuthorizerId::new("auth01"),
             name: "cognito".to_owned(),
             kind: AuthorizerType::CognitoUserPools,
             provider_arns: vec![format!(
@@ -306,8 +307,8 @@ fn snapshot() -> DeploymentSnapshot {
 
 fn runtime() -> Runtime {
     Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
+        rest_api_id: RestApiId::new(API),
+        stage_name: StageName::new("prod"),
         variables: [("env".to_owned(), "production".to_owned())].into(),
         snapshot: snapshot(),
     }]))
@@ -722,8 +723,8 @@ fn http_runtime(port: u16) -> Runtime {
         vec![method(HttpMethod::Get, false, http, &["200", "404"])],
     ));
     Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
+        rest_api_id: RestApiId::new(API),
+        stage_name: StageName::new("prod"),
         variables: [("backend".to_owned(), format!("127.0.0.1:{port}"))].into(),
         snapshot: snap,
     }]))
@@ -1065,8 +1066,8 @@ async fn request_template_overrides_reach_the_response() {
         )],
     ));
     let rt = Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
+        rest_api_id: RestApiId::new(API),
+        stage_name: StageName::new("prod"),
         variables: BTreeMap::new(),
         snapshot: snap,
     }]));
@@ -1156,8 +1157,8 @@ async fn straight_line_templates_render_as_the_full_engine_does() {
             .unwrap()
     };
     let rt = Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
+        rest_api_id: RestApiId::new(API),
+        stage_name: StageName::new("prod"),
         variables: [("env".to_owned(), "production".to_owned())].into(),
         snapshot: snap,
     }]));

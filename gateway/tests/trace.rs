@@ -12,6 +12,7 @@ use apis::model::{
     HttpMethod, Integration, IntegrationResponse, IntegrationType, Method, MethodResponse,
     PassthroughBehavior, Resource, RestApi,
 };
+use apis::{AuthorizerId, DeploymentId, ResourceId, RestApiId, StageName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
@@ -125,7 +126,7 @@ fn method(auth: bool, integration: Integration) -> Method {
         } else {
             AuthorizationType::None
         },
-        authorizer_id: auth.then(|| "auth01".to_owned()),
+        authorizer_id: auth.then(|| AuthorizerId::new("auth01")),
         authorization_scopes: Vec::new(),
         api_key_required: false,
         request_parameters: BTreeMap::new(),
@@ -145,7 +146,7 @@ fn method(auth: bool, integration: Integration) -> Method {
 
 fn resource(id: &str, path: &str, methods: Vec<Method>) -> Resource {
     Resource {
-        id: id.to_owned(),
+        id: ResourceId::new(id),
         parent_id: None,
         path_part: None,
         path: path.to_owned(),
@@ -156,15 +157,15 @@ fn resource(id: &str, path: &str, methods: Vec<Method>) -> Resource {
 fn snapshot() -> DeploymentSnapshot {
     DeploymentSnapshot {
         format_version: DeploymentSnapshot::FORMAT_VERSION,
-        deployment_id: "working".to_owned(),
+        deployment_id: DeploymentId::new("working"),
         description: String::new(),
         created_date: OffsetDateTime::UNIX_EPOCH,
         api: RestApi {
-            id: API.to_owned(),
+            id: RestApiId::new(API),
             name: "test".to_owned(),
             description: String::new(),
             created_date: OffsetDateTime::UNIX_EPOCH,
-            root_resource_id: "root01".to_owned(),
+            root_resource_id: ResourceId::new("root01"),
         },
         resources: vec![
             resource("root01", "/", vec![]),
@@ -197,7 +198,7 @@ fn snapshot() -> DeploymentSnapshot {
             ),
         ],
         authorizers: vec![Authorizer {
-            id: "auth01".to_owned(),
+            id: AuthorizerId::new("auth01"),
             name: "pool-authorizer".to_owned(),
             kind: AuthorizerType::CognitoUserPools,
             provider_arns: vec![format!(
@@ -393,8 +394,8 @@ async fn test_invoke_refuses_what_cannot_be_sent() {
 
 fn runtime() -> Runtime {
     Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
+        rest_api_id: RestApiId::new(API),
+        stage_name: StageName::new("prod"),
         variables: BTreeMap::new(),
         snapshot: snapshot(),
     }]))
@@ -507,23 +508,25 @@ fn entry(n: u16) -> RecentRequest {
 #[test]
 fn recent_requests_are_bounded_per_stage_and_newest_first() {
     let recent = RecentRequests::with_capacity(3);
+    let api = RestApiId::new(API);
+    let stage_name = |name: &str| StageName::new(name);
     for n in 1..=5 {
-        recent.record(API, "prod", entry(n));
+        recent.record(&api, &stage_name("prod"), entry(n));
     }
-    recent.record(API, "dev", entry(9));
+    recent.record(&api, &stage_name("dev"), entry(9));
     let times: Vec<i64> = recent
-        .list(API, "prod")
+        .list(&api, &stage_name("prod"))
         .into_iter()
         .map(|r| r.time_ms)
         .collect();
     assert_eq!(times, [5, 4, 3]);
-    assert_eq!(recent.list(API, "dev").len(), 1);
-    assert!(recent.list(API, "other").is_empty());
-    recent.forget(API, "prod");
-    assert!(recent.list(API, "prod").is_empty());
-    recent.record(API, "prod", entry(7));
+    assert_eq!(recent.list(&api, &stage_name("dev")).len(), 1);
+    assert!(recent.list(&api, &stage_name("other")).is_empty());
+    recent.forget(&api, &stage_name("prod"));
+    assert!(recent.list(&api, &stage_name("prod")).is_empty());
+    recent.record(&api, &stage_name("prod"), entry(7));
     recent.retain(|_, stage| stage == "prod");
-    assert_eq!(recent.list(API, "prod").len(), 1);
-    assert!(recent.list(API, "dev").is_empty());
+    assert_eq!(recent.list(&api, &stage_name("prod")).len(), 1);
+    assert!(recent.list(&api, &stage_name("dev")).is_empty());
     assert_eq!(gateway::recent::PER_STAGE, 200);
 }

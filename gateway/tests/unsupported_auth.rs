@@ -12,6 +12,7 @@ use apis::model::{
     IntegrationResponse, IntegrationType, Method, MethodResponse, PassthroughBehavior, Resource,
     RestApi,
 };
+use apis::{DeploymentId, ResourceId, RestApiId, StageName};
 use bytes::Bytes;
 use gateway::{AuthOutcome, Gateway, KeySource, Runtime, StageInput};
 use http::{Request, Response};
@@ -89,7 +90,7 @@ fn method(verb: HttpMethod, authorization_type: AuthorizationType) -> Method {
 
 fn resource(id: &str, path: &str, methods: Vec<Method>) -> Resource {
     Resource {
-        id: id.to_owned(),
+        id: ResourceId::new(id),
         parent_id: None,
         path_part: None,
         path: path.to_owned(),
@@ -99,8 +100,8 @@ fn resource(id: &str, path: &str, methods: Vec<Method>) -> Resource {
 
 fn runtime() -> Runtime {
     Runtime::new(Gateway::compile([StageInput {
-        rest_api_id: API.to_owned(),
-        stage_name: "prod".to_owned(),
+        rest_api_id: RestApiId::new(API),
+        stage_name: StageName::new("prod"),
         variables: BTreeMap::new(),
         snapshot: snapshot(),
     }]))
@@ -109,15 +110,15 @@ fn runtime() -> Runtime {
 fn snapshot() -> DeploymentSnapshot {
     DeploymentSnapshot {
         format_version: DeploymentSnapshot::FORMAT_VERSION,
-        deployment_id: "dep001".to_owned(),
+        deployment_id: DeploymentId::new("dep001"),
         description: String::new(),
         created_date: OffsetDateTime::UNIX_EPOCH,
         api: RestApi {
-            id: API.to_owned(),
+            id: RestApiId::new(API),
             name: "imported".to_owned(),
             description: String::new(),
             created_date: OffsetDateTime::UNIX_EPOCH,
-            root_resource_id: "root01".to_owned(),
+            root_resource_id: ResourceId::new("root01"),
         },
         resources: vec![
             resource("root01", "/", vec![]),

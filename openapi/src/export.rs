@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use apis::store::RequestValidators;
-use apis::{AuthorizationType, DeploymentSnapshot, HttpMethod, Method};
+use apis::{AuthorizationType, DeploymentSnapshot, HttpMethod, Method, StageName};
 use time::format_description::well_known::Rfc3339;
 
 use crate::document::Out;
@@ -49,7 +49,7 @@ fn wants_authorizers(e: Extensions) -> bool {
 pub fn export_snapshot(
     snapshot: &DeploymentSnapshot,
     validators: &RequestValidators,
-    stage: Option<&str>,
+    stage: Option<&StageName>,
     opts: &ExportOptions,
 ) -> Result<String, OpenApiError> {
     let doc = build(snapshot, validators, stage, opts);
@@ -73,7 +73,7 @@ fn internal(message: String) -> OpenApiError {
 fn build(
     snapshot: &DeploymentSnapshot,
     validators: &RequestValidators,
-    stage: Option<&str>,
+    stage: Option<&StageName>,
     opts: &ExportOptions,
 ) -> Out {
     let mut doc = Out::obj();

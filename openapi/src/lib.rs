@@ -25,6 +25,7 @@ pub use read::{Read, read_definition};
 use std::collections::BTreeSet;
 
 use apis::store::ApiDefinition;
+use apis::{RestApiId, StageName};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
@@ -109,7 +110,7 @@ pub struct ImportPreview {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Imported {
-    pub api_id: String,
+    pub api_id: RestApiId,
     pub preview: ImportPreview,
 }
 
@@ -153,10 +154,10 @@ async fn read_off_workers(
 async fn plan_import(
     db: &PgPool,
     ctx: &ImportContext,
-    api_id: Option<&str>,
+    api_id: Option<&RestApiId>,
     mode: ImportMode,
     text: &str,
-) -> Result<(ApiDefinition, ImportPreview, Option<String>), OpenApiError> {
+) -> Result<(ApiDefinition, ImportPreview, Option<RestApiId>), OpenApiError> {
     let (doc, read) = read_off_workers(text, ctx).await?;
     let mut warnings = read.warnings.clone();
 
@@ -222,7 +223,7 @@ async fn plan_import(
 pub async fn preview_import(
     db: &PgPool,
     ctx: &ImportContext,
-    api_id: Option<&str>,
+    api_id: Option<&RestApiId>,
     mode: ImportMode,
     text: &str,
 ) -> Result<ImportPreview, OpenApiError> {
@@ -235,12 +236,12 @@ pub async fn preview_import(
 pub async fn import(
     db: &PgPool,
     ctx: &ImportContext,
-    api_id: Option<&str>,
+    api_id: Option<&RestApiId>,
     mode: ImportMode,
     text: &str,
 ) -> Result<Imported, OpenApiError> {
     let (desired, preview, target) = plan_import(db, ctx, api_id, mode, text).await?;
-    let api = apis::store::apply_definition(db, target.as_deref(), &desired).await?;
+    let api = apis::store::apply_definition(db, target.as_ref(), &desired).await?;
     tracing::info!(
         api_id = %api.id,
         mode = ?mode,
@@ -258,7 +259,7 @@ pub async fn import(
 pub async fn export_api(
     db: &PgPool,
     ctx: &ImportContext,
-    api_id: &str,
+    api_id: &RestApiId,
     opts: &ExportOptions,
 ) -> Result<String, OpenApiError> {
     let _ = ctx;
@@ -271,8 +272,8 @@ pub async fn export_api(
 pub async fn export_stage(
     db: &PgPool,
     ctx: &ImportContext,
-    api_id: &str,
-    stage: &str,
+    api_id: &RestApiId,
+    stage: &StageName,
     opts: &ExportOptions,
 ) -> Result<String, OpenApiError> {
     let _ = ctx;
@@ -290,7 +291,7 @@ pub fn content_type(opts: &ExportOptions) -> &'static str {
 }
 
 /// The download's file name: `{api}-{stage}-swagger.json`, `{api}-oas30.yaml`...
-pub fn file_name(api_name: &str, stage: Option<&str>, opts: &ExportOptions) -> String {
+pub fn file_name(api_name: &str, stage: Option<&StageName>, opts: &ExportOptions) -> String {
     let clean = |s: &str| -> String {
         let s: String = s
             .chars()

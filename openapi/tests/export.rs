@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use apis::store;
+use apis::{RestApiId, StageName};
 use openapi::{
     ExportOptions, Extensions, Format, ImportMode, Spec, content_type, export_api, export_stage,
     file_name, import, parse,
@@ -232,7 +233,7 @@ async fn extension_switches(db: PgPool) {
         .await
         .unwrap();
     for spec in ALL_SPECS {
-        let export = |id: String, e: Extensions| {
+        let export = |id: RestApiId, e: Extensions| {
             let db = db.clone();
             async move {
                 export_api(&db, &ctx(), &id, &opts(spec, Format::Json, e))
@@ -261,16 +262,17 @@ async fn a_stage_exports_its_deployment_not_the_working_copy(db: PgPool) {
     let api = import(&db, &ctx(), None, ImportMode::New, &seed_fixed(POOL_ARN))
         .await
         .unwrap();
-    let deployment = store::create_deployment(&db, &api.api_id, "v1", Some("prod"), None)
-        .await
-        .unwrap();
+    let deployment =
+        store::create_deployment(&db, &api.api_id, "v1", Some(&StageName::new("prod")), None)
+            .await
+            .unwrap();
     // The working copy moves on.
     let merged = r#"{"swagger": "2.0", "info": {"title": "x"}, "paths": {"/later": {"get": {"x-amazon-apigateway-integration": {"type": "mock"}}}}}"#;
     import(&db, &ctx(), Some(&api.api_id), ImportMode::Merge, merged)
         .await
         .unwrap();
     let o = opts(Spec::Swagger2, Format::Json, Extensions::Both);
-    let stage = export_stage(&db, &ctx(), &api.api_id, "prod", &o)
+    let stage = export_stage(&db, &ctx(), &api.api_id, &StageName::new("prod"), &o)
         .await
         .unwrap();
     let working = export_api(&db, &ctx(), &api.api_id, &o).await.unwrap();
@@ -288,7 +290,7 @@ async fn a_stage_exports_its_deployment_not_the_working_copy(db: PgPool) {
         "the deployment's time"
     );
     let o3 = opts(Spec::OpenApi3, Format::Json, Extensions::None);
-    let stage3 = export_stage(&db, &ctx(), &api.api_id, "prod", &o3)
+    let stage3 = export_stage(&db, &ctx(), &api.api_id, &StageName::new("prod"), &o3)
         .await
         .unwrap();
     let doc: Value = serde_json::from_str(&stage3).unwrap();
@@ -297,7 +299,7 @@ async fn a_stage_exports_its_deployment_not_the_working_copy(db: PgPool) {
         "prod"
     );
 
-    let err = export_stage(&db, &ctx(), &api.api_id, "nope", &o)
+    let err = export_stage(&db, &ctx(), &api.api_id, &StageName::new("nope"), &o)
         .await
         .unwrap_err();
     assert_eq!(err.status(), 404);
@@ -307,7 +309,7 @@ async fn a_stage_exports_its_deployment_not_the_working_copy(db: PgPool) {
 fn file_names_and_content_types() {
     let o = opts(Spec::Swagger2, Format::Json, Extensions::Both);
     assert_eq!(
-        file_name("Pet Store", Some("prod"), &o),
+        file_name("Pet Store", Some(&StageName::new("prod")), &o),
         "Pet-Store-prod-swagger.json"
     );
     assert_eq!(content_type(&o), "application/json");

@@ -67,9 +67,15 @@ async fn the_seed_imports_with_the_embedded_pool(db: PgPool) {
         "'text/html'"
     );
     // Deployable as it is.
-    store::create_deployment(&db, &imported.api_id, "", Some("test"), None)
-        .await
-        .unwrap();
+    store::create_deployment(
+        &db,
+        &imported.api_id,
+        "",
+        Some(&apis::StageName::new("test")),
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -351,9 +357,15 @@ async fn overwrite_and_merge_need_an_existing_api(db: PgPool) {
         .await
         .unwrap_err();
     assert!(matches!(err, OpenApiError::Structure { .. }), "{err:?}");
-    let err = import(&db, &ctx(), Some("abcdefghij"), ImportMode::Overwrite, A)
-        .await
-        .unwrap_err();
+    let err = import(
+        &db,
+        &ctx(),
+        Some(&apis::RestApiId::new("abcdefghij")),
+        ImportMode::Overwrite,
+        A,
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(&err, OpenApiError::Apis(e) if e.kind() == apis::ErrorKind::NotFound));
     assert_eq!(err.status(), 404);
 }

@@ -28,6 +28,7 @@ use apis::model::{
     AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
     IntegrationSettings, IntegrationType, MethodResponseSettings, MethodSettings,
 };
+use apis::{AuthorizerId, ResourceId, RestApiId};
 use axum::Router;
 use axum::routing::get;
 use http_body_util::{BodyExt, Empty};
@@ -192,7 +193,7 @@ async fn user(idp: &identity::Identity) -> (String, String, String, Vec<String>)
     (arn, client_id, token, fresh)
 }
 
-async fn resource(db: &PgPool, api: &str, parent: &str, part: &str) -> String {
+async fn resource(db: &PgPool, api: &RestApiId, parent: &ResourceId, part: &str) -> ResourceId {
     apis::store::create_resource(db, api, parent, part)
         .await
         .expect("resource")
@@ -203,9 +204,9 @@ async fn resource(db: &PgPool, api: &str, parent: &str, part: &str) -> String {
 /// response rendering `template` (if any).
 async fn method(
     db: &PgPool,
-    api: &str,
-    resource: &str,
-    authorizer: Option<&str>,
+    api: &RestApiId,
+    resource: &ResourceId,
+    authorizer: Option<&AuthorizerId>,
     integration: &IntegrationSettings,
     template: Option<&str>,
 ) {
@@ -215,7 +216,7 @@ async fn method(
         } else {
             AuthorizationType::None
         },
-        authorizer_id: authorizer.map(str::to_owned),
+        authorizer_id: authorizer.cloned(),
         ..Default::default()
     };
     apis::store::put_method(db, api, resource, HttpMethod::Get, &settings)
@@ -306,9 +307,15 @@ async fn start_servers(
     let id = resource(&db, &api.id, &root, "proxy").await;
     let id = resource(&db, &api.id, &id, "{proxy+}").await;
     method(&db, &api.id, &id, None, &proxy, None).await;
-    apis::store::create_deployment(&db, &api.id, "bench", Some("bench"), None)
-        .await
-        .expect("deploy");
+    apis::store::create_deployment(
+        &db,
+        &api.id,
+        "bench",
+        Some(&apis::StageName::new("bench")),
+        None,
+    )
+    .await
+    .expect("deploy");
 
     let gateway = GatewayServer::build("127.0.0.1:0".parse().expect("addr"), db, idp, issuer_base)
         .await
@@ -320,7 +327,7 @@ async fn start_servers(
             bare,
             backend,
             gateway: gateway_addr,
-            api_id: api.id,
+            api_id: api.id.into(),
             token,
             fresh_tokens: fresh_tokens.into(),
         },

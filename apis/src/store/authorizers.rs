@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgPool};
 use super::load::{AuthorizerRow, load_authorizers};
 use super::{check_api, corrupt, is_unique_violation};
 use crate::error::{ApisError, Entity};
-use crate::ids;
+use crate::ids::{self, AuthorizerId, RestApiId};
 use crate::model::{
     Authorizer, AuthorizerSettings, AuthorizerType, DEFAULT_AUTHORIZER_TTL,
     DEFAULT_IDENTITY_SOURCE, HttpMethod,
@@ -111,8 +111,8 @@ fn map_name_clash(e: sqlx::Error, name: &str) -> ApisError {
 
 async fn load_authorizer(
     conn: &mut PgConnection,
-    api_id: &str,
-    authorizer_id: &str,
+    api_id: &RestApiId,
+    authorizer_id: &AuthorizerId,
     lock: bool,
 ) -> Result<Authorizer, ApisError> {
     let query = if lock {
@@ -135,7 +135,7 @@ async fn load_authorizer(
 
 pub async fn create_authorizer(
     db: &PgPool,
-    api_id: &str,
+    api_id: &RestApiId,
     settings: &AuthorizerSettings,
 ) -> Result<Authorizer, ApisError> {
     let s = normalize(settings)?;
@@ -166,8 +166,8 @@ pub async fn create_authorizer(
 
 pub async fn get_authorizer(
     db: &PgPool,
-    api_id: &str,
-    authorizer_id: &str,
+    api_id: &RestApiId,
+    authorizer_id: &AuthorizerId,
 ) -> Result<Authorizer, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
@@ -175,7 +175,10 @@ pub async fn get_authorizer(
 }
 
 /// The API's authorizers, by name.
-pub async fn list_authorizers(db: &PgPool, api_id: &str) -> Result<Vec<Authorizer>, ApisError> {
+pub async fn list_authorizers(
+    db: &PgPool,
+    api_id: &RestApiId,
+) -> Result<Vec<Authorizer>, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
     load_authorizers(&mut conn, api_id).await
@@ -184,8 +187,8 @@ pub async fn list_authorizers(db: &PgPool, api_id: &str) -> Result<Vec<Authorize
 /// Changes an authorizer if its version is still `version`.
 pub async fn update_authorizer(
     db: &PgPool,
-    api_id: &str,
-    authorizer_id: &str,
+    api_id: &RestApiId,
+    authorizer_id: &AuthorizerId,
     version: i32,
     settings: &AuthorizerSettings,
 ) -> Result<Authorizer, ApisError> {
@@ -224,8 +227,8 @@ pub async fn update_authorizer(
 
 async fn usage(
     conn: &mut PgConnection,
-    api_id: &str,
-    authorizer_id: &str,
+    api_id: &RestApiId,
+    authorizer_id: &AuthorizerId,
 ) -> Result<Vec<String>, ApisError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT m.http_method, r.path FROM api_methods m \
@@ -250,8 +253,8 @@ async fn usage(
 /// The methods using the authorizer, as `GET /pets`, sorted by path then verb.
 pub async fn authorizer_usage(
     db: &PgPool,
-    api_id: &str,
-    authorizer_id: &str,
+    api_id: &RestApiId,
+    authorizer_id: &AuthorizerId,
 ) -> Result<Vec<String>, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
@@ -262,8 +265,8 @@ pub async fn authorizer_usage(
 /// Deletes an authorizer; refused (naming them) while methods use it.
 pub async fn delete_authorizer(
     db: &PgPool,
-    api_id: &str,
-    authorizer_id: &str,
+    api_id: &RestApiId,
+    authorizer_id: &AuthorizerId,
 ) -> Result<(), ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;

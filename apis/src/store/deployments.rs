@@ -9,14 +9,14 @@ use time::OffsetDateTime;
 use super::load::{StageRow, load_api, load_authorizers, load_resources};
 use super::{check_api, corrupt, is_unique_violation, secs};
 use crate::error::{ApisError, Entity, ErrorKind, msg};
-use crate::ids;
+use crate::ids::{self, DeploymentId, RestApiId, StageName};
 use crate::model::{Deployment, DeploymentSnapshot, Stage, StageSettings};
 use crate::validate::{validate_description, validate_stage_name, validate_stage_variables};
 
 async fn check_deployment(
     conn: &mut PgConnection,
-    api_id: &str,
-    deployment_id: &str,
+    api_id: &RestApiId,
+    deployment_id: &DeploymentId,
 ) -> Result<(), ApisError> {
     let found: Option<i32> =
         sqlx::query_scalar("SELECT 1 FROM api_deployments WHERE api_id = $1 AND id = $2")
@@ -31,8 +31,8 @@ async fn check_deployment(
 
 async fn load_stage(
     conn: &mut PgConnection,
-    api_id: &str,
-    stage_name: &str,
+    api_id: &RestApiId,
+    stage_name: &StageName,
 ) -> Result<Stage, ApisError> {
     let row: Option<StageRow> = sqlx::query_as(
         "SELECT stage_name, deployment_id, description, variables, created_at, updated_at \
@@ -48,8 +48,8 @@ async fn load_stage(
 
 async fn load_snapshot(
     conn: &mut PgConnection,
-    api_id: &str,
-    deployment_id: &str,
+    api_id: &RestApiId,
+    deployment_id: &DeploymentId,
 ) -> Result<DeploymentSnapshot, ApisError> {
     let snapshot: Option<Json<serde_json::Value>> =
         sqlx::query_scalar("SELECT snapshot FROM api_deployments WHERE api_id = $1 AND id = $2")
@@ -70,9 +70,9 @@ async fn load_snapshot(
 /// no integration.
 pub async fn create_deployment(
     db: &PgPool,
-    api_id: &str,
+    api_id: &RestApiId,
     description: &str,
-    stage_name: Option<&str>,
+    stage_name: Option<&StageName>,
     stage_description: Option<&str>,
 ) -> Result<DeploymentSnapshot, ApisError> {
     validate_description(description)?;
@@ -148,10 +148,13 @@ pub async fn create_deployment(
 }
 
 /// The API's deployments, newest first, each with the stages pointing at it.
-pub async fn list_deployments(db: &PgPool, api_id: &str) -> Result<Vec<Deployment>, ApisError> {
+pub async fn list_deployments(
+    db: &PgPool,
+    api_id: &RestApiId,
+) -> Result<Vec<Deployment>, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
-    let rows: Vec<(String, String, OffsetDateTime, Vec<String>)> = sqlx::query_as(
+    let rows: Vec<(DeploymentId, String, OffsetDateTime, Vec<StageName>)> = sqlx::query_as(
         "SELECT d.id, d.description, d.created_at, \
             ARRAY(SELECT s.stage_name FROM api_stages s \
                   WHERE s.api_id = d.api_id AND s.deployment_id = d.id ORDER BY s.stage_name) \
@@ -174,8 +177,8 @@ pub async fn list_deployments(db: &PgPool, api_id: &str) -> Result<Vec<Deploymen
 /// The frozen API of a deployment.
 pub async fn get_deployment_snapshot(
     db: &PgPool,
-    api_id: &str,
-    deployment_id: &str,
+    api_id: &RestApiId,
+    deployment_id: &DeploymentId,
 ) -> Result<DeploymentSnapshot, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
@@ -185,8 +188,8 @@ pub async fn get_deployment_snapshot(
 /// Deletes a deployment; refused while a stage points at it.
 pub async fn delete_deployment(
     db: &PgPool,
-    api_id: &str,
-    deployment_id: &str,
+    api_id: &RestApiId,
+    deployment_id: &DeploymentId,
 ) -> Result<(), ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
@@ -200,7 +203,7 @@ pub async fn delete_deployment(
     if found.is_none() {
         return Err(ApisError::not_found(Entity::Deployment));
     }
-    let stages: Vec<String> = sqlx::query_scalar(
+    let stages: Vec<StageName> = sqlx::query_scalar(
         "SELECT stage_name FROM api_stages WHERE api_id = $1 AND deployment_id = $2 \
          ORDER BY stage_name",
     )
@@ -222,7 +225,7 @@ pub async fn delete_deployment(
 
 pub async fn create_stage(
     db: &PgPool,
-    api_id: &str,
+    api_id: &RestApiId,
     settings: &StageSettings,
 ) -> Result<Stage, ApisError> {
     validate_stage_name(&settings.stage_name)?;
@@ -254,14 +257,18 @@ pub async fn create_stage(
     Ok(stage)
 }
 
-pub async fn get_stage(db: &PgPool, api_id: &str, stage_name: &str) -> Result<Stage, ApisError> {
+pub async fn get_stage(
+    db: &PgPool,
+    api_id: &RestApiId,
+    stage_name: &StageName,
+) -> Result<Stage, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
     load_stage(&mut conn, api_id, stage_name).await
 }
 
 /// The API's stages, by name.
-pub async fn list_stages(db: &PgPool, api_id: &str) -> Result<Vec<Stage>, ApisError> {
+pub async fn list_stages(db: &PgPool, api_id: &RestApiId) -> Result<Vec<Stage>, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
     let rows: Vec<StageRow> = sqlx::query_as(
@@ -277,8 +284,8 @@ pub async fn list_stages(db: &PgPool, api_id: &str) -> Result<Vec<Stage>, ApisEr
 /// Replaces a stage's description and variables (not its deployment).
 pub async fn update_stage(
     db: &PgPool,
-    api_id: &str,
-    stage_name: &str,
+    api_id: &RestApiId,
+    stage_name: &StageName,
     description: &str,
     variables: &BTreeMap<String, String>,
 ) -> Result<Stage, ApisError> {
@@ -308,9 +315,9 @@ pub async fn update_stage(
 /// changes.
 pub async fn point_stage(
     db: &PgPool,
-    api_id: &str,
-    stage_name: &str,
-    deployment_id: &str,
+    api_id: &RestApiId,
+    stage_name: &StageName,
+    deployment_id: &DeploymentId,
 ) -> Result<Stage, ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
@@ -330,7 +337,11 @@ pub async fn point_stage(
     Ok(stage)
 }
 
-pub async fn delete_stage(db: &PgPool, api_id: &str, stage_name: &str) -> Result<(), ApisError> {
+pub async fn delete_stage(
+    db: &PgPool,
+    api_id: &RestApiId,
+    stage_name: &StageName,
+) -> Result<(), ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
     let deleted = sqlx::query("DELETE FROM api_stages WHERE api_id = $1 AND stage_name = $2")
@@ -348,8 +359,8 @@ pub async fn delete_stage(db: &PgPool, api_id: &str, stage_name: &str) -> Result
 /// What the gateway serves for a stage: the stage (variables) and its deployment's snapshot.
 pub async fn stage_snapshot(
     db: &PgPool,
-    api_id: &str,
-    stage_name: &str,
+    api_id: &RestApiId,
+    stage_name: &StageName,
 ) -> Result<(Stage, DeploymentSnapshot), ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
@@ -362,7 +373,7 @@ pub async fn stage_snapshot(
 /// A stage the gateway serves: its API, the stage (variables) and its deployment's snapshot.
 #[derive(Debug, Clone)]
 pub struct DeployedStage {
-    pub api_id: String,
+    pub api_id: RestApiId,
     pub stage: Stage,
     pub snapshot: DeploymentSnapshot,
 }
@@ -370,7 +381,7 @@ pub struct DeployedStage {
 /// Every stage of every API, by API then stage name, with its deployment's snapshot: what the
 /// gateway serves. A stage deleted while this reads is left out.
 pub async fn deployed_stages(db: &PgPool) -> Result<Vec<DeployedStage>, ApisError> {
-    let stages: Vec<(String, String)> =
+    let stages: Vec<(RestApiId, StageName)> =
         sqlx::query_as("SELECT api_id, stage_name FROM api_stages ORDER BY api_id, stage_name")
             .fetch_all(db)
             .await?;

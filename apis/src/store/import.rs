@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 use super::load::{load_api, load_authorizers, load_resources};
 use super::{check_api, corrupt, is_unique_violation, secs};
 use crate::error::ApisError;
-use crate::ids;
+use crate::ids::{self, AuthorizerId, DeploymentId, ResourceId, RestApiId};
 use crate::model::{
     AuthorizationType, AuthorizerSettings, AuthorizerType, DEFAULT_AUTHORIZER_TTL,
     DEFAULT_IDENTITY_SOURCE, DEFAULT_TIMEOUT_MILLIS, DeploymentSnapshot, HttpMethod,
@@ -245,7 +245,7 @@ impl ApiDefinition {
 /// its request validators; one consistent read.
 pub async fn working_copy(
     db: &PgPool,
-    api_id: &str,
+    api_id: &RestApiId,
 ) -> Result<(DeploymentSnapshot, RequestValidators), ApisError> {
     let mut tx = db.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -259,7 +259,7 @@ pub async fn working_copy(
     Ok((
         DeploymentSnapshot {
             format_version: DeploymentSnapshot::FORMAT_VERSION,
-            deployment_id: String::new(),
+            deployment_id: DeploymentId::new(String::new()),
             description: String::new(),
             created_date: secs(OffsetDateTime::now_utc()),
             api,
@@ -271,7 +271,10 @@ pub async fn working_copy(
 }
 
 /// The API's stored request validators.
-pub async fn request_validators(db: &PgPool, api_id: &str) -> Result<RequestValidators, ApisError> {
+pub async fn request_validators(
+    db: &PgPool,
+    api_id: &RestApiId,
+) -> Result<RequestValidators, ApisError> {
     let mut conn = db.acquire().await?;
     check_api(&mut conn, api_id).await?;
     load_validators(&mut conn, api_id).await
@@ -279,7 +282,7 @@ pub async fn request_validators(db: &PgPool, api_id: &str) -> Result<RequestVali
 
 async fn load_validators(
     conn: &mut PgConnection,
-    api_id: &str,
+    api_id: &RestApiId,
 ) -> Result<RequestValidators, ApisError> {
     let value: Option<Json<serde_json::Value>> =
         sqlx::query_scalar("SELECT request_validators FROM rest_apis WHERE id = $1")
@@ -327,7 +330,8 @@ pub fn validate_definition(def: &ApiDefinition) -> Result<(), ApisError> {
             let what = method_key(*verb, path);
             let settings = MethodSettings {
                 authorization_type: m.authorization_type,
-                authorizer_id: m.authorizer.clone(),
+                // The authorizer's name: these checks only look at whether one is given.
+                authorizer_id: m.authorizer.clone().map(AuthorizerId::new),
                 authorization_scopes: m.authorization_scopes.clone(),
                 api_key_required: m.api_key_required,
                 request_parameters: m.request_parameters.clone(),
@@ -425,7 +429,7 @@ fn check_path(path: &str) -> Result<(), ApisError> {
 /// the method or authorizer) or two variable resources share a parent.
 pub async fn apply_definition(
     db: &PgPool,
-    api_id: Option<&str>,
+    api_id: Option<&RestApiId>,
     def: &ApiDefinition,
 ) -> Result<RestApi, ApisError> {
     validate_definition(def)?;
@@ -521,7 +525,7 @@ pub async fn apply_definition(
         }
     }
     // Only now that no method points at them.
-    let keep: Vec<String> = authorizer_ids.values().cloned().collect();
+    let keep: Vec<AuthorizerId> = authorizer_ids.values().cloned().collect();
     sqlx::query("DELETE FROM api_authorizers WHERE api_id = $1 AND NOT (id = ANY($2))")
         .bind(&api_id)
         .bind(&keep)
@@ -561,15 +565,15 @@ fn check_siblings(def: &ApiDefinition) -> Result<(), ApisError> {
 /// Updates authorizers kept by name, creates new ones; returns name → id.
 async fn write_authorizers(
     conn: &mut PgConnection,
-    api_id: &str,
+    api_id: &RestApiId,
     def: &ApiDefinition,
-) -> Result<BTreeMap<String, String>, ApisError> {
-    let existing: Vec<(String, String)> =
+) -> Result<BTreeMap<String, AuthorizerId>, ApisError> {
+    let existing: Vec<(String, AuthorizerId)> =
         sqlx::query_as("SELECT name, id FROM api_authorizers WHERE api_id = $1 FOR UPDATE")
             .bind(api_id)
             .fetch_all(&mut *conn)
             .await?;
-    let existing: BTreeMap<String, String> = existing.into_iter().collect();
+    let existing: BTreeMap<String, AuthorizerId> = existing.into_iter().collect();
     let mut ids_by_name = BTreeMap::new();
     for (name, a) in &def.authorizers {
         let provider_arns: Vec<String> = a
@@ -648,9 +652,9 @@ async fn write_authorizers(
 /// returns path → id.
 async fn write_resources(
     conn: &mut PgConnection,
-    api_id: &str,
+    api_id: &RestApiId,
     def: &ApiDefinition,
-) -> Result<BTreeMap<String, String>, ApisError> {
+) -> Result<BTreeMap<String, ResourceId>, ApisError> {
     let wanted = def.all_paths();
     let wanted_list: Vec<String> = wanted.iter().cloned().collect();
     // Children go with their parents (ON DELETE CASCADE); wanted paths are ancestor-closed.
@@ -659,12 +663,12 @@ async fn write_resources(
         .bind(&wanted_list)
         .execute(&mut *conn)
         .await?;
-    let existing: Vec<(String, String)> =
+    let existing: Vec<(String, ResourceId)> =
         sqlx::query_as("SELECT path, id FROM api_resources WHERE api_id = $1")
             .bind(api_id)
             .fetch_all(&mut *conn)
             .await?;
-    let mut ids_by_path: BTreeMap<String, String> = existing.into_iter().collect();
+    let mut ids_by_path: BTreeMap<String, ResourceId> = existing.into_iter().collect();
     // BTreeSet order puts a parent before its children (a prefix sorts first).
     for path in &wanted {
         if ids_by_path.contains_key(path) {
@@ -710,11 +714,11 @@ async fn write_resources(
 #[allow(clippy::too_many_arguments)]
 async fn write_method(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     verb: HttpMethod,
     m: &MethodDefinition,
-    authorizer_ids: &BTreeMap<String, String>,
+    authorizer_ids: &BTreeMap<String, AuthorizerId>,
     method_version: i32,
     integration_version: i32,
 ) -> Result<(), ApisError> {

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use super::{corrupt, secs};
 use crate::error::ApisError;
+use crate::ids::{AuthorizerId, DeploymentId, ResourceId, RestApiId, StageName};
 use crate::model::{
     AuthorizationType, Authorizer, AuthorizerType, HttpMethod, Integration, IntegrationResponse,
     IntegrationType, Method, MethodResponse, PassthroughBehavior, Resource, RestApi, Stage,
@@ -16,11 +17,11 @@ use crate::model::{
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ApiRow {
-    pub id: String,
+    pub id: RestApiId,
     pub name: String,
     pub description: String,
     pub created_at: OffsetDateTime,
-    pub root_resource_id: String,
+    pub root_resource_id: ResourceId,
 }
 
 impl From<ApiRow> for RestApi {
@@ -35,7 +36,10 @@ impl From<ApiRow> for RestApi {
     }
 }
 
-pub(crate) async fn load_api(conn: &mut PgConnection, api_id: &str) -> Result<RestApi, ApisError> {
+pub(crate) async fn load_api(
+    conn: &mut PgConnection,
+    api_id: &RestApiId,
+) -> Result<RestApi, ApisError> {
     let row: Option<ApiRow> = sqlx::query_as(
         "SELECT a.id, a.name, a.description, a.created_at, r.id AS root_resource_id \
          FROM rest_apis a JOIN api_resources r ON r.api_id = a.id AND r.parent_id IS NULL \
@@ -50,8 +54,8 @@ pub(crate) async fn load_api(conn: &mut PgConnection, api_id: &str) -> Result<Re
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ResourceRow {
-    pub id: String,
-    pub parent_id: Option<String>,
+    pub id: ResourceId,
+    pub parent_id: Option<ResourceId>,
     pub path_part: String,
     pub path: String,
 }
@@ -70,10 +74,10 @@ impl ResourceRow {
 
 #[derive(sqlx::FromRow)]
 struct MethodRow {
-    resource_id: String,
+    resource_id: ResourceId,
     http_method: String,
     authorization_type: String,
-    authorizer_id: Option<String>,
+    authorizer_id: Option<AuthorizerId>,
     authorization_scopes: Vec<String>,
     api_key_required: bool,
     request_parameters: Json<BTreeMap<String, bool>>,
@@ -82,7 +86,7 @@ struct MethodRow {
 
 #[derive(sqlx::FromRow)]
 struct MethodResponseRow {
-    resource_id: String,
+    resource_id: ResourceId,
     http_method: String,
     status_code: String,
     response_parameters: Json<BTreeMap<String, bool>>,
@@ -91,7 +95,7 @@ struct MethodResponseRow {
 
 #[derive(sqlx::FromRow)]
 struct IntegrationRow {
-    resource_id: String,
+    resource_id: ResourceId,
     http_method: String,
     #[sqlx(rename = "type")]
     kind: String,
@@ -106,7 +110,7 @@ struct IntegrationRow {
 
 #[derive(sqlx::FromRow)]
 struct IntegrationResponseRow {
-    resource_id: String,
+    resource_id: ResourceId,
     http_method: String,
     status_code: String,
     selection_pattern: Option<String>,
@@ -122,10 +126,10 @@ fn parse<T>(r: Result<T, ApisError>) -> Result<T, ApisError> {
 /// integrations, as `(resource_id, method)`.
 pub(crate) async fn load_methods(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: Option<&str>,
+    api_id: &RestApiId,
+    resource_id: Option<&ResourceId>,
     http_method: Option<HttpMethod>,
-) -> Result<Vec<(String, Method)>, ApisError> {
+) -> Result<Vec<(ResourceId, Method)>, ApisError> {
     let verb = http_method.map(HttpMethod::as_str);
     let methods: Vec<MethodRow> = sqlx::query_as(
         "SELECT resource_id, http_method, authorization_type, authorizer_id, \
@@ -175,7 +179,7 @@ pub(crate) async fn load_methods(
     .fetch_all(&mut *conn)
     .await?;
 
-    let mut by_key: BTreeMap<(String, String), Method> = BTreeMap::new();
+    let mut by_key: BTreeMap<(ResourceId, String), Method> = BTreeMap::new();
     for m in methods {
         let method = Method {
             http_method: parse(HttpMethod::parse(&m.http_method))?,
@@ -247,8 +251,8 @@ pub(crate) async fn load_methods(
 /// The API's resources (or one of them), sorted by path, with their methods.
 pub(crate) async fn load_resources(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: Option<&str>,
+    api_id: &RestApiId,
+    resource_id: Option<&ResourceId>,
 ) -> Result<Vec<Resource>, ApisError> {
     let rows: Vec<ResourceRow> = sqlx::query_as(
         "SELECT id, parent_id, path_part, path FROM api_resources \
@@ -259,7 +263,7 @@ pub(crate) async fn load_resources(
     .fetch_all(&mut *conn)
     .await?;
     let mut resources: Vec<Resource> = rows.into_iter().map(ResourceRow::into_resource).collect();
-    let index: BTreeMap<String, usize> = resources
+    let index: BTreeMap<ResourceId, usize> = resources
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.clone(), i))
@@ -276,7 +280,7 @@ pub(crate) async fn load_resources(
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct AuthorizerRow {
-    id: String,
+    id: AuthorizerId,
     name: String,
     #[sqlx(rename = "type")]
     kind: String,
@@ -304,7 +308,7 @@ impl AuthorizerRow {
 
 pub(crate) async fn load_authorizers(
     conn: &mut PgConnection,
-    api_id: &str,
+    api_id: &RestApiId,
 ) -> Result<Vec<Authorizer>, ApisError> {
     let rows: Vec<AuthorizerRow> = sqlx::query_as(
         "SELECT id, name, type, provider_arns, identity_source, identity_validation_expression, \
@@ -321,8 +325,8 @@ pub(crate) async fn load_authorizers(
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct StageRow {
-    stage_name: String,
-    deployment_id: String,
+    stage_name: StageName,
+    deployment_id: DeploymentId,
     description: String,
     variables: Json<BTreeMap<String, String>>,
     created_at: OffsetDateTime,

@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgPool};
 use super::load::load_methods;
 use super::{check_resource, is_fk_violation};
 use crate::error::{ApisError, Entity, msg};
+use crate::ids::{ResourceId, RestApiId};
 use crate::model::{
     AuthorizationType, DEFAULT_TIMEOUT_MILLIS, HttpMethod, Integration, IntegrationResponse,
     IntegrationResponseSettings, IntegrationSettings, Method, MethodResponse,
@@ -29,7 +30,7 @@ fn invalid_authorizer() -> ApisError {
 /// Checks that the method's authorizer (if any) exists in the API.
 async fn check_authorizer(
     conn: &mut PgConnection,
-    api_id: &str,
+    api_id: &RestApiId,
     settings: &MethodSettings,
 ) -> Result<(), ApisError> {
     if settings.authorization_type != AuthorizationType::CognitoUserPools {
@@ -50,8 +51,8 @@ async fn check_authorizer(
 /// The method's version and declared request parameters, locked for the transaction.
 async fn lock_method(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<(i32, BTreeMap<String, bool>), ApisError> {
     check_resource(conn, api_id, resource_id).await?;
@@ -70,8 +71,8 @@ async fn lock_method(
 
 async fn load_method(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<Method, ApisError> {
     load_methods(conn, api_id, Some(resource_id), Some(http_method))
@@ -92,8 +93,8 @@ fn map_authorizer_fk(e: sqlx::Error) -> ApisError {
 /// Adds a method to a resource (PutMethod). Refused if the resource already has it.
 pub async fn put_method(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     settings: &MethodSettings,
 ) -> Result<Method, ApisError> {
@@ -129,8 +130,8 @@ pub async fn put_method(
 /// The method with its responses and integration.
 pub async fn get_method(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<Method, ApisError> {
     let mut tx = db.begin().await?;
@@ -143,8 +144,8 @@ pub async fn get_method(
 /// Changes a method's settings if its version is still `version`.
 pub async fn update_method(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     version: i32,
     settings: &MethodSettings,
@@ -185,8 +186,8 @@ pub async fn update_method(
 /// Deletes a method with its integration and responses.
 pub async fn delete_method(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<(), ApisError> {
     let mut tx = db.begin().await?;
@@ -205,8 +206,8 @@ pub async fn delete_method(
 
 async fn load_integration(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<Integration, ApisError> {
     load_method(conn, api_id, resource_id, http_method)
@@ -217,8 +218,8 @@ async fn load_integration(
 
 async fn write_integration(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     settings: &IntegrationSettings,
 ) -> Result<(), ApisError> {
@@ -255,8 +256,8 @@ async fn write_integration(
 /// an existing integration use [`update_integration`].
 pub async fn put_integration(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     settings: &IntegrationSettings,
 ) -> Result<Integration, ApisError> {
@@ -271,8 +272,8 @@ pub async fn put_integration(
 
 pub async fn get_integration(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<Integration, ApisError> {
     let mut tx = db.begin().await?;
@@ -285,8 +286,8 @@ pub async fn get_integration(
 /// Changes the integration's settings if its version is still `version`.
 pub async fn update_integration(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     version: i32,
     settings: &IntegrationSettings,
@@ -322,8 +323,8 @@ pub async fn update_integration(
 /// Removes the method's integration and its integration responses.
 pub async fn delete_integration(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
 ) -> Result<(), ApisError> {
     let mut tx = db.begin().await?;
@@ -347,8 +348,8 @@ pub async fn delete_integration(
 /// Declares (or replaces) the method response for `status_code`.
 pub async fn put_method_response(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     status_code: &str,
     settings: &MethodResponseSettings,
@@ -381,8 +382,8 @@ pub async fn put_method_response(
 
 pub async fn delete_method_response(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     status_code: &str,
 ) -> Result<(), ApisError> {
@@ -402,8 +403,8 @@ pub async fn delete_method_response(
 /// only ones `responseParameters` may set).
 pub async fn put_integration_response(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     status_code: &str,
     settings: &IntegrationResponseSettings,
@@ -480,8 +481,8 @@ pub async fn put_integration_response(
 
 pub async fn delete_integration_response(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     status_code: &str,
 ) -> Result<(), ApisError> {
@@ -499,8 +500,8 @@ pub async fn delete_integration_response(
 /// Deletes one method or integration response (`entity` says which), under the method's lock.
 async fn delete_response(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     http_method: HttpMethod,
     status_code: &str,
     entity: Entity,

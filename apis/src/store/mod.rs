@@ -40,6 +40,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use crate::error::{ApisError, Entity};
+use crate::ids::{ResourceId, RestApiId};
 
 /// Timestamps are exchanged in whole seconds (API Gateway's wire format), so they are cut to
 /// seconds when read; then what is stored in a snapshot reads back equal.
@@ -67,7 +68,10 @@ pub(crate) fn is_fk_violation(e: &sqlx::Error) -> bool {
 }
 
 /// Fails with the API's NotFound unless it exists.
-pub(crate) async fn check_api(conn: &mut PgConnection, api_id: &str) -> Result<(), ApisError> {
+pub(crate) async fn check_api(
+    conn: &mut PgConnection,
+    api_id: &RestApiId,
+) -> Result<(), ApisError> {
     let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM rest_apis WHERE id = $1")
         .bind(api_id)
         .fetch_optional(&mut *conn)
@@ -81,8 +85,8 @@ pub(crate) async fn check_api(conn: &mut PgConnection, api_id: &str) -> Result<(
 /// Fails with NotFound (API, then resource) unless the resource exists; returns its path.
 pub(crate) async fn check_resource(
     conn: &mut PgConnection,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
 ) -> Result<String, ApisError> {
     check_api(conn, api_id).await?;
     let path: Option<String> =

@@ -5,7 +5,7 @@ use sqlx::PgPool;
 use super::load::{ApiRow, load_api, load_resources};
 use super::{check_api, is_unique_violation};
 use crate::error::{ApisError, Entity, msg};
-use crate::ids;
+use crate::ids::{self, ResourceId, RestApiId, StageName};
 use crate::model::{DeletePreview, DeletedResources, Resource, RestApi};
 use crate::validate::{
     PathPart, parse_path_part, path_variables, validate_api_name, validate_description,
@@ -53,7 +53,7 @@ pub async fn list_rest_apis(db: &PgPool) -> Result<Vec<RestApi>, ApisError> {
     Ok(rows.into_iter().map(RestApi::from).collect())
 }
 
-pub async fn get_rest_api(db: &PgPool, api_id: &str) -> Result<RestApi, ApisError> {
+pub async fn get_rest_api(db: &PgPool, api_id: &RestApiId) -> Result<RestApi, ApisError> {
     let mut conn = db.acquire().await?;
     load_api(&mut conn, api_id).await
 }
@@ -61,7 +61,7 @@ pub async fn get_rest_api(db: &PgPool, api_id: &str) -> Result<RestApi, ApisErro
 /// Renames an API and/or changes its description.
 pub async fn update_rest_api(
     db: &PgPool,
-    api_id: &str,
+    api_id: &RestApiId,
     name: &str,
     description: &str,
 ) -> Result<RestApi, ApisError> {
@@ -87,7 +87,7 @@ pub async fn update_rest_api(
 
 /// Deletes the API and everything in it (resources, methods, authorizers, deployments,
 /// stages).
-pub async fn delete_rest_api(db: &PgPool, api_id: &str) -> Result<(), ApisError> {
+pub async fn delete_rest_api(db: &PgPool, api_id: &RestApiId) -> Result<(), ApisError> {
     let deleted = sqlx::query("DELETE FROM rest_apis WHERE id = $1")
         .bind(api_id)
         .execute(db)
@@ -99,7 +99,7 @@ pub async fn delete_rest_api(db: &PgPool, api_id: &str) -> Result<(), ApisError>
 }
 
 /// What [`delete_rest_api`] would remove, for the confirmation dialog.
-pub async fn delete_preview(db: &PgPool, api_id: &str) -> Result<DeletePreview, ApisError> {
+pub async fn delete_preview(db: &PgPool, api_id: &RestApiId) -> Result<DeletePreview, ApisError> {
     let mut conn = db.acquire().await?;
     let api = load_api(&mut conn, api_id).await?;
     let (resources, methods, authorizers, stages, deployments, stage_names): (
@@ -108,7 +108,7 @@ pub async fn delete_preview(db: &PgPool, api_id: &str) -> Result<DeletePreview, 
         i64,
         i64,
         i64,
-        Vec<String>,
+        Vec<StageName>,
     ) = sqlx::query_as(
         "SELECT \
             (SELECT count(*) FROM api_resources WHERE api_id = $1), \
@@ -137,8 +137,8 @@ pub async fn delete_preview(db: &PgPool, api_id: &str) -> Result<DeletePreview, 
 /// variable (`{x}` / `{x+}`) child per parent, and no path variable name used twice in a path.
 pub async fn create_resource(
     db: &PgPool,
-    api_id: &str,
-    parent_id: &str,
+    api_id: &RestApiId,
+    parent_id: &ResourceId,
     path_part: &str,
 ) -> Result<Resource, ApisError> {
     let part = parse_path_part(path_part)?;
@@ -246,7 +246,7 @@ pub async fn create_resource(
 
 /// Every resource of the API, sorted by full path, with its methods (and their integrations
 /// and responses).
-pub async fn list_resources(db: &PgPool, api_id: &str) -> Result<Vec<Resource>, ApisError> {
+pub async fn list_resources(db: &PgPool, api_id: &RestApiId) -> Result<Vec<Resource>, ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
     let resources = load_resources(&mut tx, api_id, None).await?;
@@ -256,8 +256,8 @@ pub async fn list_resources(db: &PgPool, api_id: &str) -> Result<Vec<Resource>, 
 
 pub async fn get_resource(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
 ) -> Result<Resource, ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;
@@ -272,8 +272,8 @@ pub async fn get_resource(
 /// Deletes a resource with its whole subtree and their methods. The root cannot be deleted.
 pub async fn delete_resource(
     db: &PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
 ) -> Result<DeletedResources, ApisError> {
     let mut tx = db.begin().await?;
     check_api(&mut tx, api_id).await?;

@@ -8,7 +8,7 @@ use crate::common::*;
 fn cognito_method(authorizer_id: &str) -> MethodSettings {
     MethodSettings {
         authorization_type: AuthorizationType::CognitoUserPools,
-        authorizer_id: Some(authorizer_id.to_owned()),
+        authorizer_id: Some(apis::AuthorizerId::new(authorizer_id)),
         ..MethodSettings::default()
     }
 }
@@ -45,7 +45,7 @@ async fn create_with_defaults_and_aws_json(db: PgPool) {
         std::slice::from_ref(&a)
     );
     assert_eq!(store::get_authorizer(&db, &api.id, &a.id).await.unwrap(), a);
-    let err = store::get_authorizer(&db, &api.id, "nope00")
+    let err = store::get_authorizer(&db, &api.id, &apis::AuthorizerId::new("nope00"))
         .await
         .unwrap_err();
     assert!(err.is_not_found(Entity::Authorizer));

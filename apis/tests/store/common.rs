@@ -1,4 +1,7 @@
-use apis::{ApisError, HttpMethod, IntegrationSettings, MethodSettings, Resource, RestApi, store};
+use apis::{
+    ApisError, HttpMethod, IntegrationSettings, MethodSettings, Resource, ResourceId, RestApi,
+    store,
+};
 use sqlx::PgPool;
 
 pub const POOL_ARN: &str =
@@ -10,14 +13,14 @@ pub async fn new_api(db: &PgPool) -> RestApi {
         .unwrap()
 }
 
-pub async fn child(db: &PgPool, api: &RestApi, parent_id: &str, part: &str) -> Resource {
+pub async fn child(db: &PgPool, api: &RestApi, parent_id: &ResourceId, part: &str) -> Resource {
     store::create_resource(db, &api.id, parent_id, part)
         .await
         .unwrap()
 }
 
 /// A method with a MOCK integration.
-pub async fn mock_method(db: &PgPool, api: &RestApi, resource_id: &str, verb: HttpMethod) {
+pub async fn mock_method(db: &PgPool, api: &RestApi, resource_id: &ResourceId, verb: HttpMethod) {
     store::put_method(db, &api.id, resource_id, verb, &MethodSettings::default())
         .await
         .unwrap();

@@ -2,8 +2,8 @@ use std::collections::BTreeMap;
 
 use apis::error::msg;
 use apis::{
-    ApisError, Entity, HttpMethod, IntegrationSettings, IntegrationType, MethodSettings,
-    StageSettings, store,
+    ApisError, DeploymentId, Entity, HttpMethod, IntegrationSettings, IntegrationType,
+    MethodSettings, StageName, StageSettings, store,
 };
 use sqlx::PgPool;
 
@@ -19,7 +19,7 @@ fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 #[sqlx::test(migrations = "../migrations")]
 async fn deploying_needs_methods_with_integrations(db: PgPool) {
     let api = new_api(&db).await;
-    let err = store::create_deployment(&db, &api.id, "", Some("prod"), None)
+    let err = store::create_deployment(&db, &api.id, "", Some(&StageName::new("prod")), None)
         .await
         .unwrap_err();
     assert_invalid(err, "resourceMethods", msg::NO_METHODS);
@@ -33,7 +33,7 @@ async fn deploying_needs_methods_with_integrations(db: PgPool) {
     )
     .await
     .unwrap();
-    let err = store::create_deployment(&db, &api.id, "", Some("prod"), None)
+    let err = store::create_deployment(&db, &api.id, "", Some(&StageName::new("prod")), None)
         .await
         .unwrap_err();
     assert_invalid(
@@ -41,7 +41,7 @@ async fn deploying_needs_methods_with_integrations(db: PgPool) {
         "methodIntegration",
         "No integration defined for method: GET /pets",
     );
-    let err = store::create_deployment(&db, &api.id, "", Some("prod/1"), None)
+    let err = store::create_deployment(&db, &api.id, "", Some(&StageName::new("prod/1")), None)
         .await
         .unwrap_err();
     assert_invalid(err, "stageName", msg::STAGE_NAME);
@@ -61,9 +61,15 @@ async fn a_deployment_snapshot_does_not_change_with_the_api(db: PgPool) {
     )
     .await
     .unwrap();
-    let first = store::create_deployment(&db, &api.id, "v1", Some("prod"), Some("Production"))
-        .await
-        .unwrap();
+    let first = store::create_deployment(
+        &db,
+        &api.id,
+        "v1",
+        Some(&StageName::new("prod")),
+        Some("Production"),
+    )
+    .await
+    .unwrap();
     assert_eq!(first.format_version, 1);
     assert_eq!(first.api, api);
     assert_eq!(first.resources.len(), 2);
@@ -124,7 +130,9 @@ async fn a_deployment_snapshot_does_not_change_with_the_api(db: PgPool) {
     assert_eq!(second.authorizers[0].name, "renamed");
     assert_ne!(second.deployment_id, first.deployment_id);
     // Deploying without a stage leaves stages alone.
-    let prod = store::get_stage(&db, &api.id, "prod").await.unwrap();
+    let prod = store::get_stage(&db, &api.id, &StageName::new("prod"))
+        .await
+        .unwrap();
     assert_eq!(prod.deployment_id, first.deployment_id);
     assert_eq!(prod.description, "Production");
 
@@ -154,13 +162,19 @@ async fn redeploy_and_rollback_only_move_the_pointer(db: PgPool) {
     let api = new_api(&db).await;
     let pets = child(&db, &api, &api.root_resource_id, "pets").await;
     mock_method(&db, &api, &pets.id, HttpMethod::Get).await;
-    let v1 = store::create_deployment(&db, &api.id, "v1", Some("prod"), Some("Production"))
-        .await
-        .unwrap();
+    let v1 = store::create_deployment(
+        &db,
+        &api.id,
+        "v1",
+        Some(&StageName::new("prod")),
+        Some("Production"),
+    )
+    .await
+    .unwrap();
     let stage = store::update_stage(
         &db,
         &api.id,
-        "prod",
+        &StageName::new("prod"),
         "Live traffic",
         &vars(&[("backend", "api.example.com"), ("lambdaAlias", "live")]),
     )
@@ -170,23 +184,33 @@ async fn redeploy_and_rollback_only_move_the_pointer(db: PgPool) {
 
     // Redeploy to the same stage: the stage keeps its description and variables.
     mock_method(&db, &api, &pets.id, HttpMethod::Post).await;
-    let v2 = store::create_deployment(&db, &api.id, "v2", Some("prod"), Some("ignored"))
+    let v2 = store::create_deployment(
+        &db,
+        &api.id,
+        "v2",
+        Some(&StageName::new("prod")),
+        Some("ignored"),
+    )
+    .await
+    .unwrap();
+    let after_redeploy = store::get_stage(&db, &api.id, &StageName::new("prod"))
         .await
         .unwrap();
-    let after_redeploy = store::get_stage(&db, &api.id, "prod").await.unwrap();
     assert_eq!(after_redeploy.deployment_id, v2.deployment_id);
     assert_eq!(after_redeploy.description, "Live traffic");
     assert_eq!(after_redeploy.variables, stage.variables);
     assert_eq!(after_redeploy.created_date, stage.created_date);
 
     // Roll back.
-    let rolled = store::point_stage(&db, &api.id, "prod", &v1.deployment_id)
+    let rolled = store::point_stage(&db, &api.id, &StageName::new("prod"), &v1.deployment_id)
         .await
         .unwrap();
     assert_eq!(rolled.deployment_id, v1.deployment_id);
     assert_eq!(rolled.description, "Live traffic");
     assert_eq!(rolled.variables, stage.variables);
-    let (served_stage, served) = store::stage_snapshot(&db, &api.id, "prod").await.unwrap();
+    let (served_stage, served) = store::stage_snapshot(&db, &api.id, &StageName::new("prod"))
+        .await
+        .unwrap();
     assert_eq!(served_stage, rolled);
     assert_eq!(served, v1);
     assert_eq!(served.resources[1].resource_methods.len(), 1);
@@ -199,17 +223,24 @@ async fn redeploy_and_rollback_only_move_the_pointer(db: PgPool) {
     );
     assert_eq!(count(&db, "api_deployments").await, 2);
 
-    let err = store::point_stage(&db, &api.id, "prod", "nope00")
-        .await
-        .unwrap_err();
+    let err = store::point_stage(
+        &db,
+        &api.id,
+        &StageName::new("prod"),
+        &DeploymentId::new("nope00"),
+    )
+    .await
+    .unwrap_err();
     assert!(err.is_not_found(Entity::Deployment));
     assert_eq!(err.to_string(), "Invalid Deployment identifier specified");
-    let err = store::point_stage(&db, &api.id, "beta", &v1.deployment_id)
+    let err = store::point_stage(&db, &api.id, &StageName::new("beta"), &v1.deployment_id)
         .await
         .unwrap_err();
     assert!(err.is_not_found(Entity::Stage));
     assert_eq!(
-        store::get_stage(&db, &api.id, "prod").await.unwrap(),
+        store::get_stage(&db, &api.id, &StageName::new("prod"))
+            .await
+            .unwrap(),
         rolled
     );
 }
@@ -223,7 +254,7 @@ async fn stages_rules(db: PgPool) {
         .await
         .unwrap();
     let settings = |name: &str, variables: BTreeMap<String, String>| StageSettings {
-        stage_name: name.to_owned(),
+        stage_name: StageName::new(name),
         deployment_id: d.deployment_id.clone(),
         description: String::new(),
         variables,
@@ -261,7 +292,7 @@ async fn stages_rules(db: PgPool) {
             .await
             .unwrap_err();
         assert_invalid_field(err, "variables");
-        let err = store::update_stage(&db, &api.id, "dev", "", &bad)
+        let err = store::update_stage(&db, &api.id, &StageName::new("dev"), "", &bad)
             .await
             .unwrap_err();
         assert_invalid_field(err, "variables");
@@ -269,13 +300,18 @@ async fn stages_rules(db: PgPool) {
     let too_many: BTreeMap<String, String> = (0..101)
         .map(|i| (format!("v{i}"), "x".to_owned()))
         .collect();
-    let err = store::update_stage(&db, &api.id, "dev", "", &too_many)
+    let err = store::update_stage(&db, &api.id, &StageName::new("dev"), "", &too_many)
         .await
         .unwrap_err();
     assert_invalid_field(err, "variables");
-    assert_eq!(store::get_stage(&db, &api.id, "dev").await.unwrap(), stage);
+    assert_eq!(
+        store::get_stage(&db, &api.id, &StageName::new("dev"))
+            .await
+            .unwrap(),
+        stage
+    );
     let mut missing = settings("qa", BTreeMap::new());
-    missing.deployment_id = "nope00".into();
+    missing.deployment_id = DeploymentId::new("nope00");
     let err = store::create_stage(&db, &api.id, &missing)
         .await
         .unwrap_err();
@@ -287,8 +323,12 @@ async fn stages_rules(db: PgPool) {
         .unwrap_err();
     assert!(matches!(&err, ApisError::DeploymentInUse { stages } if stages == &["dev"]));
     assert_eq!(err.to_string(), msg::DEPLOYMENT_IN_USE);
-    store::delete_stage(&db, &api.id, "dev").await.unwrap();
-    let err = store::delete_stage(&db, &api.id, "dev").await.unwrap_err();
+    store::delete_stage(&db, &api.id, &StageName::new("dev"))
+        .await
+        .unwrap();
+    let err = store::delete_stage(&db, &api.id, &StageName::new("dev"))
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(Entity::Stage));
     assert_eq!(err.to_string(), "Invalid Stage identifier specified");
     store::delete_deployment(&db, &api.id, &d.deployment_id)

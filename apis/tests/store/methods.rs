@@ -77,7 +77,7 @@ async fn cognito_methods_need_an_existing_authorizer(db: PgPool) {
         .await
         .unwrap_err();
     assert_invalid_field(err, "authorizerId");
-    settings.authorizer_id = Some("nope00".into());
+    settings.authorizer_id = Some(apis::AuthorizerId::new("nope00"));
     let err = store::put_method(&db, &api.id, &pets.id, HttpMethod::Get, &settings)
         .await
         .unwrap_err();

@@ -1,5 +1,5 @@
 use apis::error::msg;
-use apis::{ApisError, Entity, HttpMethod, store};
+use apis::{ApisError, Entity, HttpMethod, ResourceId, RestApiId, StageName, store};
 use sqlx::PgPool;
 
 use crate::common::*;
@@ -144,16 +144,21 @@ async fn path_part_syntax_and_repeated_parameters(db: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn unknown_api_and_parent(db: PgPool) {
-    let err = store::create_resource(&db, "nosuchapi0", "x", "pets")
-        .await
-        .unwrap_err();
+    let err = store::create_resource(
+        &db,
+        &RestApiId::new("nosuchapi0"),
+        &ResourceId::new("x"),
+        "pets",
+    )
+    .await
+    .unwrap_err();
     assert!(err.is_not_found(Entity::RestApi));
     assert_eq!(
         err.to_string(),
         "Invalid API identifier specified nosuchapi0"
     );
     let api = new_api(&db).await;
-    let err = store::create_resource(&db, &api.id, "nosuchres0", "pets")
+    let err = store::create_resource(&db, &api.id, &ResourceId::new("nosuchres0"), "pets")
         .await
         .unwrap_err();
     assert!(err.is_not_found(Entity::Resource));
@@ -239,17 +244,17 @@ async fn deleting_an_api_cascades_and_preview_counts(db: PgPool) {
     )
     .await
     .unwrap();
-    let d1 = store::create_deployment(&db, &api.id, "first", Some("prod"), None)
+    let d1 = store::create_deployment(&db, &api.id, "first", Some(&StageName::new("prod")), None)
         .await
         .unwrap();
-    store::create_deployment(&db, &api.id, "second", Some("beta"), None)
+    store::create_deployment(&db, &api.id, "second", Some(&StageName::new("beta")), None)
         .await
         .unwrap();
     store::create_stage(
         &db,
         &api.id,
         &apis::StageSettings {
-            stage_name: "old".into(),
+            stage_name: StageName::new("old"),
             deployment_id: d1.deployment_id.clone(),
             description: String::new(),
             variables: Default::default(),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 pub async fn download(
     State(state): State<AppState>,
-    Path(api_id): Path<String>,
+    Path(api_id): Path<apis::RestApiId>,
     Query(choice): Query<ExportChoice>,
 ) -> Response {
     match export(&state, &api_id, &choice).await {

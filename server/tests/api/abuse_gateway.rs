@@ -13,6 +13,7 @@ use apis::model::{
     AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
     IntegrationSettings, IntegrationType, MethodSettings,
 };
+use apis::{RestApiId, StageName};
 use axum::Router;
 use axum::http::{HeaderMap, Uri};
 use reqwest::StatusCode;
@@ -102,7 +103,7 @@ async fn raw_get(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> (u
 /// `response_template`, if any) unless it is a proxy.
 async fn method(
     app: &TestApp,
-    api_id: &str,
+    api_id: &RestApiId,
     path: &str,
     mut settings: MethodSettings,
     integration: IntegrationSettings,
@@ -170,15 +171,25 @@ fn mock() -> IntegrationSettings {
 }
 
 /// Deploys `api_id` to `prod` with `variables`; returns the gateway's base URL for it.
-async fn deploy(app: &TestApp, api_id: &str, variables: &[(&str, &str)]) -> (SocketAddr, String) {
-    apis::store::create_deployment(&app.pool, api_id, "abuse", Some("prod"), None)
-        .await
-        .expect("deploy");
+async fn deploy(
+    app: &TestApp,
+    api_id: &RestApiId,
+    variables: &[(&str, &str)],
+) -> (SocketAddr, String) {
+    apis::store::create_deployment(
+        &app.pool,
+        api_id,
+        "abuse",
+        Some(&StageName::new("prod")),
+        None,
+    )
+    .await
+    .expect("deploy");
     let variables: BTreeMap<String, String> = variables
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    apis::store::update_stage(&app.pool, api_id, "prod", "", &variables)
+    apis::store::update_stage(&app.pool, api_id, &StageName::new("prod"), "", &variables)
         .await
         .expect("stage variables");
     let console = format!("http://{}", app.addr);
@@ -186,7 +197,7 @@ async fn deploy(app: &TestApp, api_id: &str, variables: &[(&str, &str)]) -> (Soc
     (addr, format!("/{api_id}/prod"))
 }
 
-async fn new_api(app: &TestApp) -> String {
+async fn new_api(app: &TestApp) -> RestApiId {
     apis::store::create_rest_api(&app.pool, "Abuse", "")
         .await
         .expect("api")
@@ -591,9 +602,15 @@ async fn the_authorizer_cache_stays_within_its_bound_however_many_tokens_are_min
         Some(r#"{"sub": "$context.authorizer.claims.sub"}"#),
     )
     .await;
-    apis::store::create_deployment(&app.pool, &api, "abuse", Some("prod"), None)
-        .await
-        .expect("deploy");
+    apis::store::create_deployment(
+        &app.pool,
+        &api,
+        "abuse",
+        Some(&StageName::new("prod")),
+        None,
+    )
+    .await
+    .expect("deploy");
     let console = format!("http://{}", app.addr);
     let server = server::gateway_server::GatewayServer::build(
         "127.0.0.1:0".parse().expect("addr"),

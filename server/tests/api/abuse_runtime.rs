@@ -477,9 +477,15 @@ async fn serve_restarts_its_embedded_postgres_after_kill_9() {
     // The gateway LISTENs again: a deployment written by another node (here, straight into
     // the database) is served well before the 30 s periodic reload.
     set_body(&app, &key, &response, "listened").await;
-    apis::store::create_deployment(&app.pool, &api_id, "", Some("listened"), None)
-        .await
-        .expect("deploy from elsewhere");
+    apis::store::create_deployment(
+        &app.pool,
+        &apis::RestApiId::new(&api_id),
+        "",
+        Some(&apis::StageName::new("listened")),
+        None,
+    )
+    .await
+    .expect("deploy from elsewhere");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let got = invoke(gateway, &api_id, "listened").await;

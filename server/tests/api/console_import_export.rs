@@ -232,9 +232,15 @@ async fn the_export_download_is_an_attachment_behind_the_session() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let text = res.text().await.expect("text");
     assert!(text.contains("prod"), "{text}");
-    apis::store::create_deployment(&app.pool, &api_id, "", Some("prod"), None)
-        .await
-        .expect("deploy");
+    apis::store::create_deployment(
+        &app.pool,
+        &api_id,
+        "",
+        Some(&apis::StageName::new("prod")),
+        None,
+    )
+    .await
+    .expect("deploy");
     let res = app
         .client
         .get(url("spec=oas30&format=json&extensions=both&stage=prod"))

@@ -10,6 +10,7 @@ use apis::model::{
     AuthorizerSettings, HttpMethod, IntegrationResponseSettings, IntegrationSettings,
     MethodResponseSettings, MethodSettings,
 };
+use apis::{ResourceId, RestApiId, StageName};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -17,7 +18,12 @@ use crate::helpers::{
     PoolUser, identity_of, mock_get_on_root, pool_user, spawn_app, start_gateway,
 };
 
-async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
+async fn deploy_template(
+    pool: &sqlx::PgPool,
+    api_id: &RestApiId,
+    root: &ResourceId,
+    template: &str,
+) {
     let mut templates = BTreeMap::new();
     templates.insert("application/json".to_string(), template.to_string());
     apis::store::put_integration_response(
@@ -33,7 +39,7 @@ async fn deploy_template(pool: &sqlx::PgPool, api_id: &str, root: &str, template
     )
     .await
     .expect("integration response");
-    apis::store::create_deployment(pool, api_id, "test", Some("prod"), None)
+    apis::store::create_deployment(pool, api_id, "test", Some(&StageName::new("prod")), None)
         .await
         .expect("deploy");
 }

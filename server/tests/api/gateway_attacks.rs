@@ -174,9 +174,15 @@ async fn the_gateway_refuses_forged_altered_foreign_expired_and_malformed_tokens
     )
     .await
     .expect("integration response");
-    apis::store::create_deployment(&app.pool, &api.id, "test", Some("prod"), None)
-        .await
-        .expect("deploy");
+    apis::store::create_deployment(
+        &app.pool,
+        &api.id,
+        "test",
+        Some(&apis::StageName::new("prod")),
+        None,
+    )
+    .await
+    .expect("deploy");
 
     let gateway_addr = start_gateway(&app.pool, idp.clone(), &console).await;
     let url = format!("http://{}/{}/prod/", gateway_addr, api.id);

@@ -11,6 +11,7 @@ use apis::model::{
     AuthorizationType, AuthorizerSettings, HttpMethod, IntegrationResponseSettings,
     IntegrationSettings, IntegrationType, MethodResponseSettings, MethodSettings,
 };
+use apis::{AuthorizerId, ResourceId, RestApiId, StageName};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query};
@@ -199,17 +200,17 @@ type ResponseSpec<'a> = (
 #[allow(clippy::too_many_arguments)]
 async fn method(
     pool: &sqlx::PgPool,
-    api_id: &str,
-    resource_id: &str,
+    api_id: &RestApiId,
+    resource_id: &ResourceId,
     verb: HttpMethod,
-    authorizer: Option<&str>,
+    authorizer: Option<&AuthorizerId>,
     integration: IntegrationSettings,
     responses: &[ResponseSpec<'_>],
 ) {
     let mut settings = match authorizer {
         Some(id) => MethodSettings {
             authorization_type: AuthorizationType::CognitoUserPools,
-            authorizer_id: Some(id.to_owned()),
+            authorizer_id: Some(id.clone()),
             ..Default::default()
         },
         None => MethodSettings::default(),
@@ -315,7 +316,7 @@ async fn fixture() -> Fixture {
     let authorizer = apis::store::create_authorizer(db, &api.id, &settings)
         .await
         .expect("authorizer");
-    let auth = Some(authorizer.id.as_str());
+    let auth = Some(&authorizer.id);
 
     let mut orders = integration(
         IntegrationType::Http,
@@ -440,7 +441,7 @@ async fn fixture() -> Fixture {
         method(db, &api.id, &id, HttpMethod::Get, None, i, responses).await;
     }
 
-    apis::store::create_deployment(db, &api.id, "backends", Some("prod"), None)
+    apis::store::create_deployment(db, &api.id, "backends", Some(&StageName::new("prod")), None)
         .await
         .expect("deploy");
     let variables: BTreeMap<String, String> = [
@@ -448,7 +449,7 @@ async fn fixture() -> Fixture {
         ("down".to_owned(), down.to_string()),
     ]
     .into();
-    apis::store::update_stage(db, &api.id, "prod", "", &variables)
+    apis::store::update_stage(db, &api.id, &StageName::new("prod"), "", &variables)
         .await
         .expect("stage variables");
 
@@ -457,7 +458,7 @@ async fn fixture() -> Fixture {
     let sub = token_claim(&id_token, "sub");
     Fixture {
         _app: app,
-        api_id: api.id,
+        api_id: api.id.into(),
         base,
         id_token,
         sub,

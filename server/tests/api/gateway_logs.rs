@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use apis::StageName;
 use apis::model::{AuthorizerSettings, HttpMethod};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -88,7 +89,7 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     )
     .await
     .expect("integration response");
-    apis::store::create_deployment(&app.pool, &api.id, "", Some("prod"), None)
+    apis::store::create_deployment(&app.pool, &api.id, "", Some(&StageName::new("prod")), None)
         .await
         .expect("deploy");
 
@@ -127,12 +128,12 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     }
 
     let statuses: Vec<u16> = recent
-        .list(&api.id, "prod")
+        .list(&api.id, &StageName::new("prod"))
         .iter()
         .map(|r| r.status)
         .collect();
     assert_eq!(statuses, [200, 401], "newest first");
-    let entries = recent.list(&api.id, "prod");
+    let entries = recent.list(&api.id, &StageName::new("prod"));
     assert_eq!(entries[0].auth.principal(), Some(real_sub.as_str()));
     assert_eq!(entries[1].auth.principal(), None);
     assert!(
@@ -164,11 +165,11 @@ async fn a_forged_tokens_sub_is_never_the_principal() {
     assert!(!all.contains("forged-principal"), "{all}");
 
     // Deleting the stage drops its requests once the gateway reloads (NOTIFY, within a second).
-    apis::store::delete_stage(&app.pool, &api.id, "prod")
+    apis::store::delete_stage(&app.pool, &api.id, &StageName::new("prod"))
         .await
         .expect("delete stage");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !recent.list(&api.id, "prod").is_empty() {
+    while !recent.list(&api.id, &StageName::new("prod")).is_empty() {
         assert!(
             std::time::Instant::now() < deadline,
             "the deleted stage's requests are still listed"

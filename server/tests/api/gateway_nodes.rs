@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use apis::model::{HttpMethod, IntegrationResponseSettings};
+use apis::{ResourceId, RestApiId, StageName};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{identity_of, mock_get_on_root, spawn_app, start_gateway};
 
 /// Sets the MOCK integration's 200 response template and deploys to `prod`.
-async fn deploy(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
+async fn deploy(pool: &sqlx::PgPool, api_id: &RestApiId, root: &ResourceId, template: &str) {
     let mut templates = BTreeMap::new();
     templates.insert("application/json".to_string(), template.to_string());
     apis::store::put_integration_response(
@@ -27,7 +28,7 @@ async fn deploy(pool: &sqlx::PgPool, api_id: &str, root: &str, template: &str) {
     )
     .await
     .expect("integration response");
-    apis::store::create_deployment(pool, api_id, "nodes", Some("prod"), None)
+    apis::store::create_deployment(pool, api_id, "nodes", Some(&StageName::new("prod")), None)
         .await
         .expect("deploy");
 }

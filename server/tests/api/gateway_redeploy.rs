@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use apis::model::{HttpMethod, IntegrationResponseSettings};
+use apis::{ResourceId, RestApiId, StageName};
 
 use crate::helpers::{identity_of, mock_get_on_root, spawn_app, start_gateway};
 
@@ -19,7 +20,7 @@ const LOAD_FOR: Duration = Duration::from_secs(10);
 const REDEPLOYS: u32 = 20;
 
 /// Sets the 200 template to `body` and deploys the API to `prod`.
-async fn deploy(pool: &sqlx::PgPool, api_id: &str, root: &str, body: &str) {
+async fn deploy(pool: &sqlx::PgPool, api_id: &RestApiId, root: &ResourceId, body: &str) {
     let templates: BTreeMap<String, String> =
         [("application/json".to_owned(), body.to_owned())].into();
     apis::store::put_integration_response(
@@ -35,9 +36,15 @@ async fn deploy(pool: &sqlx::PgPool, api_id: &str, root: &str, body: &str) {
     )
     .await
     .expect("integration response");
-    apis::store::create_deployment(pool, api_id, "redeploy", Some("prod"), None)
-        .await
-        .expect("deploy");
+    apis::store::create_deployment(
+        pool,
+        api_id,
+        "redeploy",
+        Some(&StageName::new("prod")),
+        None,
+    )
+    .await
+    .expect("deploy");
 }
 
 #[derive(Default)]

@@ -267,9 +267,9 @@ pub async fn start_gateway(
 /// caller's (it is what each gateway test varies).
 pub async fn mock_get_on_root(
     pool: &PgPool,
-    api_id: &str,
-    root: &str,
-    authorizer_id: Option<&str>,
+    api_id: &apis::RestApiId,
+    root: &apis::ResourceId,
+    authorizer_id: Option<&apis::AuthorizerId>,
 ) {
     use apis::model::{
         AuthorizationType, HttpMethod, IntegrationSettings, MethodResponseSettings, MethodSettings,
@@ -279,7 +279,7 @@ pub async fn mock_get_on_root(
             Some(_) => AuthorizationType::CognitoUserPools,
             None => AuthorizationType::None,
         },
-        authorizer_id: authorizer_id.map(str::to_owned),
+        authorizer_id: authorizer_id.cloned(),
         ..Default::default()
     };
     apis::store::put_method(pool, api_id, root, HttpMethod::Get, &method)
@@ -304,16 +304,20 @@ pub async fn mock_get_on_root(
 }
 
 /// Creates `/a/b/...` under the root (reusing existing parents); returns the leaf's id.
-pub async fn resource(pool: &sqlx::PgPool, api_id: &str, root: &str, path: &str) -> String {
-    let mut parent = root.to_owned();
+pub async fn resource(
+    pool: &sqlx::PgPool,
+    api_id: &apis::RestApiId,
+    root: &apis::ResourceId,
+    path: &str,
+) -> apis::ResourceId {
+    let mut parent = root.clone();
     for part in path.trim_matches('/').split('/') {
         let existing = apis::store::list_resources(pool, api_id)
             .await
             .expect("resources")
             .into_iter()
             .find(|r| {
-                r.parent_id.as_deref() == Some(parent.as_str())
-                    && r.path_part.as_deref() == Some(part)
+                r.parent_id.as_ref() == Some(&parent) && r.path_part.as_deref() == Some(part)
             });
         parent = match existing {
             Some(r) => r.id,

@@ -86,15 +86,27 @@ async fn the_seed_swagger_example_imports_deploys_and_guards_get_root() {
         apis::IntegrationType::Mock
     );
 
-    apis::store::create_deployment(&app.pool, &api_id, "imported", Some("test"), None)
-        .await
-        .expect("deploy");
+    apis::store::create_deployment(
+        &app.pool,
+        &api_id,
+        "imported",
+        Some(&apis::StageName::new("test")),
+        None,
+    )
+    .await
+    .expect("deploy");
     let petstore = openapi::import(&app.pool, &ctx(), None, openapi::ImportMode::New, PETSTORE)
         .await
         .expect("petstore");
-    apis::store::create_deployment(&app.pool, &petstore.api_id, "", Some("prod"), None)
-        .await
-        .expect("deploy petstore");
+    apis::store::create_deployment(
+        &app.pool,
+        &petstore.api_id,
+        "",
+        Some(&apis::StageName::new("prod")),
+        None,
+    )
+    .await
+    .expect("deploy petstore");
 
     let addr = start_gateway(&app.pool, idp.clone(), &console).await;
     let http = reqwest::Client::new();

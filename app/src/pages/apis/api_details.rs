@@ -23,13 +23,13 @@ pub async fn get_rest_api(api_id: String) -> Result<ApiDetails, AppError> {
     use super::shared::ssr::{db, fmt_time};
     use crate::auth::ssr::require_admin;
     require_admin().await?;
-    let api = apis::store::get_rest_api(&db(), &api_id).await?;
+    let api = apis::store::get_rest_api(&db(), &apis::RestApiId::new(api_id)).await?;
     Ok(ApiDetails {
         created: fmt_time(api.created_date),
-        id: api.id,
+        id: api.id.into(),
         name: api.name,
         description: api.description,
-        root_resource_id: api.root_resource_id,
+        root_resource_id: api.root_resource_id.into(),
     })
 }
 

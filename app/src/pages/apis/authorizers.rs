@@ -208,7 +208,7 @@ pub mod ssr {
             ttl: authorizer.authorizer_result_ttl_in_seconds,
             version: authorizer.version,
             identity_source: authorizer.identity_source,
-            id: authorizer.id,
+            id: authorizer.id.into(),
             name: authorizer.name,
             providers,
             used_by,
@@ -247,6 +247,7 @@ pub async fn list_api_authorizers(api_id: String) -> Result<Vec<AuthorizerView>,
     require_admin().await?;
     let db = db();
     let identity = state().identity;
+    let api_id = apis::RestApiId::new(api_id);
     let authorizers = apis::store::list_authorizers(&db, &api_id).await?;
     let pools = ssr::local_pools(&identity).await?;
     let base = ssr::issuer_base(&identity);
@@ -360,7 +361,10 @@ pub async fn save_api_authorizer(
         ("authorizerResultTtlInSeconds", "ttl"),
     ];
     let db = db();
-    let id = authorizer_id.filter(|id| !id.is_empty());
+    let api_id = apis::RestApiId::new(api_id);
+    let id = authorizer_id
+        .filter(|id| !id.is_empty())
+        .map(apis::AuthorizerId::new);
     let saved = match &id {
         None => apis::store::create_authorizer(&db, &api_id, &settings).await,
         Some(authorizer_id) => {
@@ -375,7 +379,7 @@ pub async fn save_api_authorizer(
     tracing::info!(api.id = %api_id, authorizer.id = %saved.id, by = %me.username,
         created = id.is_none(), "authorizer saved in the console");
     Ok(SavedAuthorizer {
-        id: saved.id,
+        id: saved.id.into(),
         name: saved.name,
         created: id.is_none(),
     })
@@ -397,6 +401,10 @@ pub async fn delete_api_authorizer(
     use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, authorizer_id) = (
+        apis::RestApiId::new(api_id),
+        apis::AuthorizerId::new(authorizer_id),
+    );
     if let Err(e) = apis::store::delete_authorizer(&db(), &api_id, &authorizer_id).await {
         let in_use = match &e {
             apis::ApisError::AuthorizerInUse { methods } => {

@@ -134,7 +134,7 @@ pub mod ssr {
     /// (which has no Leptos context, hence the explicit state).
     pub async fn export(
         state: &crate::state::AppState,
-        api_id: &str,
+        api_id: &apis::RestApiId,
         choice: &ExportChoice,
     ) -> Result<ExportView, openapi::OpenApiError> {
         let ctx = openapi::ImportContext {
@@ -143,7 +143,8 @@ pub mod ssr {
         };
         let options = options(choice);
         let db = &state.pool;
-        let text = match choice.stage.as_deref() {
+        let stage = choice.stage.clone().map(apis::StageName::new);
+        let text = match &stage {
             Some(stage) => openapi::export_stage(db, &ctx, api_id, stage, &options)
                 .await
                 .map_err(|e| match e {
@@ -162,7 +163,7 @@ pub mod ssr {
         };
         let api = apis::store::get_rest_api(db, api_id).await?;
         Ok(ExportView {
-            file_name: openapi::file_name(&api.name, choice.stage.as_deref(), &options),
+            file_name: openapi::file_name(&api.name, stage.as_ref(), &options),
             content_type: openapi::content_type(&options).to_owned(),
             text,
         })
@@ -176,7 +177,7 @@ pub async fn export_api_document(
 ) -> Result<ExportView, AppError> {
     use crate::auth::ssr::{require_admin, state};
     require_admin().await?;
-    Ok(ssr::export(&state(), &api_id, &choice).await?)
+    Ok(ssr::export(&state(), &apis::RestApiId::new(api_id), &choice).await?)
 }
 
 #[component]

@@ -207,10 +207,11 @@ pub async fn preview_api_import(
     require_admin().await?;
     let import_mode = ssr::mode(api_id.as_deref(), mode)?;
     ssr::document(&document)?;
+    let api_id = api_id.map(apis::RestApiId::new);
     let preview = openapi::preview_import(
         &db(),
         &ssr::context(),
-        api_id.as_deref(),
+        api_id.as_ref(),
         import_mode,
         &document,
     )
@@ -230,17 +231,18 @@ pub async fn import_api_document(
     let me = require_admin().await?;
     let import_mode = ssr::mode(api_id.as_deref(), mode)?;
     ssr::document(&document)?;
+    let api_id = api_id.map(apis::RestApiId::new);
     let imported = openapi::import(
         &db(),
         &ssr::context(),
-        api_id.as_deref(),
+        api_id.as_ref(),
         import_mode,
         &document,
     )
     .await?;
     tracing::info!(api.id = %imported.api_id, mode = ?mode, changes = imported.preview.changes.len(),
         warnings = imported.preview.warnings.len(), by = %me.username, "API imported in the console");
-    Ok(imported.api_id)
+    Ok(imported.api_id.into())
 }
 
 /// `/apis/import`: a new API from a document.

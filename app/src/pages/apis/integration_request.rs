@@ -86,6 +86,10 @@ pub async fn update_integration_request(
     use crate::auth::ssr::require_admin;
     use apis::{HttpMethod, IntegrationSettings, IntegrationType, PassthroughBehavior};
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     let fields: &[(&str, &str)] = &[
         ("type", "integration_type"),

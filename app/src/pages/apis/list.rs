@@ -68,7 +68,7 @@ pub async fn list_rest_apis() -> Result<Vec<ApiRow>, AppError> {
         .into_iter()
         .map(|a| ApiRow {
             created: fmt_time(a.created_date),
-            id: a.id,
+            id: a.id.into(),
             name: a.name,
             description: a.description,
         })
@@ -85,7 +85,7 @@ pub async fn create_rest_api(name: String, description: String) -> Result<String
         .await
         .map_err(|e| on_form(e, &[("name", "name"), ("description", "description")]))?;
     tracing::info!(api.id = %api.id, by = %me.username, "REST API created in the console");
-    Ok(api.id)
+    Ok(api.id.into())
 }
 
 #[server(endpoint = "preview_rest_api_delete")]
@@ -93,16 +93,16 @@ pub async fn preview_rest_api_delete(api_id: String) -> Result<DeletePreviewView
     use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     require_admin().await?;
-    let p = apis::store::delete_preview(&db(), &api_id).await?;
+    let p = apis::store::delete_preview(&db(), &apis::RestApiId::new(api_id)).await?;
     Ok(DeletePreviewView {
-        api_id: p.api.id,
+        api_id: p.api.id.into(),
         name: p.api.name,
         resources: p.resources,
         methods: p.methods,
         authorizers: p.authorizers,
         stages: p.stages,
         deployments: p.deployments,
-        stage_names: p.stage_names,
+        stage_names: p.stage_names.into_iter().map(String::from).collect(),
     })
 }
 
@@ -111,6 +111,7 @@ pub async fn delete_rest_api(api_id: String) -> Result<(), AppError> {
     use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let api_id = apis::RestApiId::new(api_id);
     apis::store::delete_rest_api(&db(), &api_id).await?;
     tracing::info!(api.id = %api_id, by = %me.username, "REST API deleted in the console");
     // Its stages stop being served before the answer.

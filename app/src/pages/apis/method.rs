@@ -38,6 +38,10 @@ pub async fn get_api_method(
     use super::shared::ssr::{db, verb};
     use crate::auth::ssr::require_admin;
     require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let db = db();
     let verb = verb(&http_method)?;
     let api = apis::store::get_rest_api(&db, &api_id).await?;
@@ -45,13 +49,13 @@ pub async fn get_api_method(
     let method = apis::store::get_method(&db, &api_id, &resource_id, verb).await?;
     let authorizers = apis::store::list_authorizers(&db, &api_id).await?;
     Ok(MethodView {
-        api_id: api.id,
+        api_id: api.id.into(),
         api_name: api.name,
-        resource_id: resource.id,
+        resource_id: resource.id.into(),
         resource_path: resource.path,
         http_method: verb.to_string(),
         authorization_type: method.authorization_type.to_string(),
-        authorizer_id: method.authorizer_id,
+        authorizer_id: method.authorizer_id.map(String::from),
         authorization_scopes: method.authorization_scopes,
         api_key_required: method.api_key_required,
         request_parameters: method.request_parameters.into_iter().collect(),
@@ -89,7 +93,7 @@ pub async fn get_api_method(
         authorizers: authorizers
             .into_iter()
             .map(|a| AuthorizerOption {
-                id: a.id,
+                id: a.id.into(),
                 name: a.name,
             })
             .collect(),
@@ -106,6 +110,10 @@ pub async fn delete_api_method(
     use super::shared::ssr::{db, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     apis::store::delete_method(&db(), &api_id, &resource_id, verb)
         .await

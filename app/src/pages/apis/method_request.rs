@@ -79,6 +79,10 @@ pub async fn update_method_request(
     use apis::{AuthorizationType, MethodSettings};
     use std::collections::BTreeMap;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     let version: i32 = version.trim().parse().map_err(|_| {
         invalid(
@@ -91,7 +95,10 @@ pub async fn update_method_request(
         // Offered only to methods that already have them (imported), so saving keeps them.
         "AWS_IAM" => (AuthorizationType::AwsIam, None),
         "CUSTOM" => (AuthorizationType::Custom, None),
-        id => (AuthorizationType::CognitoUserPools, Some(id.to_string())),
+        id => (
+            AuthorizationType::CognitoUserPools,
+            Some(apis::AuthorizerId::new(id)),
+        ),
     };
     let scopes: Vec<String> = authorization_scopes
         .split(|c: char| c == ',' || c.is_whitespace())

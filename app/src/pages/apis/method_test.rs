@@ -156,6 +156,10 @@ pub async fn test_api_method(
     use crate::auth::ssr::{require_admin, state};
 
     require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let declared = verb(&http_method)?;
     let send = if declared == apis::HttpMethod::Any {
         verb(&test_method).map_err(|_| invalid("test_method", "Choose the method to send."))?

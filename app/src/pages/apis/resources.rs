@@ -68,7 +68,7 @@ fn descendants<'a>(nodes: &'a [ResourceNode], node: &ResourceNode) -> Vec<&'a Re
 #[cfg(feature = "ssr")]
 fn tree_order(resources: Vec<apis::Resource>) -> Vec<ResourceNode> {
     use std::collections::BTreeMap;
-    let mut children: BTreeMap<Option<String>, Vec<apis::Resource>> = BTreeMap::new();
+    let mut children: BTreeMap<Option<apis::ResourceId>, Vec<apis::Resource>> = BTreeMap::new();
     for r in resources {
         children.entry(r.parent_id.clone()).or_default().push(r);
     }
@@ -97,8 +97,8 @@ fn tree_order(resources: Vec<apis::Resource>) -> Vec<ResourceNode> {
                     integration: m.method_integration.as_ref().map(|i| i.kind.to_string()),
                 })
                 .collect(),
-            id: r.id,
-            parent_id: r.parent_id,
+            id: r.id.into(),
+            parent_id: r.parent_id.map(String::from),
             path_part: r.path_part.unwrap_or_default(),
             path: r.path,
             depth,
@@ -112,6 +112,7 @@ pub async fn list_api_resources(api_id: String) -> Result<Vec<ResourceNode>, App
     use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     require_admin().await?;
+    let api_id = apis::RestApiId::new(api_id);
     let resources = apis::store::list_resources(&db(), &api_id).await?;
     Ok(tree_order(resources))
 }
@@ -126,6 +127,10 @@ pub async fn create_api_resource(
     use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, parent_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(parent_id),
+    );
     let part = path_part.trim();
     if part.is_empty() {
         return Err(invalid(
@@ -137,7 +142,7 @@ pub async fn create_api_resource(
         .await
         .map_err(|e| on_form(e, &[("pathPart", "path_part")]))?;
     tracing::info!(api.id = %api_id, resource.path = %resource.path, by = %me.username, "resource created in the console");
-    Ok(resource.id)
+    Ok(resource.id.into())
 }
 
 /// Deletes a resource with its subtree; returns its parent's id (selected next).
@@ -146,6 +151,10 @@ pub async fn delete_api_resource(api_id: String, resource_id: String) -> Result<
     use super::shared::ssr::{db, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let db = db();
     let resource = apis::store::get_resource(&db, &api_id, &resource_id)
         .await
@@ -154,7 +163,7 @@ pub async fn delete_api_resource(api_id: String, resource_id: String) -> Result<
         .await
         .map_err(|e| on_form(e, &[]))?;
     tracing::info!(api.id = %api_id, resource.path = %resource.path, resources = deleted.resources, methods = deleted.methods, by = %me.username, "resource deleted in the console");
-    Ok(resource.parent_id.unwrap_or_default())
+    Ok(resource.parent_id.map(String::from).unwrap_or_default())
 }
 
 /// The request template of a new method's MOCK integration (the AWS console's default).
@@ -176,6 +185,10 @@ pub async fn create_api_method(
         IntegrationResponseSettings, IntegrationSettings, MethodResponseSettings, MethodSettings,
     };
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let fields = &[("httpMethod", "http_method")];
     if http_method.is_empty() {
         return Err(invalid("http_method", "Choose a method."));

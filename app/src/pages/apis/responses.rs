@@ -78,6 +78,10 @@ pub async fn save_integration_response(
     use super::shared::ssr::{db, invalid, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     let status = status_code.trim();
     if status.is_empty() {
@@ -122,6 +126,10 @@ pub async fn delete_api_integration_response(
     use super::shared::ssr::{db, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     apis::store::delete_integration_response(&db(), &api_id, &resource_id, verb, &status_code)
         .await
@@ -145,6 +153,10 @@ pub async fn save_method_response(
     use crate::auth::ssr::require_admin;
     use std::collections::BTreeMap;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     let status = status_code.trim();
     if status.is_empty() {
@@ -222,6 +234,10 @@ pub async fn delete_api_method_response(
     use super::shared::ssr::{db, on_form, verb};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, resource_id) = (
+        apis::RestApiId::new(api_id),
+        apis::ResourceId::new(resource_id),
+    );
     let verb = verb(&http_method)?;
     apis::store::delete_method_response(&db(), &api_id, &resource_id, verb, &status_code)
         .await

@@ -48,7 +48,9 @@ pub async fn list_stage_requests(
     use sqlx::types::time::OffsetDateTime;
 
     require_admin().await?;
-    let recent = state().recent_requests.list(&api_id, &stage);
+    let recent = state()
+        .recent_requests
+        .list(&apis::RestApiId::new(api_id), &apis::StageName::new(stage));
     Ok(recent
         .into_iter()
         .map(|r| {

@@ -120,6 +120,7 @@ pub async fn list_api_stages(api_id: String) -> Result<StagesData, AppError> {
     use super::shared::ssr::{db, fmt_time};
     use crate::auth::ssr::{require_admin, state};
     require_admin().await?;
+    let api_id = apis::RestApiId::new(api_id);
     let db = db();
     let base = state().gateway_base_url;
     let stages = apis::store::list_stages(&db, &api_id).await?;
@@ -129,9 +130,9 @@ pub async fn list_api_stages(api_id: String) -> Result<StagesData, AppError> {
             .into_iter()
             .map(|s| StageView {
                 invoke_url: invoke_url(&base, &api_id, &s.stage_name),
-                name: s.stage_name,
+                name: s.stage_name.into(),
                 description: s.description,
-                deployment_id: s.deployment_id,
+                deployment_id: s.deployment_id.into(),
                 variables: s.variables.into_iter().collect(),
                 created: fmt_time(s.created_date),
                 updated: fmt_time(s.last_updated_date),
@@ -140,11 +141,11 @@ pub async fn list_api_stages(api_id: String) -> Result<StagesData, AppError> {
         deployments: deployments
             .into_iter()
             .map(|d| DeploymentView {
-                id: d.id,
+                id: d.id.into(),
                 description: d.description,
                 created: fmt_seconds(d.created_date),
                 created_epoch: d.created_date.unix_timestamp(),
-                stage_names: d.stage_names,
+                stage_names: d.stage_names.into_iter().map(String::from).collect(),
             })
             .collect(),
         gateway_base_url: base,
@@ -162,6 +163,7 @@ pub async fn deploy_rest_api(
     use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::{require_admin, state};
     let me = require_admin().await?;
+    let api_id = apis::RestApiId::new(api_id);
     let db = db();
     let description = description.unwrap_or_default().trim().to_owned();
     apis::validate::validate_description(&description)
@@ -185,9 +187,9 @@ pub async fn deploy_rest_api(
                 ),
             ));
         }
-        (name, Some(d))
+        (apis::StageName::new(name), Some(d))
     } else {
-        (stage, None)
+        (apis::StageName::new(stage), None)
     };
     let snapshot = apis::store::create_deployment(
         &db,
@@ -204,8 +206,8 @@ pub async fn deploy_rest_api(
     state.gateway_caught_up().await;
     Ok(Deployed {
         invoke_url: invoke_url(&state.gateway_base_url, &api_id, &stage),
-        deployment_id: snapshot.deployment_id,
-        stage_name: stage,
+        deployment_id: snapshot.deployment_id.into(),
+        stage_name: stage.into(),
     })
 }
 
@@ -223,6 +225,10 @@ pub async fn update_api_stage(
     use super::shared::ssr::{db, invalid, on_form};
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, stage_name) = (
+        apis::RestApiId::new(api_id),
+        apis::StageName::new(stage_name),
+    );
     if names.len() != values.len() {
         return Err(AppError::form("Every variable needs a name and a value."));
     }
@@ -255,7 +261,7 @@ pub async fn update_api_stage(
         .map_err(|e| on_form(e, &[]))?;
     tracing::info!(api.id = %api_id, stage = %stage_name, by = %me.username, "stage settings saved in the console");
     crate::auth::ssr::state().gateway_caught_up().await;
-    Ok(stage_name)
+    Ok(stage_name.into())
 }
 
 /// Points a stage at another deployment (roll back / forward).
@@ -268,11 +274,16 @@ pub async fn point_api_stage(
     use super::shared::ssr::db;
     use crate::auth::ssr::require_admin;
     let me = require_admin().await?;
+    let (api_id, stage_name, deployment_id) = (
+        apis::RestApiId::new(api_id),
+        apis::StageName::new(stage_name),
+        apis::DeploymentId::new(deployment_id),
+    );
     let stage = apis::store::point_stage(&db(), &api_id, &stage_name, &deployment_id).await?;
     tracing::info!(api.id = %api_id, stage = %stage_name, deployment.id = %deployment_id,
         by = %me.username, "stage pointed at another deployment in the console");
     crate::auth::ssr::state().gateway_caught_up().await;
-    Ok((stage.stage_name, stage.deployment_id))
+    Ok((stage.stage_name.into(), stage.deployment_id.into()))
 }
 
 #[component]

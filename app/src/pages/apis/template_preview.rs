@@ -55,7 +55,7 @@ fn sample_claims() -> Vec<(String, String)> {
 #[cfg(feature = "ssr")]
 fn token_claims(token: &str) -> Result<Vec<(String, String)>, String> {
     let authorizer = apis::Authorizer {
-        id: "preview".to_owned(),
+        id: apis::AuthorizerId::new("preview"),
         name: "preview".to_owned(),
         kind: apis::AuthorizerType::CognitoUserPools,
         provider_arns: Vec::new(),

@@ -28,7 +28,7 @@ pub(super) async fn authorize<K: KeySource>(
     let authorizer = method
         .method
         .authorizer_id
-        .as_deref()
+        .as_ref()
         .and_then(|id| stage.snapshot.authorizer(id));
     let Some(authorizer) = authorizer else {
         tracing::error!(

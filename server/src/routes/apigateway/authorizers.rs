@@ -69,7 +69,7 @@ pub(super) async fn list(call: &Call) -> Outcome {
 
 pub(super) async fn get(call: &Call) -> Outcome {
     let authorizer =
-        apis::store::get_authorizer(call.db(), call.api_id(), call.param("authorizer_id")).await?;
+        apis::store::get_authorizer(call.db(), call.api_id(), call.authorizer_id()).await?;
     Ok(Reply::ok(wire::authorizer(&authorizer)))
 }
 
@@ -83,7 +83,7 @@ const AUTHORIZER_PATHS: &[&str] = &[
 
 pub(super) async fn update(call: &Call) -> Outcome {
     let patches = wire::patch_operations(&call.body)?;
-    let id = call.param("authorizer_id");
+    let id = call.authorizer_id();
     let current = apis::store::get_authorizer(call.db(), call.api_id(), id).await?;
     let mut s = AuthorizerSettings {
         name: current.name.clone(),
@@ -131,7 +131,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
 }
 
 pub(super) async fn delete(call: &Call) -> Outcome {
-    apis::store::delete_authorizer(call.db(), call.api_id(), call.param("authorizer_id")).await?;
+    apis::store::delete_authorizer(call.db(), call.api_id(), call.authorizer_id()).await?;
     Ok(Reply::accepted())
 }
 
@@ -150,7 +150,7 @@ struct TestInvokeAuthorizer {
 pub(super) async fn test_invoke(call: &Call) -> Outcome {
     let input: TestInvokeAuthorizer = call.json()?;
     let authorizer =
-        apis::store::get_authorizer(call.db(), call.api_id(), call.param("authorizer_id")).await?;
+        apis::store::get_authorizer(call.db(), call.api_id(), call.authorizer_id()).await?;
     let mut headers: Vec<(String, String)> = input.headers.into_iter().collect();
     for (name, values) in input.multi_value_headers {
         if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name))

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use apis::StageName;
 use serde::Deserialize;
 
 use super::Call;
@@ -11,7 +12,7 @@ use super::wire::{self, Outcome, Reply};
 #[serde(rename_all = "camelCase")]
 struct CreateDeployment {
     #[serde(default)]
-    stage_name: Option<String>,
+    stage_name: Option<StageName>,
     #[serde(default)]
     stage_description: Option<String>,
     #[serde(default)]
@@ -28,11 +29,11 @@ pub(super) async fn create(call: &Call) -> Outcome {
         call.db(),
         call.api_id(),
         input.description.as_deref().unwrap_or(""),
-        stage_name.as_deref(),
+        stage_name.as_ref(),
         input.stage_description.as_deref(),
     )
     .await?;
-    if let Some(stage) = stage_name.as_deref()
+    if let Some(stage) = stage_name.as_ref()
         && !input.variables.is_empty()
     {
         let current = apis::store::get_stage(call.db(), call.api_id(), stage).await?;
@@ -67,7 +68,7 @@ pub(super) async fn list(call: &Call) -> Outcome {
 
 pub(super) async fn get(call: &Call) -> Outcome {
     let snapshot =
-        apis::store::get_deployment_snapshot(call.db(), call.api_id(), call.param("deployment_id"))
+        apis::store::get_deployment_snapshot(call.db(), call.api_id(), call.deployment_id())
             .await?;
     let mut body = wire::deployment_of(&snapshot);
     if call.query_all("embed").contains(&"apisummary") {
@@ -77,6 +78,6 @@ pub(super) async fn get(call: &Call) -> Outcome {
 }
 
 pub(super) async fn delete(call: &Call) -> Outcome {
-    apis::store::delete_deployment(call.db(), call.api_id(), call.param("deployment_id")).await?;
+    apis::store::delete_deployment(call.db(), call.api_id(), call.deployment_id()).await?;
     Ok(Reply::accepted())
 }

@@ -29,7 +29,7 @@ fn document(call: &Call) -> Result<&str, AwsError> {
 /// `failonwarnings=true`: refuse (and write nothing) when the import would warn, as AWS does.
 async fn refuse_warnings(
     call: &Call,
-    api_id: Option<&str>,
+    api_id: Option<&apis::RestApiId>,
     mode: ImportMode,
 ) -> Result<(), AwsError> {
     if !call
@@ -53,7 +53,7 @@ async fn refuse_warnings(
 
 async fn imported(
     call: &Call,
-    api_id: &str,
+    api_id: &apis::RestApiId,
     warnings: Vec<String>,
 ) -> Result<serde_json::Value, AwsError> {
     let api = apis::store::get_rest_api(call.db(), api_id).await?;
@@ -151,7 +151,7 @@ pub(super) async fn export(call: &Call) -> Outcome {
             (false, false) => Extensions::None,
         },
     };
-    let (api_id, stage) = (call.api_id(), call.param("stage_name"));
+    let (api_id, stage) = (call.api_id(), call.stage_name());
     let text = openapi::export_stage(call.db(), &context(call), api_id, stage, &options)
         .await
         .map_err(to_aws)?;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use apis::{AuthorizationType, Entity, MethodResponseSettings, MethodSettings};
+use apis::{AuthorizationType, AuthorizerId, Entity, MethodResponseSettings, MethodSettings};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -14,7 +14,7 @@ use super::wire::{self, AwsError, Outcome, Reply};
 struct PutMethod {
     authorization_type: Option<String>,
     #[serde(default)]
-    authorizer_id: Option<String>,
+    authorizer_id: Option<AuthorizerId>,
     #[serde(default)]
     api_key_required: bool,
     #[serde(default)]
@@ -89,7 +89,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
                 }
             }
             ["authorizerId"] if p.is("replace") => {
-                s.authorizer_id = Some(p.value()?.to_owned()).filter(|a| !a.is_empty());
+                s.authorizer_id = Some(AuthorizerId::new(p.value()?)).filter(|a| !a.is_empty());
             }
             ["authorizerId"] if p.is("remove") => s.authorizer_id = None,
             ["apiKeyRequired"] if p.is("replace") => s.api_key_required = p.bool_value()?,

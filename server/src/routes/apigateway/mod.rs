@@ -19,7 +19,7 @@ mod rest_apis;
 mod stages;
 mod wire;
 
-use apis::HttpMethod;
+use apis::{AuthorizerId, DeploymentId, HttpMethod, ResourceId, RestApiId, StageName};
 use app::state::AppState;
 use axum::Router;
 use axum::body::Body;
@@ -57,9 +57,41 @@ pub fn operations() -> &'static [(&'static str, &'static str, &'static str)] {
 pub(crate) struct Call {
     state: AppState,
     params: Vec<(&'static str, String)>,
+    ids: PathIds,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: axum::body::Bytes,
+}
+
+/// A path parameter by its name; empty when the operation's path has none.
+fn find_param<'a>(params: &'a [(&'static str, String)], name: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// The ids among the path parameters, typed once when the call is matched; one the
+/// operation's path does not have is empty, as [`Call::param`] gives it.
+struct PathIds {
+    api: RestApiId,
+    resource: ResourceId,
+    authorizer: AuthorizerId,
+    deployment: DeploymentId,
+    stage: StageName,
+}
+
+impl PathIds {
+    fn new(params: &[(&'static str, String)]) -> PathIds {
+        let param = |name| find_param(params, name);
+        PathIds {
+            api: RestApiId::new(param("restapi_id")),
+            resource: ResourceId::new(param("resource_id")),
+            authorizer: AuthorizerId::new(param("authorizer_id")),
+            deployment: DeploymentId::new(param("deployment_id")),
+            stage: StageName::new(param("stage_name")),
+        }
+    }
 }
 
 impl Call {
@@ -69,14 +101,11 @@ impl Call {
 
     /// A path parameter by its name in the model (`restapi_id`, `resource_id`, ...).
     fn param(&self, name: &str) -> &str {
-        self.params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, v)| v.as_str())
+        find_param(&self.params, name)
     }
 
-    fn api_id(&self) -> &str {
-        self.param("restapi_id")
+    fn api_id(&self) -> &RestApiId {
+        &self.ids.api
     }
 
     /// After a change to the stages: waits until this node's gateway serves it.
@@ -84,8 +113,20 @@ impl Call {
         self.state.gateway_caught_up().await;
     }
 
-    fn resource_id(&self) -> &str {
-        self.param("resource_id")
+    fn resource_id(&self) -> &ResourceId {
+        &self.ids.resource
+    }
+
+    fn authorizer_id(&self) -> &AuthorizerId {
+        &self.ids.authorizer
+    }
+
+    fn deployment_id(&self) -> &DeploymentId {
+        &self.ids.deployment
+    }
+
+    fn stage_name(&self) -> &StageName {
+        &self.ids.stage
     }
 
     /// The `{http_method}` path parameter.
@@ -168,6 +209,7 @@ async fn handle(State(state): State<AppState>, request: Request) -> Response {
     }
     let call = Call {
         state,
+        ids: PathIds::new(&matched.params),
         params: matched.params,
         query,
         headers: parts.headers,

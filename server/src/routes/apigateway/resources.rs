@@ -42,7 +42,7 @@ pub(super) async fn create(call: &Call) -> Outcome {
     let resource = apis::store::create_resource(
         call.db(),
         call.api_id(),
-        call.param("parent_id"),
+        &apis::ResourceId::new(call.param("parent_id")),
         &path_part,
     )
     .await?;

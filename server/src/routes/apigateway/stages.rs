@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use apis::StageSettings;
+use apis::{DeploymentId, StageName, StageSettings};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -12,8 +12,8 @@ use super::wire::{self, AwsError, Outcome, Reply};
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CreateStage {
-    stage_name: Option<String>,
-    deployment_id: Option<String>,
+    stage_name: Option<StageName>,
+    deployment_id: Option<DeploymentId>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -51,7 +51,7 @@ pub(super) async fn list(call: &Call) -> Outcome {
 }
 
 pub(super) async fn get(call: &Call) -> Outcome {
-    let stage = apis::store::get_stage(call.db(), call.api_id(), call.param("stage_name")).await?;
+    let stage = apis::store::get_stage(call.db(), call.api_id(), call.stage_name()).await?;
     Ok(Reply::ok(wire::stage(&stage)))
 }
 
@@ -61,7 +61,7 @@ const STAGE_PATHS: &[&str] = &["/description", "/deploymentId", "/variables/{nam
 /// replace, remove). Every operation is checked before anything is written.
 pub(super) async fn update(call: &Call) -> Outcome {
     let patches = wire::patch_operations(&call.body)?;
-    let name = call.param("stage_name");
+    let name = call.stage_name();
     let current = apis::store::get_stage(call.db(), call.api_id(), name).await?;
     let mut description = current.description.clone();
     let mut variables = current.variables.clone();
@@ -73,7 +73,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
                 description = p.value()?.to_owned()
             }
             ["description"] if p.is("remove") => description.clear(),
-            ["deploymentId"] if p.is("replace") => deployment = Some(p.value()?.to_owned()),
+            ["deploymentId"] if p.is("replace") => deployment = Some(DeploymentId::new(p.value()?)),
             ["variables", var] if p.is("replace") || p.is("add") => {
                 variables.insert(var.to_owned(), p.value()?.to_owned());
             }
@@ -102,7 +102,7 @@ pub(super) async fn update(call: &Call) -> Outcome {
 }
 
 pub(super) async fn delete(call: &Call) -> Outcome {
-    apis::store::delete_stage(call.db(), call.api_id(), call.param("stage_name")).await?;
+    apis::store::delete_stage(call.db(), call.api_id(), call.stage_name()).await?;
     call.gateway_caught_up().await;
     Ok(Reply::accepted())
 }

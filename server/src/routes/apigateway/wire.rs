@@ -323,7 +323,7 @@ pub fn rest_api(api: &RestApi) -> Value {
 pub fn resource(r: &Resource, embed_methods: bool) -> Value {
     let mut v = json!({ "id": r.id, "path": r.path });
     if let Some(parent) = &r.parent_id {
-        v["parentId"] = Value::String(parent.clone());
+        v["parentId"] = Value::String(parent.to_string());
     }
     if let Some(part) = &r.path_part {
         v["pathPart"] = Value::String(part.clone());

@@ -95,6 +95,10 @@ pub async fn test_api_authorizer(
 
     let me = require_admin().await?;
     let state = state();
+    let (api_id, authorizer_id) = (
+        apis::RestApiId::new(api_id),
+        apis::AuthorizerId::new(authorizer_id),
+    );
     let authorizer = apis::store::get_authorizer(&db(), &api_id, &authorizer_id).await?;
     let method_scopes = parse_scopes(scopes.as_deref().unwrap_or_default());
     let now = SystemTime::now()
