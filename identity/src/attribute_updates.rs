@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::attributes::{self, Writer};
 use crate::error::CognitoError;
-use crate::model::Pool;
+use crate::model::{CodePurpose, Pool};
 use crate::service::Identity;
 use crate::users::{email_key_for, map_conflict};
 use crate::wire::{
@@ -117,9 +117,18 @@ impl Identity {
                 "phone_number" => "phone_number_verified",
                 _ => continue,
             };
-            // A new address is unverified, unless this very call says it is verified.
+            // A new address is unverified, unless this very call says it is verified; a
+            // verification code sent for the old one dies with it.
             if changed && !changes.contains_key(verified) {
                 attrs.insert(verified.into(), "false".into());
+            }
+            if changed {
+                store::codes::delete_code(
+                    &mut *tx,
+                    user.sub,
+                    CodePurpose::VerifyAttribute.as_str(),
+                )
+                .await?;
             }
         }
         attributes::check_required(pool, &attrs)?;

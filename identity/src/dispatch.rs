@@ -30,6 +30,8 @@ const ACTIONS: &[(&str, bool)] = &[
     ("DeleteUser", false),
     ("DeleteUserAttributes", false),
     ("GetTokensFromRefreshToken", false),
+    ("GetUserAttributeVerificationCode", false),
+    ("VerifyUserAttribute", false),
     // Administrative (SigV4).
     ("CreateUserPool", true),
     ("DescribeUserPool", true),
@@ -77,6 +79,7 @@ const MAX_LENGTHS: &[(&str, usize)] = &[
     ("ProposedPassword", 256),
     ("TemporaryPassword", 256),
     ("ConfirmationCode", 2048),
+    ("Code", 2048),
     ("Session", 2048),
     ("GroupName", 128),
     ("PoolName", 128),
@@ -296,6 +299,11 @@ impl Identity {
             "GetUserPoolMfaConfig" => response(self.get_user_pool_mfa_config(request(b)?).await?),
             "DeleteUser" => empty(self.delete_user(request(b)?).await?),
             "DeleteUserAttributes" => empty(self.delete_user_attributes(request(b)?).await?),
+            "GetUserAttributeVerificationCode" => response(
+                self.get_user_attribute_verification_code(request(b)?)
+                    .await?,
+            ),
+            "VerifyUserAttribute" => empty(self.verify_user_attribute(request(b)?).await?),
             "GetTokensFromRefreshToken" => {
                 response(self.get_tokens_from_refresh_token(request(b)?).await?)
             }

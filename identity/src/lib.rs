@@ -44,7 +44,7 @@
 //!   `outbox`, `keys`, `tokens` (minting, verifying, starting a token family), `challenges`
 //!   (the sessions a challenge hands out and takes back).
 //! - The operations, one module per area: `pools`, `clients`, `mfa`, `users`,
-//!   `attribute_updates`, `groups`, `sign_out`,
+//!   `attribute_updates`, `attribute_verification`, `groups`, `sign_out`,
 //!   and `flows` (sign-in), then `dispatch` (wire action → operation).
 //!
 //! # Adding a sign-in flow
@@ -64,6 +64,7 @@
 //! 3. Update "Where Gatehouse knowingly differs" above and the tests in `tests/cognito/auth.rs`.
 
 mod attribute_updates;
+mod attribute_verification;
 mod attributes;
 mod challenges;
 mod clients;

@@ -15,6 +15,8 @@ pub enum OutboxPurpose {
     ForgotPassword,
     /// Invitation of an AdminCreateUser user; `code` is the temporary password.
     AdminCreateUser,
+    /// Code to verify an email or phone number (GetUserAttributeVerificationCode).
+    VerifyAttribute,
 }
 
 impl OutboxPurpose {
@@ -24,6 +26,7 @@ impl OutboxPurpose {
             OutboxPurpose::Resend => "RESEND",
             OutboxPurpose::ForgotPassword => "FORGOT_PASSWORD",
             OutboxPurpose::AdminCreateUser => "ADMIN_CREATE_USER",
+            OutboxPurpose::VerifyAttribute => "VERIFY_ATTRIBUTE",
         }
     }
 
@@ -33,6 +36,7 @@ impl OutboxPurpose {
             OutboxPurpose::Resend,
             OutboxPurpose::ForgotPassword,
             OutboxPurpose::AdminCreateUser,
+            OutboxPurpose::VerifyAttribute,
         ]
         .into_iter()
         .find(|p| p.as_str() == s)

@@ -222,6 +222,7 @@ closed_set! {
     pub enum CodePurpose {
         SignUp = "SIGN_UP",
         ForgotPassword = "FORGOT_PASSWORD",
+        VerifyAttribute = "VERIFY_ATTRIBUTE",
     }
 }
 

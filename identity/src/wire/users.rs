@@ -314,3 +314,30 @@ pub type DeleteUserRequest = GetUserRequest;
 /// AdminResetUserPassword and AdminUserGlobalSignOut: `{UserPoolId, Username}`.
 pub type AdminResetUserPasswordRequest = AdminUserRequest;
 pub type AdminUserGlobalSignOutRequest = AdminUserRequest;
+
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetUserAttributeVerificationCodeRequest {
+    pub access_token: String,
+    pub attribute_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<BTreeMap<String, String>>,
+}
+debug_redacted!(GetUserAttributeVerificationCodeRequest { attribute_name, client_metadata }
+    secret { access_token });
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetUserAttributeVerificationCodeResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_delivery_details: Option<CodeDeliveryDetailsType>,
+}
+
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VerifyUserAttributeRequest {
+    pub access_token: String,
+    pub attribute_name: String,
+    pub code: String,
+}
+debug_redacted!(VerifyUserAttributeRequest { attribute_name } secret { access_token, code });

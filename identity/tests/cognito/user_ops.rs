@@ -298,3 +298,61 @@ async fn admin_respond_to_auth_challenge_and_get_tokens_from_refresh_token(db: P
     .await;
     assert_eq!(kind, "NotAuthorizedException");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn attributes_are_verified_with_a_code_for_their_current_value(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(&id, json!({})).await;
+    let client = password_client(&id, &pool_id).await;
+    confirmed_user(
+        &id,
+        &pool_id,
+        "sal",
+        json!([{"Name": "email", "Value": "sal@example.com"}]),
+    )
+    .await;
+    let access = sign_in(&id, &client, "sal", PASSWORD).await["AccessToken"].clone();
+    let ask = |name: &str| json!({"AccessToken": access, "AttributeName": name});
+    let sent = ok(&id, "GetUserAttributeVerificationCode", ask("email")).await;
+    assert_eq!(sent["CodeDeliveryDetails"]["AttributeName"], "email");
+    assert_eq!(sent["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    let code = latest_code(&id, &pool_id, "sal").await;
+    let verify =
+        |code: &str| json!({"AccessToken": access, "AttributeName": "email", "Code": code});
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (kind, _) = fail(&id, "VerifyUserAttribute", verify(wrong)).await;
+    assert_eq!(kind, "CodeMismatchException");
+    assert_eq!(
+        attrs_of(&id, &pool_id, "sal").await["email_verified"],
+        "false"
+    );
+    ok(&id, "VerifyUserAttribute", verify(&code)).await;
+    assert_eq!(
+        attrs_of(&id, &pool_id, "sal").await["email_verified"],
+        "true"
+    );
+    // Used once.
+    let (kind, _) = fail(&id, "VerifyUserAttribute", verify(&code)).await;
+    assert_eq!(kind, "ExpiredCodeException");
+    // A code sent for an address dies when the address changes.
+    ok(&id, "GetUserAttributeVerificationCode", ask("email")).await;
+    let code = latest_code(&id, &pool_id, "sal").await;
+    ok(
+        &id,
+        "UpdateUserAttributes",
+        json!({"AccessToken": access,
+        "UserAttributes": [{"Name": "email", "Value": "sal@elsewhere.example"}]}),
+    )
+    .await;
+    let (kind, _) = fail(&id, "VerifyUserAttribute", verify(&code)).await;
+    assert_eq!(kind, "ExpiredCodeException");
+    assert_eq!(
+        attrs_of(&id, &pool_id, "sal").await["email_verified"],
+        "false"
+    );
+    // Only addresses can be verified, and only ones the user has.
+    let (kind, _) = fail(&id, "GetUserAttributeVerificationCode", ask("name")).await;
+    assert_eq!(kind, "InvalidParameterException");
+    let (kind, _) = fail(&id, "GetUserAttributeVerificationCode", ask("phone_number")).await;
+    assert_eq!(kind, "InvalidParameterException");
+}

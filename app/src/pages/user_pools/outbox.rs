@@ -37,6 +37,7 @@ pub async fn list_outbox(pool_id: String) -> Result<Vec<OutboxRow>, AppError> {
                 OutboxPurpose::Resend => ("Confirmation code (resent)", "Code"),
                 OutboxPurpose::ForgotPassword => ("Password reset", "Code"),
                 OutboxPurpose::AdminCreateUser => ("Invitation", "Temporary password"),
+                OutboxPurpose::VerifyAttribute => ("Attribute verification", "Code"),
             };
             let recipient = match (&m.destination, m.delivery_medium.as_deref()) {
                 (Some(d), Some("SMS")) => format!("{d} (SMS)"),
