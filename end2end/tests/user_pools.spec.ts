@@ -29,6 +29,19 @@ function secretHash(secret: string, username: string, clientId: string): string 
   return createHmac('sha256', secret).update(username + clientId).digest('base64');
 }
 
+/** The RFC 6238 code of a base32 secret (what an authenticator app shows), `offset` steps on. */
+function totp(secret: string, offset = 0): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const step = Buffer.alloc(8);
+  step.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
+  const mac = createHmac('sha1', key).update(step).digest();
+  const o = mac[19] & 0x0f;
+  return ((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+}
+
 /** Creates a pool through the form and waits for its page; returns its id. */
 async function createPool(page: Page, base: string, name: string, customAttributes: string[] = []): Promise<string> {
   await page.goto(`${base}/user-pools/new`);
@@ -277,6 +290,59 @@ test.describe('user pools', () => {
       await expect(page.getByText('Through AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH).')).toBeVisible();
       await expect(page.getByTestId('id-token-claims')).toContainText(`"aud": "${backendId}"`);
     });
+  });
+
+  test('MFA: the pool setting, a user\'s authenticator shown and reset', async ({ page, gatehouse }) => {
+    test.setTimeout(120_000);
+    await signIn(page, gatehouse.url);
+    await createPool(page, gatehouse.url, 'Second factor');
+
+    const card = page.getByRole('region', { name: 'Multi-factor authentication' });
+    await card.getByLabel('MFA').selectOption('ON');
+    await card.getByRole('button', { name: 'Save MFA' }).click();
+    await expect(card.getByRole('alert')).toContainText("can't turn on MFA without any enabled MFA type");
+    await card.getByLabel('Authenticator apps (TOTP)').check();
+    await card.getByLabel('MFA').selectOption('OPTIONAL');
+    await card.getByRole('button', { name: 'Save MFA' }).click();
+    await expect(card.getByRole('status')).toHaveText('Saved.');
+    await page.reload();
+    await hydrated(page);
+    await expect(card.getByLabel('MFA')).toHaveValue('OPTIONAL');
+    await expect(card.getByLabel('Authenticator apps (TOTP)')).toBeChecked();
+
+    await openTab(page, 'App clients');
+    await page.getByLabel('App client name').fill('spa');
+    await page.getByRole('button', { name: 'Create app client' }).click();
+    const clientId = (await page.getByTestId('new-client-id').textContent()) ?? '';
+    await openTab(page, 'Users');
+    await page.getByLabel('Username').fill('mia');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const row = page.getByTestId('user-row').filter({ hasText: 'mia' });
+    await row.getByRole('button', { name: 'Manage' }).click();
+    const panel = page.getByTestId('user-panel');
+    await expect(panel.getByTestId('user-mfa')).toHaveText('None set up.');
+    await panel.getByLabel('New password').fill('Mia-Pass-123');
+    await panel.getByRole('button', { name: 'Set password' }).click();
+    await expect(row.getByTestId('user-status')).toHaveText('CONFIRMED');
+
+    // The user sets up an authenticator app, as a front-end would.
+    const signIn_ = () => cognito(gatehouse.url, 'InitiateAuth', {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: 'mia', PASSWORD: 'Mia-Pass-123' },
+    });
+    const tokens = (await signIn_()).AuthenticationResult as { AccessToken: string };
+    const { SecretCode } = (await cognito(gatehouse.url, 'AssociateSoftwareToken', { AccessToken: tokens.AccessToken })) as { SecretCode: string };
+    await cognito(gatehouse.url, 'VerifySoftwareToken', { AccessToken: tokens.AccessToken, UserCode: totp(SecretCode) });
+    expect((await signIn_()).ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+
+    // The console shows it, and an administrator resets it (a lost phone).
+    await row.getByRole('button', { name: 'Close' }).click();
+    await row.getByRole('button', { name: 'Manage' }).click();
+    await expect(panel.getByTestId('user-mfa')).toContainText('Authenticator app (TOTP), preferred');
+    await panel.getByRole('button', { name: 'Reset MFA' }).click();
+    await expect(panel.getByTestId('user-mfa')).toHaveText('None set up.');
+    expect((await signIn_()).AuthenticationResult).toBeTruthy();
   });
 
   test('users: groups, disable and enable, set a password, delete', async ({ page, gatehouse }) => {

@@ -210,6 +210,20 @@ impl Identity {
         Ok(())
     }
 
+    /// Console only (no wire action): forgets a user's authenticator, e.g. after a lost
+    /// phone. With MFA `ON` the user sets up a new one at their next sign-in (MFA_SETUP).
+    pub async fn admin_reset_user_mfa(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<(), CognitoError> {
+        let pool = self.load_pool(pool_id).await?;
+        let user = self.require_user(&pool, username).await?;
+        store::users::clear_totp(self.db(), user.sub, util::now()).await?;
+        tracing::info!(pool.id = %pool.id, user.sub = %user.sub, "MFA reset by an administrator");
+        Ok(())
+    }
+
     /// SetUserPoolMfaConfig: software token MFA on or off, and `MfaConfiguration`. Members
     /// left out keep their value; SMS, email and WebAuthn factors are not supported.
     pub async fn set_user_pool_mfa_config(

@@ -450,3 +450,21 @@ pub(crate) async fn set_totp_preference(
     .await?;
     Ok(())
 }
+
+/// Forgets the user's authenticator entirely (the console's "Reset MFA").
+pub(crate) async fn clear_totp(
+    db: impl PgExecutor<'_>,
+    sub: Uuid,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pool_users SET totp_secret_sealed = NULL, totp_pending_sealed = NULL, \
+            totp_enabled = false, totp_preferred = false, totp_last_step = NULL, updated_at = $2 \
+         WHERE sub = $1",
+    )
+    .bind(sub)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}

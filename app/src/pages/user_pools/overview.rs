@@ -8,7 +8,7 @@ use super::shared::describe_user_pool;
 use super::shared::{PoolDetails, minutes_label, plural};
 use crate::components::copy_button::CopyButton;
 use crate::components::form::{
-    DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
+    CHECKBOX_CLASS, DANGER_BUTTON_CLASS, FormError, INPUT_CLASS, SECONDARY_BUTTON_CLASS,
 };
 use crate::components::load_error::Loaded;
 use crate::components::style::{CARD, CODE_BLOCK, MUTED};
@@ -36,6 +36,31 @@ pub async fn delete_user_pool(pool_id: String, confirm_name: String) -> Result<(
     Ok(())
 }
 
+#[server(endpoint = "set_pool_mfa")]
+pub async fn set_pool_mfa(
+    pool_id: String,
+    mfa: String,
+    software_token: Option<String>,
+) -> Result<(), AppError> {
+    use super::shared::ssr::{identity, on_form};
+    use crate::auth::ssr::require_admin;
+    use identity::wire::{SetUserPoolMfaConfigRequest, SoftwareTokenMfaConfigType};
+    let me = require_admin().await?;
+    identity()
+        .set_user_pool_mfa_config(SetUserPoolMfaConfigRequest {
+            user_pool_id: pool_id.clone(),
+            software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType {
+                enabled: software_token.is_some(),
+            }),
+            mfa_configuration: Some(mfa.clone()),
+            ..Default::default()
+        })
+        .await
+        .map_err(on_form)?;
+    tracing::info!(pool.id = %pool_id, mfa = %mfa, by = %me.username, "pool MFA set in the console");
+    Ok(())
+}
+
 #[component]
 pub fn OverviewTab(pool: PoolDetails) -> AnyView {
     // Fresh on every visit: counts change while the other tabs are used.
@@ -49,6 +74,7 @@ pub fn OverviewTab(pool: PoolDetails) -> AnyView {
                     <div class="grid items-start gap-6 xl:grid-cols-2">
                         <IdentifiersCard pool=p.clone() />
                         <SettingsCard pool=p.clone() />
+                        <MfaCard pool=p.clone() />
                     </div>
                     <DeletePoolCard pool=p />
                 }.into_any())
@@ -157,6 +183,59 @@ fn SettingsCard(pool: PoolDetails) -> AnyView {
                 <dt class="text-slate-500 dark:text-slate-400">"Last modified"</dt>
                 <dd>{pool.last_modified.clone()}</dd>
             </dl>
+        </section>
+    }
+    .into_any()
+}
+
+/// Multi-factor authentication: OFF / OPTIONAL / ON with authenticator apps (TOTP).
+#[component]
+fn MfaCard(pool: PoolDetails) -> AnyView {
+    let save = ServerAction::<SetPoolMfa>::new();
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let pending = save.pending();
+    let current = pool.mfa_configuration.clone();
+    let options = [
+        ("OFF", "Off"),
+        (
+            "OPTIONAL",
+            "Optional: users who set up an authenticator are asked for a code",
+        ),
+        (
+            "ON",
+            "Required: every user signs in with an authenticator code",
+        ),
+    ];
+    view! {
+        <section class=CARD aria-labelledby="mfa-heading">
+            <h2 id="mfa-heading" class="font-semibold">"Multi-factor authentication"</h2>
+            <p class=format!("mt-1 {MUTED}")>
+                "A time-based code from an authenticator app (TOTP) after the password. Required MFA asks users without an app to set one up at sign-in."
+            </p>
+            <ActionForm action=save attr:class="mt-4 space-y-3" attr:novalidate=true>
+                <FormError error />
+                <input type="hidden" name="pool_id" value=pool.id.clone() />
+                <div class="space-y-1">
+                    <label for="pool-mfa" class="block text-sm font-medium">"MFA"</label>
+                    <select id="pool-mfa" name="mfa" class=INPUT_CLASS data-testid="pool-mfa">
+                        {options.into_iter().map(|(value, label)| view! {
+                            <option value=value selected=current == value>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <label class="flex items-center gap-2 text-sm">
+                    <input type="checkbox" name="software_token" value="on" class=CHECKBOX_CLASS
+                        checked=pool.software_token_mfa data-testid="pool-mfa-totp" />
+                    "Authenticator apps (TOTP)"
+                </label>
+                <div class="flex items-center gap-3">
+                    <button type="submit" class=SECONDARY_BUTTON_CLASS disabled=move || pending.get()>"Save MFA"</button>
+                    <Show when=saved>
+                        <span role="status" class="text-sm text-emerald-700 dark:text-emerald-400">"Saved."</span>
+                    </Show>
+                </div>
+            </ActionForm>
         </section>
     }
     .into_any()

@@ -41,6 +41,10 @@ pub struct PoolDetails {
     pub refresh_token_days: i64,
     pub estimated_users: i64,
     pub deletion_protection: bool,
+    /// `MfaConfiguration`: OFF, OPTIONAL or ON.
+    pub mfa_configuration: String,
+    /// Authenticator apps (software token MFA) are enabled.
+    pub software_token_mfa: bool,
 }
 
 impl PoolDetails {
@@ -191,6 +195,14 @@ pub(crate) mod ssr {
             refresh_token_days: tag(TAG_REFRESH_DAYS, super::DEFAULT_REFRESH_TOKEN_DAYS),
             estimated_users: pool.estimated_number_of_users,
             deletion_protection: pool.deletion_protection == "ACTIVE",
+            mfa_configuration: pool.mfa_configuration.clone(),
+            software_token_mfa: identity
+                .get_user_pool_mfa_config(identity::wire::GetUserPoolMfaConfigRequest {
+                    user_pool_id: pool_id.to_string(),
+                })
+                .await?
+                .software_token_mfa_configuration
+                .enabled,
             id: pool.id,
             name: pool.name,
         })

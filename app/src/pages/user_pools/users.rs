@@ -34,6 +34,8 @@ pub struct UserDetail {
     pub groups: Vec<String>,
     /// Every group of the pool (for "add to group").
     pub all_groups: Vec<String>,
+    /// The user's MFA, in words; `None` without any.
+    pub mfa: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,7 +296,26 @@ pub async fn get_pool_user(pool_id: String, username: String) -> Result<UserDeta
         last_modified: fmt_time(user.user_last_modified_date),
         groups,
         all_groups,
+        mfa: user.user_mfa_setting_list.is_some().then(|| {
+            if user.preferred_mfa_setting.is_some() {
+                "Authenticator app (TOTP), preferred".to_string()
+            } else {
+                "Authenticator app (TOTP)".to_string()
+            }
+        }),
     })
+}
+
+#[server(endpoint = "reset_pool_user_mfa")]
+pub async fn reset_pool_user_mfa(pool_id: String, username: String) -> Result<(), AppError> {
+    use crate::auth::ssr::require_admin;
+    let me = require_admin().await?;
+    super::shared::ssr::identity()
+        .admin_reset_user_mfa(&pool_id, &username)
+        .await
+        .map_err(super::shared::ssr::on_form)?;
+    tracing::info!(pool.id = %pool_id, by = %me.username, "pool user MFA reset in the console");
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]
@@ -434,11 +455,12 @@ struct UserActions {
     delete: ServerAction<DeletePoolUser>,
     add_group: ServerAction<AddUserToGroup>,
     remove_group: ServerAction<RemoveUserFromGroup>,
+    reset_mfa: ServerAction<ResetPoolUserMfa>,
 }
 
 impl UserActions {
     /// Changes whenever any action completes (resources key on it).
-    fn versions(&self) -> [usize; 7] {
+    fn versions(&self) -> [usize; 8] {
         [
             self.create.version().get(),
             self.confirm.version().get(),
@@ -447,6 +469,7 @@ impl UserActions {
             self.delete.version().get(),
             self.add_group.version().get(),
             self.remove_group.version().get(),
+            self.reset_mfa.version().get(),
         ]
     }
 }
@@ -478,6 +501,7 @@ pub fn UsersTab(pool: PoolDetails) -> AnyView {
         delete: ServerAction::new(),
         add_group: ServerAction::new(),
         remove_group: ServerAction::new(),
+        reset_mfa: ServerAction::new(),
     };
     let search = RwSignal::new(String::new());
     let draft = RwSignal::new(String::new());
@@ -656,6 +680,7 @@ fn UserPanel(pool_id: String, username: String, actions: UserActions) -> AnyView
             .and_then(|r| r.err())
             .or_else(|| actions.delete.value().get().and_then(|r| r.err()))
             .or_else(|| actions.remove_group.value().get().and_then(|r| r.err()))
+            .or_else(|| actions.reset_mfa.value().get().and_then(|r| r.err()))
     });
     view! {
         <div class="space-y-4" data-testid="user-panel" role="group" aria-label=format!("User {username}")>
@@ -700,6 +725,22 @@ fn UserPanelBody(
                 <p class="mt-2 text-xs text-slate-500 dark:text-slate-400">
                     {format!("Created {} · modified {}", detail.created, detail.last_modified)}
                 </p>
+                <h3 class="mt-4 text-sm font-semibold">"MFA"</h3>
+                <div class="mt-1 flex flex-wrap items-center gap-3 text-sm" data-testid="user-mfa">
+                    {match detail.mfa.clone() {
+                        Some(mfa) => view! {
+                            <span>{mfa}</span>
+                            <button type="button" class=SECONDARY_BUTTON_CLASS
+                                on:click=move |_| {
+                                    let (pool_id, username) = ids.get_value();
+                                    actions.reset_mfa.dispatch(ResetPoolUserMfa { pool_id, username });
+                                }>
+                                "Reset MFA"
+                            </button>
+                        }.into_any(),
+                        None => view! { <span class=MUTED>"None set up."</span> }.into_any(),
+                    }}
+                </div>
             </div>
             <div class="space-y-4">
                 <div>
