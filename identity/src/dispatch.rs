@@ -85,6 +85,10 @@ const MAX_LENGTHS: &[(&str, usize)] = &[
     ("SOFTWARE_TOKEN_MFA_CODE", 6),
 ];
 
+/// Members that are maps with keys of the caller's choosing: their keys are not member names,
+/// so their values get only the general limit (a tag named `Name` is not a `Name` member).
+const FREE_FORM_MAPS: &[&str] = &["Tags", "UserPoolTags", "ClientMetadata"];
+
 /// Any other string in a request (tokens, filters, pagination tokens, map values): far above
 /// every legitimate value, far below what would strain memory or an index.
 const MAX_STRING: usize = 64 * 1024;
@@ -123,7 +127,12 @@ fn refuse_hostile_strings(body: &serde_json::Map<String, Value>) -> Result<(), C
                         "must have keys of at most 65536 characters without NUL (U+0000)",
                     ));
                 }
-                check(key, &format!("{path}.{}", lower_camel(key)), item)
+                let key_member = if FREE_FORM_MAPS.contains(&member) {
+                    ""
+                } else {
+                    key
+                };
+                check(key_member, &format!("{path}.{}", lower_camel(key)), item)
             }),
             _ => Ok(()),
         }
@@ -338,6 +347,14 @@ mod tests {
         // 128 characters of four bytes each are 128 characters.
         let wide = format!(r#"{{"Username": "{}"}}"#, "\u{1D11E}".repeat(128));
         assert!(parse_body(wide.as_bytes()).is_ok());
+        // Tag and metadata keys are not member names: a tag `Name` may be longer than 32.
+        let tag = format!(r#"{{"Tags": {{"Name": "{}"}}}}"#, "n".repeat(256));
+        assert!(parse_body(tag.as_bytes()).is_ok());
+        let name = format!(
+            r#"{{"UserAttributes": [{{"Name": "{}"}}]}}"#,
+            "n".repeat(33)
+        );
+        assert!(refused(&name).message.ends_with("less than or equal to 32"));
         let token = format!(r#"{{"AccessToken": "{}"}}"#, "t".repeat(MAX_STRING + 1));
         assert_eq!(refused(&token).kind, ErrorKind::InvalidParameter);
         // A lone surrogate is not JSON text.
