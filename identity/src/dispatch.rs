@@ -50,7 +50,11 @@ const ACTIONS: &[(&str, bool)] = &[
     ("AdminRemoveUserFromGroup", true),
     ("AdminListGroupsForUser", true),
     ("CreateGroup", true),
+    ("GetGroup", true),
+    ("UpdateGroup", true),
+    ("DeleteGroup", true),
     ("ListGroups", true),
+    ("ListUsersInGroup", true),
     ("ListUsers", true),
     ("AdminSetUserMFAPreference", true),
     ("SetUserPoolMfaConfig", true),
@@ -285,7 +289,11 @@ impl Identity {
                 response(self.admin_list_groups_for_user(request(b)?).await?)
             }
             "CreateGroup" => response(self.create_group(request(b)?).await?),
+            "GetGroup" => response(self.get_group(request(b)?).await?),
+            "UpdateGroup" => response(self.update_group(request(b)?).await?),
+            "DeleteGroup" => empty(self.delete_group(request(b)?).await?),
             "ListGroups" => response(self.list_groups(request(b)?).await?),
+            "ListUsersInGroup" => response(self.list_users_in_group(request(b)?).await?),
             "ListUsers" => response(self.list_users(request(b)?).await?),
             "AssociateSoftwareToken" => response(self.associate_software_token(request(b)?).await?),
             "VerifySoftwareToken" => response(self.verify_software_token(request(b)?).await?),

@@ -1,0 +1,412 @@
+//! GetGroup, UpdateGroup, DeleteGroup and ListUsersInGroup: each one's answer, its AWS errors,
+//! and that a refused call changes nothing.
+
+use crate::common::*;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/admins";
+
+fn names(list: &Value, member: &str, key: &str) -> Vec<String> {
+    list[member]
+        .as_array()
+        .unwrap_or_else(|| panic!("{member} in {list}"))
+        .iter()
+        .filter_map(|item| item[key].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A pool id of the same region that no pool has.
+fn unknown_pool_id(pool_id: &str) -> String {
+    let (region, _) = pool_id.split_once('_').expect("region_suffix");
+    format!("{region}_NoSuchPool")
+}
+
+async fn get_group(id: &Api, pool_id: &str, name: &str) -> Value {
+    ok(
+        id,
+        "GetGroup",
+        json!({"UserPoolId": pool_id, "GroupName": name}),
+    )
+    .await["Group"]
+        .clone()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn get_update_and_delete_groups(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(&id, json!({})).await;
+    let client = password_client(&id, &pool_id).await;
+    confirmed_user(&id, &pool_id, "rosa", json!([])).await;
+    let created = ok(
+        &id,
+        "CreateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins", "Description": "Administrators",
+               "RoleArn": ROLE_ARN, "Precedence": 2}),
+    )
+    .await["Group"]
+        .clone();
+    ok(
+        &id,
+        "CreateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "readers", "Precedence": 5}),
+    )
+    .await;
+
+    // GetGroup answers the group as CreateGroup did.
+    let got = get_group(&id, &pool_id, "admins").await;
+    assert_eq!(got, created);
+    assert_eq!(got["RoleArn"], ROLE_ARN);
+    let not_found = err("ResourceNotFoundException", "Group not found.");
+    assert_eq!(
+        fail(
+            &id,
+            "GetGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "nope"})
+        )
+        .await,
+        not_found
+    );
+    let other = unknown_pool_id(&pool_id);
+    assert_eq!(
+        fail(
+            &id,
+            "GetGroup",
+            json!({"UserPoolId": other, "GroupName": "admins"})
+        )
+        .await,
+        err(
+            "ResourceNotFoundException",
+            &format!("User pool {other} does not exist.")
+        )
+    );
+    assert_eq!(
+        fail(&id, "GetGroup", json!({"UserPoolId": pool_id}))
+            .await
+            .1,
+        "1 validation error detected: Value null at 'groupName' failed to satisfy constraint: \
+         Member must not be null"
+    );
+
+    // UpdateGroup sets what it is given; the members left out keep their value.
+    let updated = ok(
+        &id,
+        "UpdateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins", "Precedence": 0}),
+    )
+    .await["Group"]
+        .clone();
+    assert_eq!(updated["Precedence"], 0);
+    assert_eq!(updated["Description"], "Administrators");
+    assert_eq!(updated["RoleArn"], ROLE_ARN);
+    assert_eq!(updated["CreationDate"], created["CreationDate"]);
+    assert!(
+        updated["LastModifiedDate"].as_f64() >= created["LastModifiedDate"].as_f64(),
+        "{updated}"
+    );
+    let updated = ok(
+        &id,
+        "UpdateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins", "Description": "Root"}),
+    )
+    .await["Group"]
+        .clone();
+    assert_eq!(
+        (&updated["Description"], &updated["Precedence"]),
+        (&json!("Root"), &json!(0))
+    );
+    assert_eq!(get_group(&id, &pool_id, "admins").await, updated);
+
+    // Refused updates change nothing.
+    assert_eq!(
+        fail(
+            &id,
+            "UpdateGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "nope", "Description": "x"})
+        )
+        .await,
+        not_found
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "UpdateGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "admins", "Description": "x",
+                   "Precedence": -1})
+        )
+        .await,
+        err(
+            "InvalidParameterException",
+            "1 validation error detected: Value at 'precedence' failed to satisfy constraint: \
+             Member must have value greater than or equal to 0"
+        )
+    );
+    let (kind, message) = fail(
+        &id,
+        "UpdateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins", "RoleArn": "role-of-the-administrators"}),
+    )
+    .await;
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(
+        message.starts_with(
+            "1 validation error detected: Value 'role-of-the-administrators' at 'roleArn' failed to \
+             satisfy constraint: Member must satisfy regular expression pattern: arn:"
+        ),
+        "{message}"
+    );
+    assert_eq!(get_group(&id, &pool_id, "admins").await, updated);
+
+    // A member's tokens carry the group until it is deleted.
+    ok(
+        &id,
+        "AdminAddUserToGroup",
+        json!({"UserPoolId": pool_id, "Username": "rosa", "GroupName": "admins"}),
+    )
+    .await;
+    ok(
+        &id,
+        "AdminAddUserToGroup",
+        json!({"UserPoolId": pool_id, "Username": "rosa", "GroupName": "readers"}),
+    )
+    .await;
+    let tokens = sign_in(&id, &client, "rosa", PASSWORD).await;
+    assert_eq!(
+        claims(tokens["IdToken"].as_str().expect("id"))["cognito:groups"],
+        json!(["admins", "readers"])
+    );
+
+    assert_eq!(
+        fail(
+            &id,
+            "DeleteGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "nope"})
+        )
+        .await,
+        not_found
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "DeleteGroup",
+            json!({"UserPoolId": other, "GroupName": "admins"})
+        )
+        .await
+        .0,
+        "ResourceNotFoundException"
+    );
+    let deleted = ok(
+        &id,
+        "DeleteGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins"}),
+    )
+    .await;
+    assert_eq!(deleted, json!({}));
+    assert_eq!(
+        fail(
+            &id,
+            "GetGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "admins"})
+        )
+        .await,
+        not_found
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "DeleteGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "admins"})
+        )
+        .await,
+        not_found
+    );
+    let mine = ok(
+        &id,
+        "AdminListGroupsForUser",
+        json!({"UserPoolId": pool_id, "Username": "rosa"}),
+    )
+    .await;
+    assert_eq!(names(&mine, "Groups", "GroupName"), ["readers"]);
+    let all = ok(&id, "ListGroups", json!({"UserPoolId": pool_id})).await;
+    assert_eq!(names(&all, "Groups", "GroupName"), ["readers"]);
+    // The user stays; new tokens (sign-in and refresh) no longer name the group.
+    ok(
+        &id,
+        "AdminGetUser",
+        json!({"UserPoolId": pool_id, "Username": "rosa"}),
+    )
+    .await;
+    let fresh = sign_in(&id, &client, "rosa", PASSWORD).await;
+    assert_eq!(
+        claims(fresh["AccessToken"].as_str().expect("access"))["cognito:groups"],
+        json!(["readers"])
+    );
+    let refreshed = ok(
+        &id,
+        "InitiateAuth",
+        json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client,
+               "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}}),
+    )
+    .await;
+    assert_eq!(
+        claims(
+            refreshed["AuthenticationResult"]["IdToken"]
+                .as_str()
+                .expect("id")
+        )["cognito:groups"],
+        json!(["readers"])
+    );
+    // A group of the same name made again starts empty.
+    ok(
+        &id,
+        "CreateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins"}),
+    )
+    .await;
+    let members = ok(
+        &id,
+        "ListUsersInGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "admins"}),
+    )
+    .await;
+    assert_eq!(members["Users"], json!([]));
+    assert!(members.get("NextToken").is_none());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn list_users_in_group_pages(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(&id, json!({})).await;
+    for name in ["carl", "abby", "bob", "dora"] {
+        confirmed_user(
+            &id,
+            &pool_id,
+            name,
+            json!([{"Name": "email", "Value": format!("{name}@example.com")}]),
+        )
+        .await;
+    }
+    ok(
+        &id,
+        "CreateGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "staff"}),
+    )
+    .await;
+    for name in ["carl", "abby", "bob"] {
+        ok(
+            &id,
+            "AdminAddUserToGroup",
+            json!({"UserPoolId": pool_id, "Username": name, "GroupName": "staff"}),
+        )
+        .await;
+    }
+    ok(
+        &id,
+        "AdminDisableUser",
+        json!({"UserPoolId": pool_id, "Username": "bob"}),
+    )
+    .await;
+
+    let page = ok(
+        &id,
+        "ListUsersInGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "staff", "Limit": 2}),
+    )
+    .await;
+    assert_eq!(names(&page, "Users", "Username"), ["abby", "bob"]);
+    let token = page["NextToken"].as_str().expect("a next page").to_owned();
+    // Users as ListUsers shows them.
+    let listed = ok(
+        &id,
+        "ListUsers",
+        json!({"UserPoolId": pool_id, "Filter": "username = \"abby\""}),
+    )
+    .await;
+    assert_eq!(page["Users"][0], listed["Users"][0]);
+    let abby = &page["Users"][0];
+    assert_eq!(abby["UserStatus"], "CONFIRMED");
+    assert_eq!(abby["Enabled"], true);
+    assert!(abby["UserCreateDate"].is_number());
+    assert_eq!(page["Users"][1]["Enabled"], false);
+    let attrs = names(abby, "Attributes", "Name");
+    assert!(attrs.iter().any(|a| a == "sub") && attrs.iter().any(|a| a == "email"));
+
+    let rest = ok(
+        &id,
+        "ListUsersInGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "staff", "Limit": 2, "NextToken": token}),
+    )
+    .await;
+    assert_eq!(names(&rest, "Users", "Username"), ["carl"]);
+    assert!(rest.get("NextToken").is_none());
+    let all = ok(
+        &id,
+        "ListUsersInGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "staff"}),
+    )
+    .await;
+    assert_eq!(names(&all, "Users", "Username"), ["abby", "bob", "carl"]);
+
+    assert_eq!(
+        fail(
+            &id,
+            "ListUsersInGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "nobody"})
+        )
+        .await,
+        err("ResourceNotFoundException", "Group not found.")
+    );
+    let other = unknown_pool_id(&pool_id);
+    assert_eq!(
+        fail(
+            &id,
+            "ListUsersInGroup",
+            json!({"UserPoolId": other, "GroupName": "staff"})
+        )
+        .await
+        .0,
+        "ResourceNotFoundException"
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "ListUsersInGroup",
+            json!({"UserPoolId": pool_id, "GroupName": "staff", "Limit": 61})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    // A deleted user leaves the group.
+    ok(
+        &id,
+        "AdminDeleteUser",
+        json!({"UserPoolId": pool_id, "Username": "abby"}),
+    )
+    .await;
+    let all = ok(
+        &id,
+        "ListUsersInGroup",
+        json!({"UserPoolId": pool_id, "GroupName": "staff"}),
+    )
+    .await;
+    assert_eq!(names(&all, "Users", "Username"), ["bob", "carl"]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn new_operations_need_a_signature(db: PgPool) {
+    let id = api(db).await;
+    for action in ["GetGroup", "UpdateGroup", "DeleteGroup", "ListUsersInGroup"] {
+        assert_eq!(
+            identity::Identity::requires_signature(action),
+            Some(true),
+            "{action}"
+        );
+        let e = id.dispatch(action, b"{}", false).await.expect_err(action);
+        assert_eq!(
+            e.type_name(),
+            "MissingAuthenticationTokenException",
+            "{action}"
+        );
+    }
+}
