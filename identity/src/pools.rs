@@ -1,5 +1,6 @@
 //! User pool operations: creation (sign-in attribute, schema, password policy, token
-//! lifetimes), description, listing, settings and deletion.
+//! lifetimes), description, listing, settings and deletion; custom attributes added later
+//! (AddCustomAttributes).
 
 use std::collections::BTreeMap;
 
@@ -8,18 +9,29 @@ use serde_json::{Value, json};
 use crate::attributes;
 use crate::error::CognitoError;
 use crate::model::{
-    AliasAttribute, CustomAttribute, DEFAULT_REFRESH_VALIDITY_SECS, DEFAULT_TOKEN_VALIDITY_SECS,
-    DeletionProtection, MfaConfiguration, PasswordPolicy, Pool, PoolId, VerifiableAttribute,
-    is_standard,
+    AliasAttribute, CUSTOM_PREFIX, CustomAttribute, DEFAULT_REFRESH_VALIDITY_SECS,
+    DEFAULT_TOKEN_VALIDITY_SECS, DeletionProtection, MfaConfiguration, PasswordPolicy, Pool,
+    PoolId, VerifiableAttribute, is_standard,
 };
 use crate::service::Identity;
 use crate::wire::{
-    AdminCreateUserConfigType, CreateUserPoolRequest, CreateUserPoolResponse,
-    DeleteUserPoolRequest, DescribeUserPoolRequest, DescribeUserPoolResponse, ListUserPoolsRequest,
-    ListUserPoolsResponse, UpdateUserPoolRequest, UserPoolDescriptionType, UserPoolPolicyType,
-    UserPoolType, UsernameConfigurationType,
+    AddCustomAttributesRequest, AdminCreateUserConfigType, CreateUserPoolRequest,
+    CreateUserPoolResponse, DeleteUserPoolRequest, DescribeUserPoolRequest,
+    DescribeUserPoolResponse, ListUserPoolsRequest, ListUserPoolsResponse, UpdateUserPoolRequest,
+    UserPoolDescriptionType, UserPoolPolicyType, UserPoolType, UsernameConfigurationType,
 };
 use crate::{store, util};
+
+/// The most custom attributes a pool can have (AWS's quota, not adjustable).
+const MAX_CUSTOM_ATTRIBUTES: usize = 50;
+/// Entries in one AddCustomAttributes request (botocore `CustomAttributesListType`).
+const MAX_ADDED_ATTRIBUTES: usize = 25;
+
+fn too_many_custom_attributes() -> CognitoError {
+    CognitoError::invalid_parameter(format!(
+        "A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."
+    ))
+}
 
 impl Pool {
     fn to_wire(&self, identity: &Identity, estimated_users: i64) -> UserPoolType {
@@ -214,10 +226,8 @@ impl Identity {
             }
             custom.push(def);
         }
-        if custom.len() > 50 {
-            return Err(CognitoError::invalid_parameter(
-                "A user pool can have at most 50 custom attributes.",
-            ));
+        if custom.len() > MAX_CUSTOM_ATTRIBUTES {
+            return Err(too_many_custom_attributes());
         }
 
         let mut settings = serde_json::Map::new();
@@ -422,6 +432,66 @@ impl Identity {
         }
         self.forget_pool_keys(&pool.id);
         tracing::info!(pool.id = %pool.id, "user pool deleted");
+        Ok(())
+    }
+
+    /// AddCustomAttributes: appends custom attributes to the pool's schema. Names come without
+    /// the `custom:` prefix and are checked as CreateUserPool checks its schema; a name the
+    /// pool (or the request) already has is refused, and nothing is added unless all are.
+    pub async fn add_custom_attributes(
+        &self,
+        req: AddCustomAttributesRequest,
+    ) -> Result<(), CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let count = req.custom_attributes.len();
+        if !(1..=MAX_ADDED_ATTRIBUTES).contains(&count) {
+            let bound = if count == 0 {
+                "greater than or equal to 1".to_owned()
+            } else {
+                format!("less than or equal to {MAX_ADDED_ATTRIBUTES}")
+            };
+            return Err(CognitoError::invalid_parameter(format!(
+                "1 validation error detected: Value at 'customAttributes' failed to satisfy \
+                 constraint: Member must have length {bound}"
+            )));
+        }
+        let added = req
+            .custom_attributes
+            .iter()
+            .map(CustomAttribute::from_schema)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut tx = self.db().begin().await?;
+        // The pool row is locked: concurrent additions are counted one after the other.
+        let existing = store::pools::lock_custom_attributes(&mut tx, &pool.id)
+            .await?
+            .ok_or_else(|| CognitoError::pool_not_found(&pool.id))?;
+        for (i, def) in added.iter().enumerate() {
+            let taken = existing.iter().any(|(name, _)| *name == def.name)
+                || added[..i].iter().any(|earlier| earlier.name == def.name);
+            if taken {
+                let full = def.to_schema().name.unwrap_or_default();
+                return Err(CognitoError::invalid_parameter(format!(
+                    "{CUSTOM_PREFIX}{}: Existing attribute already has name {full}.",
+                    def.name
+                )));
+            }
+        }
+        if existing.len() + added.len() > MAX_CUSTOM_ATTRIBUTES {
+            return Err(too_many_custom_attributes());
+        }
+        let first = existing
+            .iter()
+            .map(|(_, position)| position.saturating_add(1))
+            .max()
+            .unwrap_or(0);
+        store::pools::insert_custom_attributes(&mut tx, &pool.id, first, &added).await?;
+        store::pools::touch_pool(&mut *tx, &pool.id, util::now()).await?;
+        tx.commit().await?;
+        tracing::info!(
+            pool.id = %pool.id,
+            attributes = ?added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+            "custom attributes added"
+        );
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! User pool operations: CreateUserPool, DescribeUserPool, ListUserPools, UpdateUserPool,
-//! DeleteUserPool.
+//! DeleteUserPool, AddCustomAttributes.
 
 use std::collections::BTreeMap;
 
@@ -245,4 +245,12 @@ pub struct UpdateUserPoolRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteUserPoolRequest {
     pub user_pool_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AddCustomAttributesRequest {
+    pub user_pool_id: String,
+    /// 1-25 entries, named without the `custom:` prefix.
+    pub custom_attributes: Vec<SchemaAttributeType>,
 }

@@ -1,5 +1,5 @@
-//! GetGroup, UpdateGroup, DeleteGroup and ListUsersInGroup: each one's answer, its AWS errors,
-//! and that a refused call changes nothing.
+//! GetGroup, UpdateGroup, DeleteGroup, ListUsersInGroup and AddCustomAttributes: each one's
+//! answer, its AWS errors, and that a refused call changes nothing.
 
 use crate::common::*;
 use serde_json::{Value, json};
@@ -393,10 +393,216 @@ async fn list_users_in_group_pages(db: PgPool) {
     assert_eq!(names(&all, "Users", "Username"), ["bob", "carl"]);
 }
 
+/// The custom attributes DescribeUserPool lists, in order.
+async fn custom_names(id: &Api, pool_id: &str) -> Vec<String> {
+    let pool = ok(id, "DescribeUserPool", json!({"UserPoolId": pool_id})).await;
+    names(&pool["UserPool"], "SchemaAttributes", "Name")
+        .into_iter()
+        .filter(|n| n.starts_with("custom:"))
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn add_custom_attributes(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(
+        &id,
+        json!({"Schema": [{"Name": "role", "AttributeDataType": "String"}]}),
+    )
+    .await;
+    let before = ok(&id, "DescribeUserPool", json!({"UserPoolId": pool_id})).await;
+
+    let added = ok(
+        &id,
+        "AddCustomAttributes",
+        json!({"UserPoolId": pool_id, "CustomAttributes": [
+            {"Name": "tier", "AttributeDataType": "String", "Mutable": false,
+             "StringAttributeConstraints": {"MaxLength": "8"}},
+            {"Name": "age", "AttributeDataType": "Number",
+             "NumberAttributeConstraints": {"MinValue": "0", "MaxValue": "150"}}]}),
+    )
+    .await;
+    assert_eq!(added, json!({}));
+    assert_eq!(
+        custom_names(&id, &pool_id).await,
+        ["custom:role", "custom:tier", "custom:age"]
+    );
+    let pool = ok(&id, "DescribeUserPool", json!({"UserPoolId": pool_id})).await;
+    let schema = pool["UserPool"]["SchemaAttributes"]
+        .as_array()
+        .expect("schema");
+    let tier = schema
+        .iter()
+        .find(|a| a["Name"] == "custom:tier")
+        .expect("custom:tier");
+    assert_eq!(tier["Mutable"], false);
+    assert_eq!(tier["StringAttributeConstraints"]["MaxLength"], "8");
+    assert!(
+        pool["UserPool"]["LastModifiedDate"].as_f64()
+            >= before["UserPool"]["LastModifiedDate"].as_f64()
+    );
+
+    // The new attributes are part of the schema users are checked against.
+    ok(&id, "AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "kim",
+        "MessageAction": "SUPPRESS",
+        "UserAttributes": [{"Name": "custom:tier", "Value": "gold"}, {"Name": "custom:age", "Value": "42"}]}))
+    .await;
+    assert_eq!(
+        fail(&id, "AdminCreateUser", json!({"UserPoolId": pool_id, "Username": "lee",
+            "MessageAction": "SUPPRESS", "UserAttributes": [{"Name": "custom:age", "Value": "200"}]}))
+        .await
+        .1,
+        "Attributes did not conform to the schema: custom:age: Number is out of the allowed range"
+    );
+
+    // An existing name (in the pool or earlier in the request) adds nothing at all.
+    let existing = |name: &str| {
+        err(
+            "InvalidParameterException",
+            &format!("custom:{name}: Existing attribute already has name custom:{name}."),
+        )
+    };
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": pool_id, "CustomAttributes": [{"Name": "role", "AttributeDataType": "String"}]})
+        )
+        .await,
+        existing("role")
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": pool_id, "CustomAttributes": [
+                {"Name": "fresh", "AttributeDataType": "String"},
+                {"Name": "tier", "AttributeDataType": "Number"}]})
+        )
+        .await,
+        existing("tier")
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": pool_id, "CustomAttributes": [{"Name": "twice"}, {"Name": "twice"}]})
+        )
+        .await,
+        existing("twice")
+    );
+    // As in CreateUserPool's schema: names of 1-20 characters, known data types.
+    for bad in [
+        json!({"Name": "n".repeat(21), "AttributeDataType": "String"}),
+        json!({"Name": "ok", "AttributeDataType": "Blob"}),
+        json!({"Name": "needed", "AttributeDataType": "String", "Required": true}),
+    ] {
+        assert_eq!(
+            fail(
+                &id,
+                "AddCustomAttributes",
+                json!({"UserPoolId": pool_id, "CustomAttributes": [{"Name": "fresh"}, bad]})
+            )
+            .await
+            .0,
+            "InvalidParameterException"
+        );
+    }
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": pool_id, "CustomAttributes": []})
+        )
+        .await,
+        err(
+            "InvalidParameterException",
+            "1 validation error detected: Value at 'customAttributes' failed to satisfy \
+             constraint: Member must have length greater than or equal to 1"
+        )
+    );
+    assert_eq!(
+        fail(&id, "AddCustomAttributes", json!({"UserPoolId": pool_id}))
+            .await
+            .1,
+        "1 validation error detected: Value null at 'customAttributes' failed to satisfy \
+         constraint: Member must not be null"
+    );
+    let other = unknown_pool_id(&pool_id);
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": other, "CustomAttributes": [{"Name": "fresh"}]})
+        )
+        .await,
+        err(
+            "ResourceNotFoundException",
+            &format!("User pool {other} does not exist.")
+        )
+    );
+    assert_eq!(
+        custom_names(&id, &pool_id).await,
+        ["custom:role", "custom:tier", "custom:age"],
+        "refused calls added nothing"
+    );
+
+    // At most 25 per call, at most 50 in a pool.
+    let batch = |prefix: &str, n: usize| -> Value {
+        (0..n)
+            .map(|i| json!({"Name": format!("{prefix}{i}"), "AttributeDataType": "String"}))
+            .collect()
+    };
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": pool_id, "CustomAttributes": batch("c", 26)})
+        )
+        .await
+        .1,
+        "1 validation error detected: Value at 'customAttributes' failed to satisfy \
+         constraint: Member must have length less than or equal to 25"
+    );
+    ok(
+        &id,
+        "AddCustomAttributes",
+        json!({"UserPoolId": pool_id, "CustomAttributes": batch("c", 25)}),
+    )
+    .await;
+    assert_eq!(
+        fail(
+            &id,
+            "AddCustomAttributes",
+            json!({"UserPoolId": pool_id, "CustomAttributes": batch("d", 23)})
+        )
+        .await,
+        err(
+            "InvalidParameterException",
+            "A user pool can have at most 50 custom attributes."
+        )
+    );
+    ok(
+        &id,
+        "AddCustomAttributes",
+        json!({"UserPoolId": pool_id, "CustomAttributes": batch("d", 22)}),
+    )
+    .await;
+    let all = custom_names(&id, &pool_id).await;
+    assert_eq!(all.len(), 50);
+    assert_eq!(all.last().map(String::as_str), Some("custom:d21"));
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn new_operations_need_a_signature(db: PgPool) {
     let id = api(db).await;
-    for action in ["GetGroup", "UpdateGroup", "DeleteGroup", "ListUsersInGroup"] {
+    for action in [
+        "GetGroup",
+        "UpdateGroup",
+        "DeleteGroup",
+        "ListUsersInGroup",
+        "AddCustomAttributes",
+    ] {
         assert_eq!(
             identity::Identity::requires_signature(action),
             Some(true),
