@@ -217,6 +217,38 @@ pub(crate) async fn touch_pool(
     Ok(())
 }
 
+/// Locks the pool row for the rest of the transaction and returns its `UserPoolTags` setting
+/// (`None` if the pool does not exist; JSON `null` if it has none).
+pub(crate) async fn lock_tags(
+    conn: &mut PgConnection,
+    pool_id: &str,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(settings -> 'UserPoolTags', 'null'::jsonb) FROM user_pools \
+         WHERE id = $1 FOR UPDATE",
+    )
+    .bind(pool_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Replaces the pool's `UserPoolTags` setting, leaving the other settings as they are.
+pub(crate) async fn set_tags(
+    conn: &mut PgConnection,
+    pool_id: &str,
+    tags: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pools SET settings = jsonb_set(settings, '{UserPoolTags}', $2) \
+         WHERE id = $1",
+    )
+    .bind(pool_id)
+    .bind(tags)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub(crate) async fn find_pool(db: &PgPool, id: &str) -> sqlx::Result<Option<Pool>> {
     let Some(row) = sqlx::query_as::<_, PoolRow>(SELECT_POOL)
         .bind(id)

@@ -1,5 +1,6 @@
-//! GetGroup, UpdateGroup, DeleteGroup, ListUsersInGroup and AddCustomAttributes: each one's
-//! answer, its AWS errors, and that a refused call changes nothing.
+//! GetGroup, UpdateGroup, DeleteGroup, ListUsersInGroup, AddCustomAttributes and the user
+//! pool tags (TagResource, UntagResource, ListTagsForResource): each one's answer, its AWS
+//! errors, and that a refused call changes nothing.
 
 use crate::common::*;
 use serde_json::{Value, json};
@@ -593,6 +594,220 @@ async fn add_custom_attributes(db: PgPool) {
     assert_eq!(all.last().map(String::as_str), Some("custom:d21"));
 }
 
+/// The pool's ARN, as DescribeUserPool returns it.
+async fn pool_arn(id: &Api, pool_id: &str) -> String {
+    let pool = ok(id, "DescribeUserPool", json!({"UserPoolId": pool_id})).await;
+    pool["UserPool"]["Arn"].as_str().expect("Arn").to_owned()
+}
+
+async fn tags(id: &Api, arn: &str) -> Value {
+    ok(id, "ListTagsForResource", json!({"ResourceArn": arn})).await["Tags"].clone()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn user_pool_tags(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(&id, json!({"UserPoolTags": {"team": "blue"}})).await;
+    let arn = pool_arn(&id, &pool_id).await;
+    assert_eq!(
+        arn.rsplit_once(":userpool/"),
+        Some((
+            arn.split(":userpool/").next().expect("prefix"),
+            pool_id.as_str()
+        ))
+    );
+    assert_eq!(tags(&id, &arn).await, json!({"team": "blue"}));
+
+    // A tag named `Name` is not the `Name` member (at most 32 characters).
+    let long = "n".repeat(256);
+    let tagged = ok(
+        &id,
+        "TagResource",
+        json!({"ResourceArn": arn, "Tags": {"env": "test", "team": "red", "Name": long}}),
+    )
+    .await;
+    assert_eq!(tagged, json!({}));
+    let expected = json!({"env": "test", "team": "red", "Name": long});
+    assert_eq!(tags(&id, &arn).await, expected);
+    let described = ok(&id, "DescribeUserPool", json!({"UserPoolId": pool_id})).await;
+    assert_eq!(described["UserPool"]["UserPoolTags"], expected);
+
+    let untagged = ok(
+        &id,
+        "UntagResource",
+        json!({"ResourceArn": arn, "TagKeys": ["team", "absent"]}),
+    )
+    .await;
+    assert_eq!(untagged, json!({}));
+    let expected = json!({"env": "test", "Name": long});
+    assert_eq!(tags(&id, &arn).await, expected);
+
+    // UpdateUserPool without UserPoolTags keeps them.
+    ok(&id, "UpdateUserPool", json!({"UserPoolId": pool_id})).await;
+    assert_eq!(tags(&id, &arn).await, expected);
+
+    // Malformed ARNs, ARNs of something else, and pools that are not there: nothing changes.
+    let invalid = |message: &str| err("InvalidParameterException", message);
+    let pattern = "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+\
+                   (:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?";
+    let bad = "not-an-arn-at-all-really";
+    assert_eq!(
+        fail(
+            &id,
+            "TagResource",
+            json!({"ResourceArn": bad, "Tags": {"x": "y"}})
+        )
+        .await,
+        invalid(&format!(
+            "1 validation error detected: Value '{bad}' at 'resourceArn' failed to satisfy \
+             constraint: Member must satisfy regular expression pattern: {pattern}"
+        ))
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "ListTagsForResource",
+            json!({"ResourceArn": "arn:aws"})
+        )
+        .await,
+        invalid(
+            "1 validation error detected: Value at 'resourceArn' failed to satisfy \
+             constraint: Member must have length greater than or equal to 20"
+        )
+    );
+    let (prefix, _) = arn.split_once(":userpool/").expect("user pool arn");
+    let not_a_pool = format!("{prefix}:userpool-client/{pool_id}");
+    let (kind, message) = fail(
+        &id,
+        "UntagResource",
+        json!({"ResourceArn": not_a_pool, "TagKeys": ["env"]}),
+    )
+    .await;
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(message.contains(&not_a_pool), "{message}");
+    let role = fail(&id, "ListTagsForResource", json!({"ResourceArn": ROLE_ARN})).await;
+    assert_eq!(role.0, "InvalidParameterException");
+
+    let other = unknown_pool_id(&pool_id);
+    let other_arn = format!("{prefix}:userpool/{other}");
+    let missing = err(
+        "ResourceNotFoundException",
+        &format!("User pool {other} does not exist."),
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "TagResource",
+            json!({"ResourceArn": other_arn, "Tags": {"x": "y"}})
+        )
+        .await,
+        missing
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "UntagResource",
+            json!({"ResourceArn": other_arn, "TagKeys": ["env"]})
+        )
+        .await,
+        missing
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "ListTagsForResource",
+            json!({"ResourceArn": other_arn})
+        )
+        .await,
+        missing
+    );
+    // The pool's own id under another account is not this pool.
+    let foreign = arn.replace(&format!(":{ACCOUNT_ID}:"), ":210987654321:");
+    assert_eq!(
+        fail(&id, "ListTagsForResource", json!({"ResourceArn": foreign}))
+            .await
+            .0,
+        "ResourceNotFoundException"
+    );
+
+    // Tag keys of 1-128 characters, values of at most 256, at most 50 tags.
+    let (kind, message) = fail(
+        &id,
+        "TagResource",
+        json!({"ResourceArn": arn, "Tags": {"": "empty key"}}),
+    )
+    .await;
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(
+        message.contains("Map keys must satisfy constraint"),
+        "{message}"
+    );
+    let (kind, message) = fail(
+        &id,
+        "TagResource",
+        json!({"ResourceArn": arn, "Tags": {"ok": "v".repeat(257)}}),
+    )
+    .await;
+    assert_eq!(kind, "InvalidParameterException");
+    assert!(
+        message.contains("Map value must satisfy constraint"),
+        "{message}"
+    );
+    assert_eq!(
+        fail(
+            &id,
+            "UntagResource",
+            json!({"ResourceArn": arn, "TagKeys": ["k".repeat(129)]})
+        )
+        .await
+        .0,
+        "InvalidParameterException"
+    );
+    let many: serde_json::Map<String, Value> =
+        (0..49).map(|i| (format!("k{i}"), json!("v"))).collect();
+    assert_eq!(
+        fail(
+            &id,
+            "TagResource",
+            json!({"ResourceArn": arn, "Tags": many})
+        )
+        .await,
+        invalid("A user pool can have at most 50 tags.")
+    );
+    assert_eq!(
+        tags(&id, &arn).await,
+        expected,
+        "refused calls changed nothing"
+    );
+    let fits: serde_json::Map<String, Value> =
+        (0..48).map(|i| (format!("k{i}"), json!("v"))).collect();
+    ok(
+        &id,
+        "TagResource",
+        json!({"ResourceArn": arn, "Tags": fits}),
+    )
+    .await;
+    assert_eq!(
+        tags(&id, &arn).await.as_object().map(serde_json::Map::len),
+        Some(50)
+    );
+    // Removing every tag leaves an empty map.
+    let keys: Vec<String> = tags(&id, &arn)
+        .await
+        .as_object()
+        .expect("tags")
+        .keys()
+        .cloned()
+        .collect();
+    ok(
+        &id,
+        "UntagResource",
+        json!({"ResourceArn": arn, "TagKeys": keys}),
+    )
+    .await;
+    assert_eq!(tags(&id, &arn).await, json!({}));
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn new_operations_need_a_signature(db: PgPool) {
     let id = api(db).await;
@@ -602,6 +817,9 @@ async fn new_operations_need_a_signature(db: PgPool) {
         "DeleteGroup",
         "ListUsersInGroup",
         "AddCustomAttributes",
+        "TagResource",
+        "UntagResource",
+        "ListTagsForResource",
     ] {
         assert_eq!(
             identity::Identity::requires_signature(action),
