@@ -32,7 +32,7 @@
 //! Each module uses only the ones listed before it (no import cycle):
 //!
 //! - `error`, `util`, `wire` (the JSON bodies), `secret_hash`, `filter`, `srp` (SRP-6a
-//!   arithmetic), `totp` (RFC 6238 codes): leaves.
+//!   arithmetic), `totp` (RFC 6238 codes), `x509` (a self-signed certificate in DER): leaves.
 //! - `model`: the data (pool, app client, user, attribute schema, signing key and outbox views)
 //!   and the closed sets as enums (`UserStatus`, `AuthFlow`, `ExplicitAuthFlow`,
 //!   `ChallengeName`, `DeliveryMedium`, ...), each keeping its exact wire string.
@@ -92,6 +92,7 @@ mod totp;
 mod users;
 mod util;
 pub mod wire;
+mod x509;
 
 pub use config::{DEFAULT_REGION, IdentityConfig, PUBLIC_HASHING_QUEUE, PUBLIC_HASHING_SLOTS};
 pub use error::{CognitoError, ErrorKind};

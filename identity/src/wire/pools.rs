@@ -1,5 +1,5 @@
 //! User pool operations: CreateUserPool, DescribeUserPool, ListUserPools, UpdateUserPool,
-//! DeleteUserPool, AddCustomAttributes, and the pool's tags
+//! DeleteUserPool, AddCustomAttributes, GetSigningCertificate, and the pool's tags
 //! (TagResource, UntagResource, ListTagsForResource).
 
 use std::collections::BTreeMap;
@@ -254,6 +254,19 @@ pub struct AddCustomAttributesRequest {
     pub user_pool_id: String,
     /// 1-25 entries, named without the `custom:` prefix.
     pub custom_attributes: Vec<SchemaAttributeType>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSigningCertificateRequest {
+    pub user_pool_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSigningCertificateResponse {
+    /// The X.509 certificate, DER in standard base64 (no PEM armour).
+    pub certificate: String,
 }
 
 /// TagResource: `ResourceArn` is a user pool's ARN.

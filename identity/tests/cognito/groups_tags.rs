@@ -1,8 +1,12 @@
-//! GetGroup, UpdateGroup, DeleteGroup, ListUsersInGroup, AddCustomAttributes and the user
-//! pool tags (TagResource, UntagResource, ListTagsForResource): each one's answer, its AWS
-//! errors, and that a refused call changes nothing.
+//! GetGroup, UpdateGroup, DeleteGroup, ListUsersInGroup, AddCustomAttributes,
+//! GetSigningCertificate and the user pool tags (TagResource, UntagResource,
+//! ListTagsForResource): each one's answer, its AWS errors, and that a refused call changes
+//! nothing.
 
 use crate::common::*;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use identity::KeyUse;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -809,6 +813,73 @@ async fn user_pool_tags(db: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn signing_certificate(db: PgPool) {
+    let id = api(db).await;
+    let pool_id = create_pool(&id, json!({})).await;
+    let certificate = |out: Value| -> Vec<u8> {
+        STANDARD
+            .decode(out["Certificate"].as_str().expect("Certificate"))
+            .expect("standard base64")
+    };
+    let der = certificate(ok(&id, "GetSigningCertificate", json!({"UserPoolId": pool_id})).await);
+    // One DER SEQUENCE (long form length), naming the pool.
+    assert_eq!(der[..2], [0x30, 0x82]);
+    assert_eq!(
+        usize::from(der[2]) << 8 | usize::from(der[3]),
+        der.len() - 4
+    );
+    assert!(der.windows(pool_id.len()).any(|w| w == pool_id.as_bytes()));
+
+    // It certifies the pool's ID-token key, as published in the JWKS.
+    let modulus_of = |kid: &str, jwks: &[identity::Jwk]| -> Vec<u8> {
+        let jwk = jwks.iter().find(|k| k.kid == kid).expect("kid in JWKS");
+        URL_SAFE_NO_PAD.decode(&jwk.n).expect("n")
+    };
+    let id_kid = |keys: &[identity::SigningKeyInfo]| -> String {
+        keys.iter()
+            .find(|k| k.token_use == KeyUse::Id && k.status == identity::KeyStatus::Active)
+            .expect("active ID key")
+            .kid
+            .clone()
+    };
+    let keys = id.list_signing_keys(&pool_id).await.expect("keys");
+    let jwks = id.public_jwks(&pool_id).await.expect("jwks");
+    let modulus = modulus_of(&id_kid(&keys), &jwks);
+    assert!(der.windows(modulus.len()).any(|w| w == modulus.as_slice()));
+
+    // The same key gives the same certificate; a rotated key a new one.
+    let again = certificate(ok(&id, "GetSigningCertificate", json!({"UserPoolId": pool_id})).await);
+    assert_eq!(again, der);
+    id.rotate_signing_keys(&pool_id).await.expect("rotate");
+    let rotated =
+        certificate(ok(&id, "GetSigningCertificate", json!({"UserPoolId": pool_id})).await);
+    assert_ne!(rotated, der);
+    let keys = id.list_signing_keys(&pool_id).await.expect("keys");
+    let jwks = id.public_jwks(&pool_id).await.expect("jwks");
+    let modulus = modulus_of(&id_kid(&keys), &jwks);
+    assert!(
+        rotated
+            .windows(modulus.len())
+            .any(|w| w == modulus.as_slice())
+    );
+
+    let other = unknown_pool_id(&pool_id);
+    assert_eq!(
+        fail(&id, "GetSigningCertificate", json!({"UserPoolId": other})).await,
+        err(
+            "ResourceNotFoundException",
+            &format!("User pool {other} does not exist.")
+        )
+    );
+    assert_eq!(
+        fail(&id, "GetSigningCertificate", json!({"UserPoolId": "nope"}))
+            .await
+            .0,
+        "InvalidParameterException"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn new_operations_need_a_signature(db: PgPool) {
     let id = api(db).await;
     for action in [
@@ -817,6 +888,7 @@ async fn new_operations_need_a_signature(db: PgPool) {
         "DeleteGroup",
         "ListUsersInGroup",
         "AddCustomAttributes",
+        "GetSigningCertificate",
         "TagResource",
         "UntagResource",
         "ListTagsForResource",
