@@ -26,6 +26,10 @@
 //! - ID/access token lifetimes may go down to 1 second (AWS: 5 minutes), for testing.
 //! - Signing keys are generated on first use (token issue, JWKS, key listing), not at pool
 //!   creation.
+//! - GetSigningCertificate certifies the pool's ID-token signing key (self-signed X.509, `CN` =
+//!   the pool id); AWS's certificate is a separate SAML signing key renewed yearly.
+//! - AddCustomAttributes, like CreateUserPool, takes names with or without the `custom:`
+//!   prefix (AWS would make `custom:custom:x` of `custom:x`).
 //!
 //! # Layout
 //!
