@@ -55,8 +55,17 @@ const ACTIONS: &[(&str, bool)] = &[
     ("AdminRemoveUserFromGroup", true),
     ("AdminListGroupsForUser", true),
     ("CreateGroup", true),
+    ("GetGroup", true),
+    ("UpdateGroup", true),
+    ("DeleteGroup", true),
     ("ListGroups", true),
+    ("ListUsersInGroup", true),
     ("ListUsers", true),
+    ("AddCustomAttributes", true),
+    ("GetSigningCertificate", true),
+    ("TagResource", true),
+    ("UntagResource", true),
+    ("ListTagsForResource", true),
     ("AdminSetUserMFAPreference", true),
     ("SetUserPoolMfaConfig", true),
     ("GetUserPoolMfaConfig", true),
@@ -96,6 +105,10 @@ const MAX_LENGTHS: &[(&str, usize)] = &[
     ("SOFTWARE_TOKEN_MFA_CODE", 6),
 ];
 
+/// Members that are maps with keys of the caller's choosing: their keys are not member names,
+/// so their values get only the general limit (a tag named `Name` is not a `Name` member).
+const FREE_FORM_MAPS: &[&str] = &["Tags", "UserPoolTags", "ClientMetadata"];
+
 /// Any other string in a request (tokens, filters, pagination tokens, map values): far above
 /// every legitimate value, far below what would strain memory or an index.
 const MAX_STRING: usize = 64 * 1024;
@@ -134,7 +147,12 @@ fn refuse_hostile_strings(body: &serde_json::Map<String, Value>) -> Result<(), C
                         "must have keys of at most 65536 characters without NUL (U+0000)",
                     ));
                 }
-                check(key, &format!("{path}.{}", lower_camel(key)), item)
+                let key_member = if FREE_FORM_MAPS.contains(&member) {
+                    ""
+                } else {
+                    key
+                };
+                check(key_member, &format!("{path}.{}", lower_camel(key)), item)
             }),
             _ => Ok(()),
         }
@@ -287,8 +305,17 @@ impl Identity {
                 response(self.admin_list_groups_for_user(request(b)?).await?)
             }
             "CreateGroup" => response(self.create_group(request(b)?).await?),
+            "GetGroup" => response(self.get_group(request(b)?).await?),
+            "UpdateGroup" => response(self.update_group(request(b)?).await?),
+            "DeleteGroup" => empty(self.delete_group(request(b)?).await?),
             "ListGroups" => response(self.list_groups(request(b)?).await?),
+            "ListUsersInGroup" => response(self.list_users_in_group(request(b)?).await?),
             "ListUsers" => response(self.list_users(request(b)?).await?),
+            "AddCustomAttributes" => empty(self.add_custom_attributes(request(b)?).await?),
+            "GetSigningCertificate" => response(self.get_signing_certificate(request(b)?).await?),
+            "TagResource" => empty(self.tag_resource(request(b)?).await?),
+            "UntagResource" => empty(self.untag_resource(request(b)?).await?),
+            "ListTagsForResource" => response(self.list_tags_for_resource(request(b)?).await?),
             "AssociateSoftwareToken" => response(self.associate_software_token(request(b)?).await?),
             "VerifySoftwareToken" => response(self.verify_software_token(request(b)?).await?),
             "SetUserMFAPreference" => empty(self.set_user_mfa_preference(request(b)?).await?),
@@ -370,6 +397,14 @@ mod tests {
         // 128 characters of four bytes each are 128 characters.
         let wide = format!(r#"{{"Username": "{}"}}"#, "\u{1D11E}".repeat(128));
         assert!(parse_body(wide.as_bytes()).is_ok());
+        // Tag and metadata keys are not member names: a tag `Name` may be longer than 32.
+        let tag = format!(r#"{{"Tags": {{"Name": "{}"}}}}"#, "n".repeat(256));
+        assert!(parse_body(tag.as_bytes()).is_ok());
+        let name = format!(
+            r#"{{"UserAttributes": [{{"Name": "{}"}}]}}"#,
+            "n".repeat(33)
+        );
+        assert!(refused(&name).message.ends_with("less than or equal to 32"));
         let token = format!(r#"{{"AccessToken": "{}"}}"#, "t".repeat(MAX_STRING + 1));
         assert_eq!(refused(&token).kind, ErrorKind::InvalidParameter);
         // A lone surrogate is not JSON text.

@@ -6,6 +6,9 @@
 //! the old ones stop signing at once (their private key is dropped) but stay in the JWKS until
 //! `retire_after` = rotation time + the pool's longest ID/access token lifetime, so every
 //! token they signed can still be verified until it expires.
+//!
+//! GetSigningCertificate answers a self-signed X.509 certificate of the active ID-token key
+//! (Gatehouse has no SAML federation, whose requests AWS's certificate signs).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +18,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::EncodingKey;
 use master_key::MasterKey;
 use rsa::RsaPrivateKey;
-use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -26,7 +29,12 @@ use crate::model::{Jwk, KeyStatus, KeyUse, SigningKeyInfo};
 use crate::service::Identity;
 use crate::signers::{PoolSigners, Signer};
 use crate::store::keys::KeyRow;
+use crate::wire::{GetSigningCertificateRequest, GetSigningCertificateResponse};
+use crate::x509::{self, CertificateFields};
 use crate::{store, util};
+
+/// How long a signing certificate is valid, from the creation of its key (AWS: 10 years).
+const CERTIFICATE_YEARS: i32 = 10;
 
 /// RSA modulus size of every signing key.
 pub const KEY_BITS: usize = 2048;
@@ -140,14 +148,19 @@ impl Identity {
         Ok(())
     }
 
-    fn open_signer(&self, row: &KeyRow) -> Result<Signer, CognitoError> {
+    /// The PKCS#1 DER of an active key's private half.
+    fn open_private_key(&self, row: &KeyRow) -> Result<Vec<u8>, CognitoError> {
         let sealed = row
             .private_key_sealed
             .as_deref()
             .ok_or_else(|| CognitoError::internal("active signing key has no private key"))?;
-        let der = self
+        Ok(self
             .master_key()
-            .open(sealed, format!("signing-key:{}", row.kid).as_bytes())?;
+            .open(sealed, format!("signing-key:{}", row.kid).as_bytes())?)
+    }
+
+    fn open_signer(&self, row: &KeyRow) -> Result<Signer, CognitoError> {
+        let der = self.open_private_key(row)?;
         Ok(Signer {
             kid: row.kid.clone(),
             key: EncodingKey::from_rsa_der(&der),
@@ -223,6 +236,54 @@ impl Identity {
             "signing keys rotated"
         );
         Ok(())
+    }
+
+    /// GetSigningCertificate: a self-signed X.509 certificate (DER, standard base64) of the
+    /// pool's active ID-token signing key. `CN` is the pool id, the serial comes from the key
+    /// id, and it is valid for ten years from the key's creation: the same key always gives
+    /// the same certificate, and key rotation gives a new one (AWS renews it yearly).
+    pub async fn get_signing_certificate(
+        &self,
+        req: GetSigningCertificateRequest,
+    ) -> Result<GetSigningCertificateResponse, CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        self.ensure_keys(&pool.id).await?;
+        let row = store::keys::active_keys(self.db(), &pool.id)
+            .await?
+            .into_iter()
+            .find(|k| k.token_use == KeyUse::Id.as_str())
+            .ok_or_else(|| CognitoError::internal("active ID signing key disappeared"))?;
+        let der = self.open_private_key(&row)?;
+        let not_before = row
+            .created_at
+            .replace_nanosecond(0)
+            .unwrap_or(row.created_at);
+        let not_after = not_before
+            .replace_year(not_before.year() + CERTIFICATE_YEARS)
+            .unwrap_or_else(|_| not_before + time::Duration::days(3653));
+        // 16 bytes of the key id's hash, positive and without a leading zero byte.
+        let mut serial = Sha256::digest(row.kid.as_bytes())[..16].to_vec();
+        serial[0] = (serial[0] & 0x7f) | 0x40;
+        let common_name = pool.id.to_string();
+        let certificate = tokio::task::spawn_blocking(move || {
+            let key = RsaPrivateKey::from_pkcs1_der(&der)
+                .map_err(|e| format!("decoding the signing key: {e}"))?;
+            x509::self_signed(
+                &key,
+                &CertificateFields {
+                    common_name: &common_name,
+                    serial: &serial,
+                    not_before,
+                    not_after,
+                },
+            )
+        })
+        .await
+        .map_err(|e| CognitoError::internal(format_args!("certificate task: {e}")))?
+        .map_err(|e| CognitoError::internal(format_args!("signing certificate: {e}")))?;
+        Ok(GetSigningCertificateResponse {
+            certificate: STANDARD.encode(certificate),
+        })
     }
 
     /// Every signing key of the pool, newest first, with its status.

@@ -26,13 +26,17 @@
 //! - ID/access token lifetimes may go down to 1 second (AWS: 5 minutes), for testing.
 //! - Signing keys are generated on first use (token issue, JWKS, key listing), not at pool
 //!   creation.
+//! - GetSigningCertificate certifies the pool's ID-token signing key (self-signed X.509, `CN` =
+//!   the pool id); AWS's certificate is a separate SAML signing key renewed yearly.
+//! - AddCustomAttributes, like CreateUserPool, takes names with or without the `custom:`
+//!   prefix (AWS would make `custom:custom:x` of `custom:x`).
 //!
 //! # Layout
 //!
 //! Each module uses only the ones listed before it (no import cycle):
 //!
 //! - `error`, `util`, `wire` (the JSON bodies), `secret_hash`, `filter`, `srp` (SRP-6a
-//!   arithmetic), `totp` (RFC 6238 codes): leaves.
+//!   arithmetic), `totp` (RFC 6238 codes), `x509` (a self-signed certificate in DER): leaves.
 //! - `model`: the data (pool, app client, user, attribute schema, signing key and outbox views)
 //!   and the closed sets as enums (`UserStatus`, `AuthFlow`, `ExplicitAuthFlow`,
 //!   `ChallengeName`, `DeliveryMedium`, ...), each keeping its exact wire string.
@@ -95,6 +99,7 @@ mod totp;
 mod users;
 mod util;
 pub mod wire;
+mod x509;
 
 pub use config::{DEFAULT_REGION, IdentityConfig, PUBLIC_HASHING_QUEUE, PUBLIC_HASHING_SLOTS};
 pub use error::{CognitoError, ErrorKind};

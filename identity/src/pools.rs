@@ -1,34 +1,60 @@
 //! User pool operations: creation (sign-in attribute, schema, password policy, token
-//! lifetimes), description, listing, settings and deletion.
+//! lifetimes), description, listing, settings and deletion; custom attributes added later
+//! (AddCustomAttributes); the pool's tags (TagResource, UntagResource, ListTagsForResource),
+//! kept as its `UserPoolTags` setting so DescribeUserPool shows them.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 use crate::attributes;
-use crate::error::CognitoError;
+use crate::error::{CognitoError, ErrorKind};
 use crate::model::{
-    AliasAttribute, CustomAttribute, DEFAULT_REFRESH_VALIDITY_SECS, DEFAULT_TOKEN_VALIDITY_SECS,
-    DeletionProtection, MfaConfiguration, PasswordPolicy, Pool, PoolId, VerifiableAttribute,
-    is_standard,
+    AliasAttribute, CUSTOM_PREFIX, CustomAttribute, DEFAULT_REFRESH_VALIDITY_SECS,
+    DEFAULT_TOKEN_VALIDITY_SECS, DeletionProtection, MfaConfiguration, PasswordPolicy, Pool,
+    PoolId, VerifiableAttribute, is_standard,
 };
 use crate::service::Identity;
 use crate::wire::{
-    AdminCreateUserConfigType, CreateUserPoolRequest, CreateUserPoolResponse,
-    DeleteUserPoolRequest, DescribeUserPoolRequest, DescribeUserPoolResponse, ListUserPoolsRequest,
-    ListUserPoolsResponse, UpdateUserPoolRequest, UserPoolDescriptionType, UserPoolPolicyType,
-    UserPoolType, UsernameConfigurationType,
+    AddCustomAttributesRequest, AdminCreateUserConfigType, CreateUserPoolRequest,
+    CreateUserPoolResponse, DeleteUserPoolRequest, DescribeUserPoolRequest,
+    DescribeUserPoolResponse, ListTagsForResourceRequest, ListTagsForResourceResponse,
+    ListUserPoolsRequest, ListUserPoolsResponse, TagResourceRequest, UntagResourceRequest,
+    UpdateUserPoolRequest, UserPoolDescriptionType, UserPoolPolicyType, UserPoolType,
+    UsernameConfigurationType,
 };
 use crate::{store, util};
+
+/// The most custom attributes a pool can have (AWS's quota, not adjustable).
+const MAX_CUSTOM_ATTRIBUTES: usize = 50;
+/// The most tags a pool can have.
+const MAX_TAGS: usize = 50;
+/// Entries in one AddCustomAttributes request (botocore `CustomAttributesListType`).
+const MAX_ADDED_ATTRIBUTES: usize = 25;
+
+fn too_many_custom_attributes() -> CognitoError {
+    CognitoError::invalid_parameter(format!(
+        "A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."
+    ))
+}
+
+/// Tags as stored in the pool's settings (absent or malformed: none).
+fn tags_of(value: Option<&Value>) -> BTreeMap<String, String> {
+    value
+        .and_then(|v| serde_json::from_value::<BTreeMap<String, String>>(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// `TagKeysType`: 1-128 characters.
+fn valid_tag_key(key: &str) -> bool {
+    (1..=128).contains(&key.chars().count())
+}
 
 impl Pool {
     fn to_wire(&self, identity: &Identity, estimated_users: i64) -> UserPoolType {
         let mut schema = attributes::standard_schema(&self.required_attributes);
         schema.extend(self.custom.iter().map(CustomAttribute::to_schema));
-        let tags = self
-            .setting("UserPoolTags")
-            .and_then(|v| serde_json::from_value::<BTreeMap<String, String>>(v.clone()).ok())
-            .unwrap_or_default();
+        let tags = tags_of(self.setting("UserPoolTags"));
         let admin_extra = self.setting("AdminCreateUserConfig");
         UserPoolType {
             id: self.id.to_string(),
@@ -214,10 +240,8 @@ impl Identity {
             }
             custom.push(def);
         }
-        if custom.len() > 50 {
-            return Err(CognitoError::invalid_parameter(
-                "A user pool can have at most 50 custom attributes.",
-            ));
+        if custom.len() > MAX_CUSTOM_ATTRIBUTES {
+            return Err(too_many_custom_attributes());
         }
 
         let mut settings = serde_json::Map::new();
@@ -423,5 +447,180 @@ impl Identity {
         self.forget_pool_keys(&pool.id);
         tracing::info!(pool.id = %pool.id, "user pool deleted");
         Ok(())
+    }
+
+    /// AddCustomAttributes: appends custom attributes to the pool's schema. Names come without
+    /// the `custom:` prefix and are checked as CreateUserPool checks its schema; a name the
+    /// pool (or the request) already has is refused, and nothing is added unless all are.
+    pub async fn add_custom_attributes(
+        &self,
+        req: AddCustomAttributesRequest,
+    ) -> Result<(), CognitoError> {
+        let pool = self.load_pool(&req.user_pool_id).await?;
+        let count = req.custom_attributes.len();
+        if !(1..=MAX_ADDED_ATTRIBUTES).contains(&count) {
+            let bound = if count == 0 {
+                "greater than or equal to 1".to_owned()
+            } else {
+                format!("less than or equal to {MAX_ADDED_ATTRIBUTES}")
+            };
+            return Err(CognitoError::invalid_parameter(format!(
+                "1 validation error detected: Value at 'customAttributes' failed to satisfy \
+                 constraint: Member must have length {bound}"
+            )));
+        }
+        let added = req
+            .custom_attributes
+            .iter()
+            .map(CustomAttribute::from_schema)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut tx = self.db().begin().await?;
+        // The pool row is locked: concurrent additions are counted one after the other.
+        let existing = store::pools::lock_custom_attributes(&mut tx, &pool.id)
+            .await?
+            .ok_or_else(|| CognitoError::pool_not_found(&pool.id))?;
+        for (i, def) in added.iter().enumerate() {
+            let taken = existing.iter().any(|(name, _)| *name == def.name)
+                || added[..i].iter().any(|earlier| earlier.name == def.name);
+            if taken {
+                let full = def.to_schema().name.unwrap_or_default();
+                return Err(CognitoError::invalid_parameter(format!(
+                    "{CUSTOM_PREFIX}{}: Existing attribute already has name {full}.",
+                    def.name
+                )));
+            }
+        }
+        if existing.len() + added.len() > MAX_CUSTOM_ATTRIBUTES {
+            return Err(too_many_custom_attributes());
+        }
+        let first = existing
+            .iter()
+            .map(|(_, position)| position.saturating_add(1))
+            .max()
+            .unwrap_or(0);
+        store::pools::insert_custom_attributes(&mut tx, &pool.id, first, &added).await?;
+        store::pools::touch_pool(&mut *tx, &pool.id, util::now()).await?;
+        tx.commit().await?;
+        tracing::info!(
+            pool.id = %pool.id,
+            attributes = ?added.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+            "custom attributes added"
+        );
+        Ok(())
+    }
+
+    /// The pool a `ResourceArn` names: `arn:aws:cognito-idp:{region}:{account}:userpool/{id}`
+    /// as DescribeUserPool returns it. A value that is not an ARN, or not a user pool's, is an
+    /// `InvalidParameterException`; a user pool ARN that names no pool of this service
+    /// (unknown id, other account or region) is a `ResourceNotFoundException`.
+    async fn pool_id_from_arn(&self, arn: &str) -> Result<PoolId, CognitoError> {
+        let fields = util::validate_arn("ResourceArn", arn)?;
+        let pool_id = match fields[..] {
+            [_, _, "cognito-idp", _, _, resource] => resource.strip_prefix("userpool/"),
+            _ => None,
+        }
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| {
+            CognitoError::invalid_parameter(format!(
+                "Invalid ResourceArn {arn}: not a user pool ARN \
+                 (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/USER_POOL_ID)."
+            ))
+        })?;
+        let not_found = || {
+            CognitoError::new(
+                ErrorKind::ResourceNotFound,
+                format!("User pool {pool_id} does not exist."),
+            )
+        };
+        if util::validate_pool_id(pool_id).is_err() || self.pool_arn(pool_id) != arn {
+            return Err(not_found());
+        }
+        let pool = store::pools::find_pool(self.db(), pool_id)
+            .await?
+            .ok_or_else(not_found)?;
+        Ok(pool.id)
+    }
+
+    /// Reads and rewrites the pool's tags under its row lock; `change` may refuse.
+    async fn change_tags(
+        &self,
+        pool_id: &str,
+        change: impl FnOnce(&mut BTreeMap<String, String>) -> Result<(), CognitoError>,
+    ) -> Result<(), CognitoError> {
+        let mut tx = self.db().begin().await?;
+        let stored = store::pools::lock_tags(&mut tx, pool_id)
+            .await?
+            .ok_or_else(|| CognitoError::pool_not_found(pool_id))?;
+        let mut tags = tags_of(Some(&stored));
+        change(&mut tags)?;
+        store::pools::set_tags(&mut tx, pool_id, &json!(tags)).await?;
+        tx.commit().await?;
+        tracing::info!(pool.id = %pool_id, tags = tags.len(), "user pool tags changed");
+        Ok(())
+    }
+
+    /// TagResource: adds the tags to the user pool, replacing the values of keys it has.
+    pub async fn tag_resource(&self, req: TagResourceRequest) -> Result<(), CognitoError> {
+        let constraint = if req.tags.keys().any(|k| !valid_tag_key(k)) {
+            Some(
+                "Map keys must satisfy constraint: [Member must have length less than or \
+                 equal to 128, Member must have length greater than or equal to 1]",
+            )
+        } else if req.tags.values().any(|v| v.chars().count() > 256) {
+            Some(
+                "Map value must satisfy constraint: [Member must have length less than or \
+                 equal to 256, Member must have length greater than or equal to 0]",
+            )
+        } else {
+            None
+        };
+        if let Some(constraint) = constraint {
+            return Err(CognitoError::invalid_parameter(format!(
+                "1 validation error detected: Value at 'tags' failed to satisfy constraint: \
+                 {constraint}"
+            )));
+        }
+        let pool_id = self.pool_id_from_arn(&req.resource_arn).await?;
+        self.change_tags(&pool_id, |tags| {
+            tags.extend(req.tags);
+            if tags.len() > MAX_TAGS {
+                return Err(CognitoError::invalid_parameter(format!(
+                    "A user pool can have at most {MAX_TAGS} tags."
+                )));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// UntagResource: removes the keys from the user pool's tags (absent keys are ignored).
+    pub async fn untag_resource(&self, req: UntagResourceRequest) -> Result<(), CognitoError> {
+        if req.tag_keys.iter().any(|k| !valid_tag_key(k)) {
+            return Err(CognitoError::invalid_parameter(
+                "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: \
+                 Member must satisfy constraint: [Member must have length less than or equal \
+                 to 128, Member must have length greater than or equal to 1]",
+            ));
+        }
+        let pool_id = self.pool_id_from_arn(&req.resource_arn).await?;
+        self.change_tags(&pool_id, |tags| {
+            for key in &req.tag_keys {
+                tags.remove(key);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// ListTagsForResource: the user pool's tags (`{}` when it has none).
+    pub async fn list_tags_for_resource(
+        &self,
+        req: ListTagsForResourceRequest,
+    ) -> Result<ListTagsForResourceResponse, CognitoError> {
+        let pool_id = self.pool_id_from_arn(&req.resource_arn).await?;
+        let pool = self.load_pool(&pool_id).await?;
+        Ok(ListTagsForResourceResponse {
+            tags: tags_of(pool.setting("UserPoolTags")),
+        })
     }
 }

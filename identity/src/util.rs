@@ -131,9 +131,84 @@ pub(crate) fn validate_name(member: &str, value: &str) -> Result<(), CognitoErro
     }
 }
 
+/// AWS's `ArnType` pattern (botocore `cognito-idp`), as its validation messages quote it.
+pub(crate) const ARN_PATTERN: &str = "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:\
+    [\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?";
+
+/// `ArnType`: 20-2048 characters matching [`ARN_PATTERN`] (`\w` is ASCII, as in Java). Returns
+/// the `:`-separated fields (`arn`, partition, service, region, account, resource...).
+pub(crate) fn validate_arn<'a>(member: &str, value: &'a str) -> Result<Vec<&'a str>, CognitoError> {
+    let member = crate::error::lower_camel(member);
+    let chars = value.chars().count();
+    if !(20..=2048).contains(&chars) {
+        let bound = if chars < 20 {
+            "greater than or equal to 20"
+        } else {
+            "less than or equal to 2048"
+        };
+        return Err(CognitoError::invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+             Member must have length {bound}"
+        )));
+    }
+    let word = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=/,.@-".contains(c))
+    };
+    let fields: Vec<&str> = value.split(':').collect();
+    let valid = (6..=8).contains(&fields.len())
+        && fields[0] == "arn"
+        && fields[1..3].iter().all(|f| !f.is_empty() && word(f))
+        && word(fields[3])
+        && !fields[4].is_empty()
+        && fields[4].bytes().all(|b| b.is_ascii_digit())
+        && fields[5..].iter().all(|f| !f.is_empty() && word(f));
+    if valid {
+        Ok(fields)
+    } else {
+        Err(CognitoError::invalid_parameter(format!(
+            "1 validation error detected: Value '{value}' at '{member}' failed to satisfy \
+             constraint: Member must satisfy regular expression pattern: {ARN_PATTERN}"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arns_follow_the_model_pattern() {
+        let fields = validate_arn(
+            "ResourceArn",
+            "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc",
+        )
+        .expect("valid");
+        assert_eq!(fields[2], "cognito-idp");
+        assert_eq!(fields[5], "userpool/us-east-1_abc");
+        assert!(validate_arn("RoleArn", "arn:aws:iam::123456789012:role/admins").is_ok());
+        for bad in [
+            "not-an-arn-at-all-really",
+            "arn:aws:s3:::bucket-name-here",
+            "arn:aws:cognito-idp:us-east-1:account:userpool/x",
+            "arn:aws:cognito-idp:us-east-1:123456789012:",
+            "arn:aws:cognito idp:us-east-1:123456789012:userpool/x",
+        ] {
+            let e = validate_arn("ResourceArn", bad).expect_err(bad);
+            assert!(e.message.contains("at 'resourceArn'"), "{}", e.message);
+            assert!(e.message.ends_with(ARN_PATTERN), "{}", e.message);
+        }
+        assert!(
+            validate_arn("ResourceArn", "arn:a:b::1:c")
+                .expect_err("short")
+                .message
+                .ends_with("greater than or equal to 20")
+        );
+        assert_eq!(
+            ARN_PATTERN,
+            r"arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?"
+        );
+    }
 
     #[test]
     fn ids_have_aws_shapes() {

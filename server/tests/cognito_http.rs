@@ -16,6 +16,8 @@ mod abuse;
 mod admin;
 #[path = "../../identity/tests/cognito/auth.rs"]
 mod auth;
+#[path = "../../identity/tests/cognito/groups_tags.rs"]
+mod groups_tags;
 #[path = "../../identity/tests/cognito/mfa.rs"]
 mod mfa;
 #[path = "../../identity/tests/cognito/pools_clients.rs"]

@@ -15,6 +15,8 @@ import urllib.request
 import boto3
 import jwt
 from botocore import UNSIGNED
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -126,6 +128,52 @@ def main():
     assert claims["token_use"] == "id" and claims["cognito:username"] == username
     assert claims["email_verified"] is False or claims["email_verified"] is True
     assert claims["custom:role"] == "admin"
+
+    # Groups: get, update, members, delete.
+    created = idp.create_group(UserPoolId=pool_id, GroupName="admins", Precedence=1)["Group"]
+    group = idp.get_group(UserPoolId=pool_id, GroupName="admins")["Group"]
+    assert group["GroupName"] == "admins" and group["Precedence"] == 1
+    assert group["CreationDate"] == created["CreationDate"]
+    updated = idp.update_group(UserPoolId=pool_id, GroupName="admins", Description="Administrators")["Group"]
+    assert updated["Description"] == "Administrators" and updated["Precedence"] == 1, updated
+    idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="admins")
+    members = idp.list_users_in_group(UserPoolId=pool_id, GroupName="admins")
+    assert [u["Username"] for u in members["Users"]] == [username] and "NextToken" not in members
+    assert isinstance(members["Users"][0]["UserCreateDate"].timestamp(), float)
+    idp.delete_group(UserPoolId=pool_id, GroupName="admins")
+    message = expect_error("ResourceNotFoundException", idp.get_group, UserPoolId=pool_id, GroupName="admins")
+    assert message == "Group not found.", message
+
+    # Custom attributes added to an existing pool.
+    idp.add_custom_attributes(
+        UserPoolId=pool_id,
+        CustomAttributes=[{"Name": "tier", "AttributeDataType": "String", "Mutable": True}],
+    )
+    schema = {a["Name"] for a in idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["SchemaAttributes"]}
+    assert {"custom:role", "custom:tier"} <= schema, schema
+    message = expect_error(
+        "InvalidParameterException",
+        idp.add_custom_attributes,
+        UserPoolId=pool_id,
+        CustomAttributes=[{"Name": "tier", "AttributeDataType": "String"}],
+    )
+    assert message == "custom:tier: Existing attribute already has name custom:tier.", message
+
+    # Tags, addressed by the pool's ARN; DescribeUserPool shows the same tags.
+    arn = pool["Arn"]
+    idp.tag_resource(ResourceArn=arn, Tags={"env": "test", "team": "blue"})
+    idp.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert idp.list_tags_for_resource(ResourceArn=arn)["Tags"] == {"env": "test"}
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["UserPoolTags"] == {"env": "test"}
+    expect_error("InvalidParameterException", idp.list_tags_for_resource, ResourceArn="not-an-arn-at-all-really")
+
+    # The signing certificate: base64 DER X.509, self-signed, of the key that signs ID tokens.
+    der = base64.b64decode(idp.get_signing_certificate(UserPoolId=pool_id)["Certificate"], validate=True)
+    cert = x509.load_der_x509_certificate(der)
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == pool_id
+    cert.verify_directly_issued_by(cert)
+    assert cert.public_key().public_numbers() == key.key.public_numbers()
+    assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days >= 3650
 
     # Admin calls must be signed.
     expect_error(

@@ -35,6 +35,65 @@ pub(crate) async fn insert_group(db: impl PgExecutor<'_>, g: &GroupRow) -> sqlx:
     Ok(())
 }
 
+macro_rules! select_group {
+    () => {
+        "SELECT pool_id, name, description, role_arn, precedence, created_at, updated_at \
+         FROM user_pool_groups"
+    };
+}
+
+pub(crate) async fn find_group(
+    db: &PgPool,
+    pool_id: &str,
+    name: &str,
+) -> sqlx::Result<Option<GroupRow>> {
+    sqlx::query_as(concat!(
+        select_group!(),
+        " WHERE pool_id = $1 AND name = $2"
+    ))
+    .bind(pool_id)
+    .bind(name)
+    .fetch_optional(db)
+    .await
+}
+
+/// Sets the given fields (`None` keeps the stored value); `None` if there is no such group.
+pub(crate) async fn update_group(
+    db: &PgPool,
+    pool_id: &str,
+    name: &str,
+    description: Option<&str>,
+    role_arn: Option<&str>,
+    precedence: Option<i32>,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<GroupRow>> {
+    sqlx::query_as(
+        "UPDATE user_pool_groups SET description = COALESCE($3, description), \
+            role_arn = COALESCE($4, role_arn), precedence = COALESCE($5, precedence), \
+            updated_at = $6 \
+         WHERE pool_id = $1 AND name = $2 \
+         RETURNING pool_id, name, description, role_arn, precedence, created_at, updated_at",
+    )
+    .bind(pool_id)
+    .bind(name)
+    .bind(description)
+    .bind(role_arn)
+    .bind(precedence)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Deletes a group and (cascade) its memberships; false if there was no such group.
+pub(crate) async fn delete_group(db: &PgPool, pool_id: &str, name: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM user_pool_groups WHERE pool_id = $1 AND name = $2")
+        .bind(pool_id)
+        .bind(name)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub(crate) async fn group_exists(db: &PgPool, pool_id: &str, name: &str) -> sqlx::Result<bool> {
     let found: Option<i32> =
         sqlx::query_scalar("SELECT 1 FROM user_pool_groups WHERE pool_id = $1 AND name = $2")
@@ -52,11 +111,10 @@ pub(crate) async fn list_groups(
     after: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<GroupRow>> {
-    sqlx::query_as(
-        "SELECT pool_id, name, description, role_arn, precedence, created_at, updated_at \
-         FROM user_pool_groups WHERE pool_id = $1 AND ($2::text IS NULL OR name > $2) \
-         ORDER BY name LIMIT $3",
-    )
+    sqlx::query_as(concat!(
+        select_group!(),
+        " WHERE pool_id = $1 AND ($2::text IS NULL OR name > $2) ORDER BY name LIMIT $3"
+    ))
     .bind(pool_id)
     .bind(after)
     .bind(limit)

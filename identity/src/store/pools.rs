@@ -152,15 +152,25 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
     .bind(pool.software_token_mfa)
     .execute(&mut *conn)
     .await?;
-    for (position, c) in pool.custom.iter().enumerate() {
+    insert_custom_attributes(conn, &pool.id, 0, &pool.custom).await
+}
+
+/// Appends custom attribute definitions to a pool's schema, at positions `first`, `first + 1`...
+pub(crate) async fn insert_custom_attributes(
+    conn: &mut PgConnection,
+    pool_id: &str,
+    first: i32,
+    custom: &[CustomAttribute],
+) -> sqlx::Result<()> {
+    for (offset, c) in custom.iter().enumerate() {
         sqlx::query(
             "INSERT INTO user_pool_custom_attributes (pool_id, name, position, data_type, \
                 mutable, developer_only, min_length, max_length, min_value, max_value) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(pool.id.as_str())
+        .bind(pool_id)
         .bind(&c.name)
-        .bind(i32::try_from(position).unwrap_or(i32::MAX))
+        .bind(first.saturating_add(i32::try_from(offset).unwrap_or(i32::MAX)))
         .bind(c.data_type.as_str())
         .bind(c.mutable)
         .bind(c.developer_only)
@@ -171,6 +181,71 @@ pub(crate) async fn insert_pool(conn: &mut PgConnection, pool: &Pool) -> sqlx::R
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Locks the pool row for the rest of the transaction and returns its custom attributes'
+/// names and positions in schema order, or `None` if the pool does not exist.
+pub(crate) async fn lock_custom_attributes(
+    conn: &mut PgConnection,
+    pool_id: &str,
+) -> sqlx::Result<Option<Vec<(String, i32)>>> {
+    if !lock_pool(&mut *conn, pool_id).await? {
+        return Ok(None);
+    }
+    let names = sqlx::query_as(
+        "SELECT name, position FROM user_pool_custom_attributes WHERE pool_id = $1 \
+         ORDER BY position",
+    )
+    .bind(pool_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(names))
+}
+
+/// Sets the pool's `updated_at` (LastModifiedDate).
+pub(crate) async fn touch_pool(
+    db: impl PgExecutor<'_>,
+    pool_id: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE user_pools SET updated_at = $2 WHERE id = $1")
+        .bind(pool_id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Locks the pool row for the rest of the transaction and returns its `UserPoolTags` setting
+/// (`None` if the pool does not exist; JSON `null` if it has none).
+pub(crate) async fn lock_tags(
+    conn: &mut PgConnection,
+    pool_id: &str,
+) -> sqlx::Result<Option<serde_json::Value>> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(settings -> 'UserPoolTags', 'null'::jsonb) FROM user_pools \
+         WHERE id = $1 FOR UPDATE",
+    )
+    .bind(pool_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Replaces the pool's `UserPoolTags` setting, leaving the other settings as they are.
+pub(crate) async fn set_tags(
+    conn: &mut PgConnection,
+    pool_id: &str,
+    tags: &serde_json::Value,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE user_pools SET settings = jsonb_set(settings, '{UserPoolTags}', $2) \
+         WHERE id = $1",
+    )
+    .bind(pool_id)
+    .bind(tags)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -304,6 +304,31 @@ pub(crate) async fn list_users(
     .collect()
 }
 
+/// The members of a group ordered by `username_key`, after `after` (exclusive).
+pub(crate) async fn list_group_users(
+    db: &PgPool,
+    pool_id: &str,
+    group: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as::<_, UserRow>(concat!(
+        select_user!(),
+        " u WHERE u.pool_id = $1 AND u.sub IN (SELECT m.user_sub FROM user_pool_group_members m \
+            WHERE m.pool_id = $1 AND m.group_name = $2) \
+         AND ($3::text IS NULL OR u.username_key > $3) ORDER BY u.username_key LIMIT $4"
+    ))
+    .bind(pool_id)
+    .bind(group)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(UserRow::into_user)
+    .collect()
+}
+
 /// Counts a sign-in attempt unless the counter has reached `max` within its window; a window
 /// that started before `window_start_min` starts over at 1. Returns whether it was counted. One
 /// statement, so parallel attempts each get their own number and never exceed `max`.

@@ -1,5 +1,6 @@
 //! User pool operations: CreateUserPool, DescribeUserPool, ListUserPools, UpdateUserPool,
-//! DeleteUserPool.
+//! DeleteUserPool, AddCustomAttributes, GetSigningCertificate, and the pool's tags
+//! (TagResource, UntagResource, ListTagsForResource).
 
 use std::collections::BTreeMap;
 
@@ -245,4 +246,52 @@ pub struct UpdateUserPoolRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct DeleteUserPoolRequest {
     pub user_pool_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AddCustomAttributesRequest {
+    pub user_pool_id: String,
+    /// 1-25 entries, named without the `custom:` prefix.
+    pub custom_attributes: Vec<SchemaAttributeType>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSigningCertificateRequest {
+    pub user_pool_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetSigningCertificateResponse {
+    /// The X.509 certificate, DER in standard base64 (no PEM armour).
+    pub certificate: String,
+}
+
+/// TagResource: `ResourceArn` is a user pool's ARN.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TagResourceRequest {
+    pub resource_arn: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UntagResourceRequest {
+    pub resource_arn: String,
+    pub tag_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTagsForResourceRequest {
+    pub resource_arn: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTagsForResourceResponse {
+    pub tags: BTreeMap<String, String>,
 }

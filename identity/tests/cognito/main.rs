@@ -13,6 +13,7 @@ mod common;
 mod abuse;
 mod admin;
 mod auth;
+mod groups_tags;
 mod mfa;
 mod pools_clients;
 mod signup;
