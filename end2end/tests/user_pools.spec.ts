@@ -295,6 +295,7 @@ test.describe('user pools', () => {
   test('MFA: the pool setting, a user\'s authenticator shown and reset', async ({ page, gatehouse }) => {
     test.setTimeout(120_000);
     await signIn(page, gatehouse.url);
+    await expect(page.getByTestId('signed-in-admin')).toHaveText('admin');
     await createPool(page, gatehouse.url, 'Second factor');
 
     const card = page.getByRole('region', { name: 'Multi-factor authentication' });
