@@ -21,7 +21,8 @@ use crate::wire::{
     CreateUserPoolClientRequest, CreateUserPoolClientResponse, DeleteUserPoolClientRequest,
     DescribeUserPoolClientRequest, DescribeUserPoolClientResponse, ListUserPoolClientsRequest,
     ListUserPoolClientsResponse, TokenValidityUnitsType, UpdateUserPoolClientRequest,
-    UpdateUserPoolClientResponse, UserPoolClientDescription, UserPoolClientType,
+    UpdateUserPoolClientResponse, UserPoolClientDescription, UserPoolClientSettings,
+    UserPoolClientType,
 };
 use crate::{store, util};
 
@@ -140,12 +141,13 @@ fn check_attribute_list(
 /// replacement): the name, flows, attribute permissions, validities and OAuth settings.
 fn client_record(
     pool: &Pool,
-    req: CreateUserPoolClientRequest,
+    name: &str,
+    req: UserPoolClientSettings,
     id: ClientId,
     secret_sealed: Option<Vec<u8>>,
     (created_at, updated_at): (OffsetDateTime, OffsetDateTime),
 ) -> Result<Client, CognitoError> {
-    let name = req.client_name.trim();
+    let name = name.trim();
     util::require_non_empty("ClientName", name)?;
     if name.chars().count() > 128
         || !name
@@ -289,7 +291,14 @@ impl Identity {
                 .seal(s.as_bytes(), format!("client-secret:{id}").as_bytes())
         });
         let now = util::now();
-        let stored = client_record(&pool, req, id, secret_sealed, (now, now))?;
+        let stored = client_record(
+            &pool,
+            &req.client_name,
+            req.settings,
+            id,
+            secret_sealed,
+            (now, now),
+        )?;
         store::clients::insert_client(self.db(), &stored).await?;
         tracing::info!(pool.id = %pool.id, client.id = %stored.id, "app client created");
         let client = AppClient {
@@ -315,7 +324,8 @@ impl Identity {
             .unwrap_or_else(|| existing.stored.name.clone());
         let stored = client_record(
             &pool,
-            req.into_create(name),
+            &name,
+            req.settings,
             existing.stored.id.clone(),
             existing.stored.secret_sealed.clone(),
             (existing.stored.created_at, util::now()),

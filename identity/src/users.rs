@@ -104,6 +104,34 @@ fn auto_delivery(pool: &Pool, attrs: &BTreeMap<String, String>) -> Option<Delive
     })
 }
 
+/// A new password-reset code for `user`, into the outbox (ForgotPassword,
+/// AdminResetUserPassword).
+async fn send_reset_code(
+    conn: &mut sqlx::PgConnection,
+    pool: &Pool,
+    user: &User,
+    delivery: &Delivery,
+) -> Result<(), CognitoError> {
+    let code = codes::issue(
+        &mut *conn,
+        user.sub,
+        CodePurpose::ForgotPassword,
+        Some(&delivery.attribute),
+        codes::RESET_CODE_TTL,
+    )
+    .await?;
+    outbox::send(
+        &mut *conn,
+        &pool.id,
+        &user.username,
+        Some(delivery),
+        OutboxPurpose::ForgotPassword,
+        &code,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Where password-reset codes go, following `AccountRecoverySetting` (default: verified
 /// phone, then verified email).
 fn recovery_delivery(
@@ -420,23 +448,7 @@ impl Identity {
         let delivery = recovery_delivery(&pool, &user.attributes)?;
         codes::count_issue(self.db(), &pool.id, &key, CodePurpose::ForgotPassword).await?;
         let mut tx = self.db().begin().await?;
-        let code = codes::issue(
-            &mut *tx,
-            user.sub,
-            CodePurpose::ForgotPassword,
-            Some(&delivery.attribute),
-            codes::RESET_CODE_TTL,
-        )
-        .await?;
-        outbox::send(
-            &mut *tx,
-            &pool.id,
-            &user.username,
-            Some(&delivery),
-            OutboxPurpose::ForgotPassword,
-            &code,
-        )
-        .await?;
+        send_reset_code(&mut tx, &pool, &user, &delivery).await?;
         tx.commit().await?;
         Ok(ForgotPasswordResponse {
             code_delivery_details: Some(delivery.details()),
@@ -814,23 +826,7 @@ impl Identity {
         let user = self.require_user(&pool, &req.username).await?;
         let delivery = recovery_delivery(&pool, &user.attributes)?;
         let mut tx = self.db().begin().await?;
-        let code = codes::issue(
-            &mut *tx,
-            user.sub,
-            CodePurpose::ForgotPassword,
-            Some(&delivery.attribute),
-            codes::RESET_CODE_TTL,
-        )
-        .await?;
-        outbox::send(
-            &mut *tx,
-            &pool.id,
-            &user.username,
-            Some(&delivery),
-            OutboxPurpose::ForgotPassword,
-            &code,
-        )
-        .await?;
+        send_reset_code(&mut tx, &pool, &user, &delivery).await?;
         if user.status != UserStatus::Unconfirmed {
             store::users::set_status(&mut *tx, user.sub, UserStatus::ResetRequired, util::now())
                 .await?;

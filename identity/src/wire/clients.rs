@@ -18,13 +18,11 @@ pub struct TokenValidityUnitsType {
     pub refresh_token: Option<String>,
 }
 
+/// The settings of an app client, as CreateUserPoolClient and UpdateUserPoolClient both take
+/// them (flattened into each request).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct CreateUserPoolClientRequest {
-    pub user_pool_id: String,
-    pub client_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generate_secret: Option<bool>,
+pub struct UserPoolClientSettings {
     /// Default unit `days`; default 30 days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_validity: Option<i64>,
@@ -81,6 +79,17 @@ pub struct CreateUserPoolClientRequest {
     /// Minutes a NEW_PASSWORD_REQUIRED session stays valid, 3-15 (default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_session_validity: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateUserPoolClientRequest {
+    pub user_pool_id: String,
+    pub client_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generate_secret: Option<bool>,
+    #[serde(flatten)]
+    pub settings: UserPoolClientSettings,
 }
 
 /// UpdateUserPoolClient: a full replacement, as AWS: every setting left out is reset to its
@@ -93,90 +102,8 @@ pub struct UpdateUserPoolClientRequest {
     /// Absent: the name stays.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
-    /// Default unit `days`; default 30 days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token_validity: Option<i64>,
-    /// Default unit `hours`; default 1 hour.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token_validity: Option<i64>,
-    /// Default unit `hours`; default 1 hour.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token_validity: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_validity_units: Option<TokenValidityUnitsType>,
-    /// Attributes the client may read (ID token, GetUser). Absent: all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_attributes: Option<Vec<String>>,
-    /// Attributes the client may write (SignUp, UpdateUserAttributes). Absent: all but the
-    /// `*_verified` ones.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub write_attributes: Option<Vec<String>>,
-    /// Absent: `ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH` (as AWS), so
-    /// `ALLOW_USER_PASSWORD_AUTH` must be asked for explicitly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub explicit_auth_flows: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supported_identity_providers: Option<Vec<String>>,
-    #[serde(
-        default,
-        rename = "CallbackURLs",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub callback_urls: Option<Vec<String>>,
-    #[serde(
-        default,
-        rename = "LogoutURLs",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub logout_urls: Option<Vec<String>>,
-    #[serde(
-        default,
-        rename = "DefaultRedirectURI",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub default_redirect_uri: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
-    /// `ENABLED` (the Gatehouse default) or `LEGACY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prevent_user_existence_errors: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_token_revocation: Option<bool>,
-    /// Minutes a NEW_PASSWORD_REQUIRED session stays valid, 3-15 (default 3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_session_validity: Option<i32>,
-}
-
-impl UpdateUserPoolClientRequest {
-    /// The same settings as a creation request would give them.
-    pub fn into_create(self, client_name: String) -> CreateUserPoolClientRequest {
-        CreateUserPoolClientRequest {
-            user_pool_id: self.user_pool_id,
-            client_name,
-            generate_secret: None,
-            refresh_token_validity: self.refresh_token_validity,
-            access_token_validity: self.access_token_validity,
-            id_token_validity: self.id_token_validity,
-            token_validity_units: self.token_validity_units,
-            read_attributes: self.read_attributes,
-            write_attributes: self.write_attributes,
-            explicit_auth_flows: self.explicit_auth_flows,
-            supported_identity_providers: self.supported_identity_providers,
-            callback_urls: self.callback_urls,
-            logout_urls: self.logout_urls,
-            default_redirect_uri: self.default_redirect_uri,
-            allowed_o_auth_flows: self.allowed_o_auth_flows,
-            allowed_o_auth_scopes: self.allowed_o_auth_scopes,
-            allowed_o_auth_flows_user_pool_client: self.allowed_o_auth_flows_user_pool_client,
-            prevent_user_existence_errors: self.prevent_user_existence_errors,
-            enable_token_revocation: self.enable_token_revocation,
-            auth_session_validity: self.auth_session_validity,
-        }
-    }
+    #[serde(flatten)]
+    pub settings: UserPoolClientSettings,
 }
 
 /// `UserPoolClient`. `ClientSecret` is present only for clients created with `GenerateSecret`.

@@ -156,7 +156,9 @@ pub async fn create_app_client(
         check_resource_name, describe, identity, invalid, on_field, parse_number,
     };
     use crate::auth::ssr::require_admin;
-    use identity::wire::{CreateUserPoolClientRequest, TokenValidityUnitsType};
+    use identity::wire::{
+        CreateUserPoolClientRequest, TokenValidityUnitsType, UserPoolClientSettings,
+    };
     let me = require_admin().await?;
     let pool = describe(&pool_id).await?;
     let name = client_name.trim();
@@ -212,17 +214,19 @@ pub async fn create_app_client(
             user_pool_id: pool.id.clone(),
             client_name: name.to_string(),
             generate_secret: Some(generate_secret.is_some()),
-            explicit_auth_flows: Some(flows),
-            id_token_validity: Some(id_minutes),
-            access_token_validity: Some(access_minutes),
-            refresh_token_validity: Some(refresh_days),
-            token_validity_units: Some(TokenValidityUnitsType {
-                id_token: Some("minutes".into()),
-                access_token: Some("minutes".into()),
-                refresh_token: Some("days".into()),
-            }),
-            prevent_user_existence_errors: Some("ENABLED".into()),
-            ..Default::default()
+            settings: UserPoolClientSettings {
+                explicit_auth_flows: Some(flows),
+                id_token_validity: Some(id_minutes),
+                access_token_validity: Some(access_minutes),
+                refresh_token_validity: Some(refresh_days),
+                token_validity_units: Some(TokenValidityUnitsType {
+                    id_token: Some("minutes".into()),
+                    access_token: Some("minutes".into()),
+                    refresh_token: Some("days".into()),
+                }),
+                prevent_user_existence_errors: Some("ENABLED".into()),
+                ..Default::default()
+            },
         })
         .await
         .map_err(|e| {
