@@ -337,7 +337,21 @@ test.describe('user pools', () => {
     await cognito(gatehouse.url, 'VerifySoftwareToken', { AccessToken: tokens.AccessToken, UserCode: totp(SecretCode) });
     expect((await signIn_()).ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
 
+    // "Get a token" asks for the authenticator code, then signs in with it.
+    await openTab(page, 'Get a token');
+    await page.getByLabel('Username').fill('mia');
+    await page.getByLabel('Password', { exact: true }).fill('Mia-Pass-123');
+    await page.getByRole('button', { name: 'Get tokens' }).click();
+    await expect(page.getByTestId('mfa-code-required')).toBeVisible();
+    await page.getByLabel('Authenticator code').fill(totp(SecretCode, 1));
+    await page.getByRole('button', { name: 'Get tokens' }).click();
+    await expect(page.getByTestId('tokens-placeholder')).toHaveCount(0);
+    await expect(page.getByText('RespondToAuthChallenge (SOFTWARE_TOKEN_MFA)')).toBeVisible();
+
     // The console shows it, and an administrator resets it (a lost phone).
+    await openTab(page, 'Users');
+    await row.getByRole('button', { name: 'Manage' }).click();
+    await expect(row.getByRole('button', { name: 'Close' })).toBeVisible();
     await row.getByRole('button', { name: 'Close' }).click();
     await row.getByRole('button', { name: 'Manage' }).click();
     await expect(panel.getByTestId('user-mfa')).toContainText('Authenticator app (TOTP), preferred');

@@ -30,6 +30,8 @@ pub enum TokenOutcome {
     Tokens(Tokens),
     /// The user has a temporary password and must choose a new one first.
     NewPasswordRequired,
+    /// The pool asks this user for an authenticator code (SOFTWARE_TOKEN_MFA).
+    MfaCodeRequired,
 }
 
 /// The payload of a JWT as pretty JSON (not verified: for display only).
@@ -76,6 +78,7 @@ pub async fn get_pool_token(
     username: String,
     password: String,
     new_password: Option<String>,
+    mfa_code: Option<String>,
 ) -> Result<TokenOutcome, AppError> {
     use std::collections::BTreeMap;
 
@@ -158,6 +161,7 @@ pub async fn get_pool_token(
         ));
     };
 
+    let mfa_secret_hash = secret_hash.clone();
     let mut flow = flow.to_string();
     let mut response = response;
     if response.challenge_name.as_deref() == Some("NEW_PASSWORD_REQUIRED") {
@@ -186,11 +190,44 @@ pub async fn get_pool_token(
             })?;
         flow.push_str(" + RespondToAuthChallenge (NEW_PASSWORD_REQUIRED)");
     }
+    if response.challenge_name.as_deref() == Some("SOFTWARE_TOKEN_MFA") {
+        let Some(code) = mfa_code
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+        else {
+            return Ok(TokenOutcome::MfaCodeRequired);
+        };
+        let mut answers = BTreeMap::from([
+            ("USERNAME".to_string(), username.clone()),
+            ("SOFTWARE_TOKEN_MFA_CODE".to_string(), code),
+        ]);
+        if let Some(hash) = mfa_secret_hash.clone() {
+            answers.insert("SECRET_HASH".to_string(), hash);
+        }
+        response = identity
+            .respond_to_auth_challenge(RespondToAuthChallengeRequest {
+                client_id: client_id.clone(),
+                challenge_name: "SOFTWARE_TOKEN_MFA".into(),
+                session: response.session.clone(),
+                challenge_responses: Some(answers),
+                client_metadata: None,
+            })
+            .await
+            .map_err(|e| match e.kind {
+                ErrorKind::CodeMismatch => on_field(e, "mfa_code"),
+                _ => e.into(),
+            })?;
+        flow.push_str(" + RespondToAuthChallenge (SOFTWARE_TOKEN_MFA)");
+    }
     if let Some(challenge) = response.challenge_name {
-        return Err(AppError::form(format!(
-            "The sign-in asked for a {challenge} challenge, which the console cannot answer."
-        ))
-        .with_status());
+        let why = if challenge == "MFA_SETUP" {
+            "The pool requires MFA and this user has no authenticator yet: they set one up at their first sign-in in your app (MFA_SETUP).".to_string()
+        } else {
+            format!(
+                "The sign-in asked for a {challenge} challenge, which the console cannot answer."
+            )
+        };
+        return Err(AppError::form(why).with_status());
     }
     let Some(result) = response.authentication_result else {
         return Err(AppError::internal(
@@ -250,10 +287,11 @@ fn TokenForm(pool_id: String, clients: Vec<ClientRow>) -> AnyView {
     let pending = action.pending();
     // Once a NEW_PASSWORD_REQUIRED answer came back, the new-password field stays.
     let needs_new_password = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(TokenOutcome::NewPasswordRequired)) = action.value().get() {
-            needs_new_password.set(true);
-        }
+    let needs_mfa_code = RwSignal::new(false);
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(TokenOutcome::NewPasswordRequired)) => needs_new_password.set(true),
+        Some(Ok(TokenOutcome::MfaCodeRequired)) => needs_mfa_code.set(true),
+        _ => {}
     });
     let client_error = move || error.get().and_then(|e| e.for_field("client_id"));
     let client_invalid = client_error;
@@ -294,6 +332,13 @@ fn TokenForm(pool_id: String, clients: Vec<ClientRow>) -> AnyView {
                             <p class="mt-1">"This user signed in with a temporary password (status FORCE_CHANGE_PASSWORD), so Cognito answered with the NEW_PASSWORD_REQUIRED challenge instead of tokens. Choose their new password below and sign in again, or set a permanent password on the Users tab."</p>
                         </div>
                         <Field label="New password" name="new_password" kind="password" autocomplete="new-password" help="Answers the NEW_PASSWORD_REQUIRED challenge; it must meet the pool's password policy." error />
+                    </Show>
+                    <Show when=move || needs_mfa_code.get()>
+                        <div role="alert" data-testid="mfa-code-required" class="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+                            <p class="font-medium">"Authenticator code required"</p>
+                            <p class="mt-1">"The pool has MFA and this user set up an authenticator app, so the sign-in answered with the SOFTWARE_TOKEN_MFA challenge. Enter the app's current code and sign in again."</p>
+                        </div>
+                        <Field label="Authenticator code" name="mfa_code" autocomplete="one-time-code" help="Six digits from the user's authenticator app; each code works once." error />
                     </Show>
                     <button type="submit" class=BUTTON_CLASS disabled=move || pending.get()>
                         {move || if pending.get() { "Signing in…" } else { "Get tokens" }}
