@@ -72,53 +72,61 @@ impl ClientRow {
     }
 }
 
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
+
+/// Binds `$1`..`$20` in the column order both writes use: id, pool, name, then every setting,
+/// then `updated_at`.
+fn bind_client<'q>(q: PgQuery<'q>, c: &'q Client) -> PgQuery<'q> {
+    q.bind(c.id.as_str())
+        .bind(c.pool_id.as_str())
+        .bind(&c.name)
+        .bind(
+            c.explicit_auth_flows
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(&c.read_attributes)
+        .bind(&c.write_attributes)
+        .bind(c.access_token_validity)
+        .bind(c.access_token_unit.as_str())
+        .bind(c.id_token_validity)
+        .bind(c.id_token_unit.as_str())
+        .bind(c.refresh_token_validity)
+        .bind(c.refresh_token_unit.as_str())
+        .bind(c.access_token_validity_secs)
+        .bind(c.id_token_validity_secs)
+        .bind(c.refresh_token_validity_secs)
+        .bind(c.prevent_user_existence_errors.as_str())
+        .bind(c.enable_token_revocation)
+        .bind(c.auth_session_validity_minutes)
+        .bind(&c.settings)
+        .bind(c.updated_at)
+}
+
 pub(crate) async fn insert_client(db: impl PgExecutor<'_>, c: &Client) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO user_pool_clients (id, pool_id, name, secret_sealed, explicit_auth_flows, \
+    let insert = sqlx::query(
+        "INSERT INTO user_pool_clients (id, pool_id, name, explicit_auth_flows, \
             read_attributes, write_attributes, access_token_validity, access_token_unit, \
             id_token_validity, id_token_unit, refresh_token_validity, refresh_token_unit, \
             access_token_validity_secs, id_token_validity_secs, refresh_token_validity_secs, \
             prevent_user_existence_errors, enable_token_revocation, \
-            auth_session_validity_minutes, settings, created_at, updated_at) \
+            auth_session_validity_minutes, settings, updated_at, secret_sealed, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
             $18, $19, $20, $21, $22)",
-    )
-    .bind(c.id.as_str())
-    .bind(c.pool_id.as_str())
-    .bind(&c.name)
-    .bind(&c.secret_sealed)
-    .bind(
-        c.explicit_auth_flows
-            .iter()
-            .map(|f| f.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(&c.read_attributes)
-    .bind(&c.write_attributes)
-    .bind(c.access_token_validity)
-    .bind(c.access_token_unit.as_str())
-    .bind(c.id_token_validity)
-    .bind(c.id_token_unit.as_str())
-    .bind(c.refresh_token_validity)
-    .bind(c.refresh_token_unit.as_str())
-    .bind(c.access_token_validity_secs)
-    .bind(c.id_token_validity_secs)
-    .bind(c.refresh_token_validity_secs)
-    .bind(c.prevent_user_existence_errors.as_str())
-    .bind(c.enable_token_revocation)
-    .bind(c.auth_session_validity_minutes)
-    .bind(&c.settings)
-    .bind(c.created_at)
-    .bind(c.updated_at)
-    .execute(db)
-    .await?;
+    );
+    bind_client(insert, c)
+        .bind(&c.secret_sealed)
+        .bind(c.created_at)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Replaces every setting of a client (UpdateUserPoolClient); its id, pool, secret and
 /// creation date stay.
 pub(crate) async fn update_client(db: impl PgExecutor<'_>, c: &Client) -> sqlx::Result<bool> {
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE user_pool_clients SET name = $3, explicit_auth_flows = $4, read_attributes = $5, \
             write_attributes = $6, access_token_validity = $7, access_token_unit = $8, \
             id_token_validity = $9, id_token_unit = $10, refresh_token_validity = $11, \
@@ -127,34 +135,8 @@ pub(crate) async fn update_client(db: impl PgExecutor<'_>, c: &Client) -> sqlx::
             prevent_user_existence_errors = $16, enable_token_revocation = $17, \
             auth_session_validity_minutes = $18, settings = $19, updated_at = $20 \
          WHERE id = $1 AND pool_id = $2",
-    )
-    .bind(c.id.as_str())
-    .bind(c.pool_id.as_str())
-    .bind(&c.name)
-    .bind(
-        c.explicit_auth_flows
-            .iter()
-            .map(|f| f.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(&c.read_attributes)
-    .bind(&c.write_attributes)
-    .bind(c.access_token_validity)
-    .bind(c.access_token_unit.as_str())
-    .bind(c.id_token_validity)
-    .bind(c.id_token_unit.as_str())
-    .bind(c.refresh_token_validity)
-    .bind(c.refresh_token_unit.as_str())
-    .bind(c.access_token_validity_secs)
-    .bind(c.id_token_validity_secs)
-    .bind(c.refresh_token_validity_secs)
-    .bind(c.prevent_user_existence_errors.as_str())
-    .bind(c.enable_token_revocation)
-    .bind(c.auth_session_validity_minutes)
-    .bind(&c.settings)
-    .bind(c.updated_at)
-    .execute(db)
-    .await?;
+    );
+    let done = bind_client(update, c).execute(db).await?;
     Ok(done.rows_affected() == 1)
 }
 
